@@ -1,0 +1,215 @@
+"""Session plans: the YAML format a workshop is created from, and its validation.
+
+A plan has a ``title`` and an ordered list of ``stages``; each stage names an activity
+``kind``, a ``prompt``, an optional ``duration`` and ``options`` for its activity. See
+docs/plans.md. Every error names the field that is wrong, e.g. ``stages[1].kind``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from facilitator.core.errors import PlanError
+from facilitator.i18n import _
+
+MAX_STAGES = 50
+MAX_TITLE = 120
+MAX_PROMPT = 500
+MAX_TEXT = 2000
+MAX_PLAN_BYTES = 100_000
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?)?\s*$")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of a workshop: an activity kind with its prompt and options."""
+
+    kind: str
+    prompt: str
+    title: str = ""
+    instructions: str = ""
+    duration: int | None = None  # seconds
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "title": self.title, "prompt": self.prompt}
+        if self.instructions:
+            out["instructions"] = self.instructions
+        if self.duration is not None:
+            out["duration"] = self.duration
+        if self.options:
+            out["options"] = dict(self.options)
+        return out
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated session plan."""
+
+    title: str
+    stages: tuple[Stage, ...]
+    description: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"title": self.title}
+        if self.description:
+            out["description"] = self.description
+        out["stages"] = [s.to_dict() for s in self.stages]
+        return out
+
+
+def parse_plan(text: str | bytes) -> Plan:
+    """Read a plan from YAML (or JSON, which is YAML) text.
+
+    :raises PlanError: the text is not a valid plan; the message names the field.
+    """
+    if isinstance(text, bytes):
+        if len(text) > MAX_PLAN_BYTES:
+            raise PlanError("plan", _("the file is too large (at most 100 KB)."))
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise PlanError("plan", _("the file is not UTF-8 text.")) from None
+    if len(text) > MAX_PLAN_BYTES:
+        raise PlanError("plan", _("the file is too large (at most 100 KB)."))
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise PlanError("plan", _("this is not valid YAML") + where + ".") from None
+    return load_plan(data)
+
+
+def load_plan(data: Any) -> Plan:
+    """Validate a plan given as plain data (the result of reading YAML or JSON).
+
+    :raises PlanError: naming the first field that is wrong.
+    """
+    from facilitator.activities import KINDS
+
+    if not isinstance(data, dict):
+        raise PlanError("plan", _("a plan is a mapping with 'title' and 'stages'."))
+    _no_unknown(data, {"title", "description", "stages"}, "plan")
+    title = _text(data.get("title"), "title", MAX_TITLE, required=True)
+    description = _text(data.get("description", ""), "description", MAX_TEXT)
+    raw_stages = data.get("stages")
+    if not isinstance(raw_stages, list) or not raw_stages:
+        raise PlanError("stages", _("a plan needs a list of at least one stage."))
+    if len(raw_stages) > MAX_STAGES:
+        raise PlanError("stages", _("at most 50 stages."))
+    stages = []
+    for i, raw in enumerate(raw_stages):
+        where = f"stages[{i}]"
+        if not isinstance(raw, dict):
+            raise PlanError(where, _("each stage is a mapping with at least 'kind' and 'prompt'."))
+        _no_unknown(raw, {"kind", "title", "prompt", "instructions", "duration", "options"}, where)
+        kind = raw.get("kind")
+        if not isinstance(kind, str) or kind not in KINDS:
+            known = ", ".join(sorted(KINDS))
+            raise PlanError(
+                f"{where}.kind", _("unknown activity %(kind)r; known kinds: %(known)s.")
+                % {"kind": kind, "known": known}
+            )
+        prompt = _text(raw.get("prompt"), f"{where}.prompt", MAX_PROMPT, required=True)
+        stage_title = _text(raw.get("title", ""), f"{where}.title", MAX_TITLE)
+        instructions = _text(raw.get("instructions", ""), f"{where}.instructions", MAX_TEXT)
+        duration = _duration(raw.get("duration"), f"{where}.duration")
+        options = _options(raw.get("options"), KINDS[kind].OPTIONS, f"{where}.options")
+        stages.append(Stage(kind, prompt, stage_title, instructions, duration, options))
+    return Plan(title=title, stages=tuple(stages), description=description)
+
+
+def _no_unknown(data: dict, allowed: set[str], where: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise PlanError(
+                f"{where}.{key}" if where != "plan" else str(key),
+                _("unknown field; expected one of: %s.") % ", ".join(sorted(allowed)),
+            )
+
+
+def _text(value: Any, where: str, limit: int, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise PlanError(where, _("must be text."))
+    value = str(value).strip()
+    if required and not value:
+        raise PlanError(where, _("is required and must not be empty."))
+    if len(value) > limit:
+        raise PlanError(where, _("is too long (at most %d characters).") % limit)
+    return value
+
+
+def _duration(value: Any, where: str) -> int | None:
+    """Minutes as a number, or text like '90s' or '20 min'; stored as seconds."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise PlanError(where, _("must be a number of minutes, like 20, or text like '90s'."))
+    if isinstance(value, int | float):
+        seconds = float(value) * 60
+    elif isinstance(value, str) and (m := _DURATION.match(value)):
+        unit = (m.group(2) or "m")[0]
+        seconds = float(m.group(1)) * (1 if unit == "s" else 60)
+    else:
+        raise PlanError(where, _("must be a number of minutes, like 20, or text like '90s'."))
+    if not 10 <= seconds <= 8 * 3600:
+        raise PlanError(where, _("must be between 10 seconds and 8 hours."))
+    return int(round(seconds))
+
+
+def _options(value: Any, spec: dict[str, Option], where: str) -> dict[str, Any]:
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise PlanError(where, _("must be a mapping of option names to values."))
+    out = {}
+    for key, raw in value.items():
+        if key not in spec:
+            known = ", ".join(sorted(spec)) or _("none")
+            raise PlanError(f"{where}.{key}", _("unknown option; this activity has: %s.") % known)
+        out[key] = spec[key].check(raw, f"{where}.{key}")
+    return out
+
+
+@dataclass(frozen=True)
+class Option:
+    """An activity option: its type, default, and allowed range."""
+
+    type: type
+    default: Any
+    minimum: int | None = None
+    maximum: int | None = None
+    help: str = ""
+
+    def check(self, value: Any, where: str) -> Any:
+        if self.type is bool:
+            if not isinstance(value, bool):
+                raise PlanError(where, _("must be true or false."))
+            return value
+        if self.type is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise PlanError(where, _("must be a whole number."))
+            if self.minimum is not None and value < self.minimum:
+                raise PlanError(where, _("must be at least %d.") % self.minimum)
+            if self.maximum is not None and value > self.maximum:
+                raise PlanError(where, _("must be at most %d.") % self.maximum)
+            return value
+        if not isinstance(value, str):
+            raise PlanError(where, _("must be text."))
+        return value
+
+
+def stage_option(stage: Stage, name: str) -> Any:
+    """The value of an option for a stage, or the activity's default."""
+    from facilitator.activities import KINDS
+
+    if name in stage.options:
+        return stage.options[name]
+    return KINDS[stage.kind].OPTIONS[name].default

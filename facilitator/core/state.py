@@ -1,0 +1,173 @@
+"""Workshop state as a fold of its event log.
+
+``apply(state, event)`` is deterministic and does no I/O. For speed it updates ``state`` in
+place and returns it (a workshop with thousands of notes must not be copied per event);
+callers that need the old state keep their own copy via ``replay``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from facilitator.core.plan import Plan, Stage, load_plan
+
+FACILITATOR = "facilitator"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of a workshop's log. ``seq`` numbers events from 1 within a workshop."""
+
+    seq: int
+    type: str
+    actor: str
+    at: float
+    data: dict[str, Any]
+    client_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"seq": self.seq, "type": self.type, "actor": self.actor, "at": self.at,
+               "data": self.data}
+        if self.client_id:
+            out["client_id"] = self.client_id
+        return out
+
+
+@dataclass
+class Participant:
+    id: str
+    name: str
+    joined_at: float
+
+
+@dataclass
+class Note:
+    id: str
+    stage: int
+    author: str
+    text: str
+    posted_at: float
+    edited_at: float | None = None
+    deleted: bool = False
+    hidden: bool = False
+    hidden_by: str | None = None
+    hidden_at: float | None = None
+
+
+@dataclass
+class WorkshopState:
+    """Everything a workshop is at one point of its log."""
+
+    title: str = ""
+    plan: Plan | None = None
+    code: str = ""
+    created_at: float = 0.0
+    status: str = "waiting"  # waiting -> running -> ended
+    stage_index: int = -1
+    locked: set[int] = field(default_factory=set)
+    qr_visible: bool = True
+    participants: dict[str, Participant] = field(default_factory=dict)
+    notes: dict[str, Note] = field(default_factory=dict)
+    notes_by_author: dict[str, list[str]] = field(default_factory=dict)
+    seq: int = 0
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return self.plan.stages if self.plan else ()
+
+    @property
+    def stage(self) -> Stage | None:
+        if 0 <= self.stage_index < len(self.stages):
+            return self.stages[self.stage_index]
+        return None
+
+    def is_open(self, index: int) -> bool:
+        """Whether participants may add or change contributions in stage ``index`` now."""
+        return self.status == "running" and index == self.stage_index and index not in self.locked
+
+
+Reducer = Callable[[WorkshopState, Event], None]
+REDUCERS: dict[str, Reducer] = {}
+
+
+def reducer(event_type: str) -> Callable[[Reducer], Reducer]:
+    """Register the function that folds events of ``event_type`` into the state."""
+
+    def register(fn: Reducer) -> Reducer:
+        REDUCERS[event_type] = fn
+        return fn
+
+    return register
+
+
+def apply(state: WorkshopState, event: Event) -> WorkshopState:
+    """Fold one event into ``state`` (in place) and return it."""
+    from facilitator import activities  # noqa: F401  (registers activity reducers)
+
+    try:
+        fn = REDUCERS[event.type]
+    except KeyError:
+        raise ValueError(f"no reducer for event type {event.type!r}") from None
+    fn(state, event)
+    state.seq = event.seq
+    return state
+
+
+def replay(events: Iterable[Event]) -> WorkshopState:
+    """The state after folding ``events`` into an empty workshop."""
+    state = WorkshopState()
+    for event in events:
+        apply(state, event)
+    return state
+
+
+@reducer("workshop_created")
+def _created(state: WorkshopState, event: Event) -> None:
+    state.plan = load_plan(event.data["plan"])
+    state.title = state.plan.title
+    state.code = event.data.get("code", "")
+    state.created_at = event.at
+
+
+@reducer("participant_joined")
+def _joined(state: WorkshopState, event: Event) -> None:
+    pid = event.data["participant"]
+    state.participants[pid] = Participant(pid, event.data.get("name", ""), event.at)
+
+
+@reducer("participant_renamed")
+def _renamed(state: WorkshopState, event: Event) -> None:
+    state.participants[event.data["participant"]].name = event.data.get("name", "")
+
+
+@reducer("stage_changed")
+def _stage_changed(state: WorkshopState, event: Event) -> None:
+    state.status = "running"
+    state.stage_index = event.data["stage"]
+
+
+@reducer("workshop_ended")
+def _ended(state: WorkshopState, event: Event) -> None:
+    state.status = "ended"
+
+
+@reducer("workshop_reopened")
+def _reopened(state: WorkshopState, event: Event) -> None:
+    state.status = "running" if state.stage_index >= 0 else "waiting"
+
+
+@reducer("input_locked")
+def _locked(state: WorkshopState, event: Event) -> None:
+    state.locked.add(event.data["stage"])
+
+
+@reducer("input_unlocked")
+def _unlocked(state: WorkshopState, event: Event) -> None:
+    state.locked.discard(event.data["stage"])
+
+
+@reducer("qr_shown")
+def _qr(state: WorkshopState, event: Event) -> None:
+    state.qr_visible = bool(event.data["visible"])

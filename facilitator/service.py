@@ -1,0 +1,178 @@
+"""The one seam between transport and the pure core.
+
+``Service.handle`` takes a command from an authenticated caller, lets the core decide the
+events, appends them to the store, folds them into the cached state and returns the ack plus
+the view changes for the transport to emit. One lock per workshop keeps ``seq`` in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from facilitator.core.commands import COMMANDS, VISITOR, Actor, decide
+from facilitator.core.errors import DomainError
+from facilitator.core.plan import Plan
+from facilitator.core.state import FACILITATOR, Event, WorkshopState, apply
+from facilitator.core.views import Emit, changes
+from facilitator.i18n import _
+from facilitator.store import DuplicateClientId, SqliteStore, WorkshopRow
+
+# join codes avoid look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B, U/V)
+CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
+CODE_LENGTH = 6
+MAX_CLIENT_ID = 64
+
+
+def normalise_code(code: str) -> str:
+    """A join code as typed on a phone: case and spaces do not matter."""
+    return "".join(code.split()).upper()[:20]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass
+class Result:
+    """What ``handle`` did: the ack for the caller and the emits for the rooms."""
+
+    ok: bool
+    seq: int | None = None
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    emits: list[Emit] = field(default_factory=list)
+    duplicate: bool = False
+
+    def ack(self) -> dict[str, Any]:
+        if not self.ok:
+            return {"ok": False, "error": self.error}
+        out: dict[str, Any] = {"ok": True, "seq": self.seq, **self.extra}
+        if self.duplicate:
+            out["duplicate"] = True
+        return out
+
+
+@dataclass
+class Live:
+    """A workshop in memory: its row, its folded state and the client ids it has seen."""
+
+    row: WorkshopRow
+    state: WorkshopState
+    client_ids: dict[str, int]
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+class Service:
+    def __init__(self, store: SqliteStore, clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.clock = clock
+        self._live: dict[str, Live] = {}
+        self._guard = threading.Lock()
+
+    # -- workshops ----------------------------------------------------------------------------
+
+    def create_workshop(self, plan: Plan) -> WorkshopRow:
+        """Create a workshop from a validated plan, with a fresh join code and secret keys."""
+        now = self.clock()
+        code = self._new_code()
+        row = WorkshopRow(id=uuid.uuid4().hex, code=code,
+                          screen_key=secrets.token_urlsafe(24),
+                          console_key=secrets.token_urlsafe(32),
+                          title=plan.title, created_at=now)
+        first = Event(1, "workshop_created", FACILITATOR, now,
+                      {"plan": plan.to_dict(), "code": code})
+        self.store.create_workshop(row, first)
+        return row
+
+    def _new_code(self) -> str:
+        for _attempt in range(100):
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if not self.store.code_taken(code):
+                return code
+        raise RuntimeError("could not find a free join code")
+
+    def live(self, workshop_id: str) -> Live | None:
+        """The workshop's live state, replayed from the log on first use."""
+        with self._guard:
+            found = self._live.get(workshop_id)
+        if found:
+            return found
+        row = self.store.find(id=workshop_id)
+        if row is None:
+            return None
+        events = self.store.events(workshop_id)
+        state = WorkshopState()
+        client_ids: dict[str, int] = {}
+        for event in events:
+            apply(state, event)
+            if event.client_id:
+                client_ids[event.client_id] = event.seq
+        with self._guard:
+            return self._live.setdefault(workshop_id, Live(row, state, client_ids))
+
+    def delete_workshop(self, workshop_id: str) -> None:
+        """Delete the workshop and everything in it, from memory and from the store."""
+        with self._guard:
+            self._live.pop(workshop_id, None)
+        self.store.delete_workshop(workshop_id)
+
+    def participant_for_token(self, workshop_id: str, token: str | None) -> str | None:
+        if not token or not isinstance(token, str) or len(token) > 200:
+            return None
+        return self.store.participant_for(workshop_id, hash_token(token))
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def handle(self, workshop_id: str, actor: Actor, name: str, payload: Any,
+               client_id: Any = None) -> Result:
+        """Apply one command; never raises for bad input (the Result carries the error)."""
+        if client_id is not None and (not isinstance(client_id, str)
+                                      or not 0 < len(client_id) <= MAX_CLIENT_ID):
+            return Result(False, error=_("The action id must be text of at most 64 characters."))
+        live = self.live(workshop_id)
+        if live is None:
+            return Result(False, error=_("This workshop no longer exists."))
+        with live.lock:
+            if client_id and client_id in live.client_ids:
+                return Result(True, seq=live.client_ids[client_id], duplicate=True)
+            now = self.clock()
+            try:
+                drafts = decide(live.state, actor, name, payload, now)
+            except DomainError as exc:
+                return Result(False, error=exc.message)
+            seq = live.state.seq
+            author = actor.id
+            extra: dict[str, Any] = {}
+            device = None
+            if name == "join" and actor.role == VISITOR:
+                author = drafts[0].data["participant"]
+                token = secrets.token_urlsafe(24)
+                device = (hash_token(token), author)
+                extra = {"token": token, "participant": dict(drafts[0].data)}
+            events = [Event(seq + i + 1, d.type, author, now, d.data,
+                            client_id if i == 0 else None) for i, d in enumerate(drafts)]
+            try:
+                self.store.append(workshop_id, events, device)
+            except DuplicateClientId as dup:
+                live.client_ids[client_id] = dup.seq
+                return Result(True, seq=dup.seq, duplicate=True)
+            except Exception:  # the disk, not the person: say so, keep the state unchanged
+                return Result(False, error=_("The server could not save that just now. "
+                                             "Please try again."))
+            emits: list[Emit] = []
+            for event in events:
+                apply(live.state, event)
+                emits.extend(changes(live.state, event))
+            if client_id:
+                live.client_ids[client_id] = events[-1].seq
+            cmd = COMMANDS[name]
+            if cmd.ack:
+                extra.update(cmd.ack(events))
+            return Result(True, seq=events[-1].seq, extra=extra, emits=emits)

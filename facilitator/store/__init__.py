@@ -1,0 +1,5 @@
+"""The event log store. SQLite (WAL) is the embedded default."""
+
+from facilitator.store.sqlite import DuplicateClientId, SqliteStore, WorkshopRow
+
+__all__ = ["DuplicateClientId", "SqliteStore", "WorkshopRow"]

@@ -1,0 +1,200 @@
+"""Append-only event log in SQLite (WAL).
+
+Guarantees: an event is durable once ``append`` returns (``synchronous=FULL``), ``seq`` is
+gapless per workshop, and ``(workshop, client_id)`` is unique, so a resent action is stored
+once. All access goes through one connection guarded by one lock (a single writer, as in
+Datasette); blocking calls are run through ``facilitator.blocking.run`` so that under
+eventlet a commit does not stall every other connection.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from facilitator.blocking import run_blocking
+from facilitator.core.state import Event
+
+T = TypeVar("T")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS workshops (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    screen_key TEXT NOT NULL UNIQUE,
+    console_key TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    at REAL NOT NULL,
+    data TEXT NOT NULL,
+    client_id TEXT,
+    PRIMARY KEY (workshop_id, seq)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_client_id
+    ON events (workshop_id, client_id) WHERE client_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS devices (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL,
+    participant TEXT NOT NULL,
+    PRIMARY KEY (workshop_id, token_hash)
+);
+"""
+
+
+class DuplicateClientId(Exception):
+    """The client id was already used in this workshop: the action was applied before."""
+
+    def __init__(self, seq: int) -> None:
+        super().__init__(seq)
+        self.seq = seq
+
+
+@dataclass(frozen=True)
+class WorkshopRow:
+    id: str
+    code: str
+    screen_key: str
+    console_key: str
+    title: str
+    created_at: float
+
+
+class SqliteStore:
+    """The event log in one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA busy_timeout=5000")
+        self._conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        with self._lock:
+            return run_blocking(fn, self._conn)
+
+    def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        def txn(conn: sqlite3.Connection) -> T:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                out = fn(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            return out
+
+        return self._run(txn)
+
+    # -- workshops ----------------------------------------------------------------------------
+
+    def create_workshop(self, row: WorkshopRow, first: Event) -> None:
+        """Create a workshop with its first event (``workshop_created``), atomically."""
+
+        def txn(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO workshops VALUES (?,?,?,?,?,?)",
+                         (row.id, row.code, row.screen_key, row.console_key, row.title,
+                          row.created_at))
+            _insert(conn, row.id, [first])
+
+        self._write(txn)
+
+    def code_taken(self, code: str) -> bool:
+        return self._one("SELECT 1 FROM workshops WHERE code=?", (code,)) is not None
+
+    def find(self, *, code: str | None = None, screen_key: str | None = None,
+             console_key: str | None = None, id: str | None = None) -> WorkshopRow | None:
+        """The workshop with the given join code, screen key, console key or id."""
+        column, value = next((c, v) for c, v in (("code", code), ("screen_key", screen_key),
+                                                ("console_key", console_key), ("id", id))
+                             if v is not None)
+        found = self._one(f"SELECT * FROM workshops WHERE {column}=?", (value,))
+        return WorkshopRow(*found) if found else None
+
+    def workshops(self) -> list[WorkshopRow]:
+        rows = self._run(lambda c: c.execute(
+            "SELECT * FROM workshops ORDER BY created_at").fetchall())
+        return [WorkshopRow(*r) for r in rows]
+
+    def delete_workshop(self, workshop_id: str) -> None:
+        """Delete a workshop and everything in it: events, devices, the workshop row."""
+
+        def txn(conn: sqlite3.Connection) -> None:
+            for table in ("events", "devices"):
+                conn.execute(f"DELETE FROM {table} WHERE workshop_id=?", (workshop_id,))
+            conn.execute("DELETE FROM workshops WHERE id=?", (workshop_id,))
+
+        self._write(txn)
+        self._run(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
+
+    # -- the log ------------------------------------------------------------------------------
+
+    def append(self, workshop_id: str, events: list[Event],
+               device: tuple[str, str] | None = None) -> None:
+        """Append events (and, for a join, the device token's hash) in one transaction.
+
+        :raises DuplicateClientId: the first event's client id was used before.
+        """
+
+        def txn(conn: sqlite3.Connection) -> None:
+            _insert(conn, workshop_id, events)
+            if device:
+                conn.execute("INSERT INTO devices VALUES (?,?,?)", (workshop_id, *device))
+
+        try:
+            self._write(txn)
+        except sqlite3.IntegrityError:
+            client_id = events[0].client_id if events else None
+            seq = self.seq_for_client_id(workshop_id, client_id) if client_id else None
+            if seq is None:
+                raise
+            raise DuplicateClientId(seq) from None
+
+    def seq_for_client_id(self, workshop_id: str, client_id: str) -> int | None:
+        found = self._one("SELECT seq FROM events WHERE workshop_id=? AND client_id=?",
+                          (workshop_id, client_id))
+        return found[0] if found else None
+
+    def events(self, workshop_id: str, after: int = 0) -> list[Event]:
+        rows = self._run(lambda c: c.execute(
+            "SELECT seq, type, actor, at, data, client_id FROM events "
+            "WHERE workshop_id=? AND seq>? ORDER BY seq", (workshop_id, after)).fetchall())
+        return [Event(seq, type_, actor, at, json.loads(data), cid)
+                for seq, type_, actor, at, data, cid in rows]
+
+    def participant_for(self, workshop_id: str, token_hash: str) -> str | None:
+        found = self._one("SELECT participant FROM devices WHERE workshop_id=? AND token_hash=?",
+                          (workshop_id, token_hash))
+        return found[0] if found else None
+
+    def _one(self, sql: str, params: Iterable[Any]) -> Any:
+        return self._run(lambda c: c.execute(sql, tuple(params)).fetchone())
+
+
+def _insert(conn: sqlite3.Connection, workshop_id: str, events: list[Event]) -> None:
+    conn.executemany(
+        "INSERT INTO events (workshop_id, seq, type, actor, at, data, client_id) "
+        "VALUES (?,?,?,?,?,?,?)",
+        [(workshop_id, e.seq, e.type, e.actor, e.at,
+          json.dumps(e.data, ensure_ascii=False, separators=(",", ":")), e.client_id)
+         for e in events])
