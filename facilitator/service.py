@@ -141,7 +141,7 @@ class Service:
             return Result(False, error=_("This workshop no longer exists."))
         with live.lock:
             if client_id and client_id in live.client_ids:
-                return Result(True, seq=live.client_ids[client_id], duplicate=True)
+                return self._duplicate(live, name, payload, live.client_ids[client_id])
             now = self.clock()
             try:
                 drafts = decide(live.state, actor, name, payload, now)
@@ -153,7 +153,7 @@ class Service:
             device = None
             if name == "join" and actor.role == VISITOR:
                 author = drafts[0].data["participant"]
-                token = secrets.token_urlsafe(24)
+                token = payload.get("token") or secrets.token_urlsafe(24)
                 device = (hash_token(token), author)
                 extra = {"token": token, "participant": dict(drafts[0].data)}
             events = [Event(seq + i + 1, d.type, author, now, d.data,
@@ -162,7 +162,7 @@ class Service:
                 self.store.append(workshop_id, events, device)
             except DuplicateClientId as dup:
                 live.client_ids[client_id] = dup.seq
-                return Result(True, seq=dup.seq, duplicate=True)
+                return self._duplicate(live, name, payload, dup.seq)
             except Exception:  # the disk, not the person: say so, keep the state unchanged
                 return Result(False, error=_("The server could not save that just now. "
                                              "Please try again."))
@@ -176,3 +176,14 @@ class Service:
             if cmd.ack:
                 extra.update(cmd.ack(events))
             return Result(True, seq=events[-1].seq, extra=extra, emits=emits)
+
+    def _duplicate(self, live: Live, name: str, payload: Any, seq: int) -> Result:
+        """The ack for an action applied before; a resent join gets its identity back."""
+        extra: dict[str, Any] = {}
+        if name == "join" and isinstance(payload, dict):
+            pid = self.participant_for_token(live.row.id, payload.get("token"))
+            if pid:
+                person = live.state.participants[pid]
+                extra = {"token": payload["token"],
+                         "participant": {"participant": pid, "name": person.name}}
+        return Result(True, seq=seq, extra=extra, duplicate=True)

@@ -21,6 +21,7 @@ PARTICIPANT = "participant"
 VISITOR = "visitor"  # a phone on the join page that has not joined yet
 MAX_NAME = 40
 MAX_CLIENT_ID = 64
+MIN_TOKEN, MAX_TOKEN = 16, 200
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,17 @@ def require_running(state: WorkshopState) -> None:
 
 # -- joining ---------------------------------------------------------------------------------
 
-@command("join", {VISITOR}, {"name": Field(str, required=False, max_length=MAX_NAME)})
+@command("join", {VISITOR}, {"name": Field(str, required=False, max_length=MAX_NAME),
+                             "token": Field(str, required=False, max_length=MAX_TOKEN)})
 def join(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
-    """A phone joins; the name is optional (anonymous by default)."""
+    """A phone joins; the name is optional (anonymous by default).
+
+    The phone may bring its own device ``token`` (made before sending, so a resent join that
+    lost its ack still knows its identity); the transport stores only the token's hash.
+    """
+    token = payload.get("token")
+    if token is not None and not MIN_TOKEN <= len(token) <= MAX_TOKEN:
+        raise DomainError(_("The device token must be 16 to 200 characters."))
     if state.status == "ended":
         raise DomainError(_("This workshop has ended. Thank you for taking part."))
     pid = f"p{len(state.participants) + 1}"

@@ -40,7 +40,7 @@ class Stage:
         if self.instructions:
             out["instructions"] = self.instructions
         if self.duration is not None:
-            out["duration"] = self.duration
+            out["duration"] = f"{self.duration}s"  # text, so the dict reads back as a plan
         if self.options:
             out["options"] = dict(self.options)
         return out

@@ -54,7 +54,7 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
         "status": state.status,
         "stage_index": state.stage_index,
         "stage_count": len(state.stages),
-        "stage": stage.to_dict() if stage else None,
+        "stage": {**stage.to_dict(), "duration": stage.duration} if stage else None,
         "locked": state.stage_index in state.locked,
         "qr_visible": state.qr_visible,
     }
@@ -94,6 +94,8 @@ def snapshot(state: WorkshopState, audience: str, participant: str | None = None
         out["notes"] = [note_view(state, n, CONSOLE) for n in state.notes.values()
                         if not n.deleted]
         out["participants"] = [{"id": p.id, "name": p.name} for p in state.participants.values()]
+        out["stages"] = [{"kind": s.kind, "title": s.title, "prompt": s.prompt}
+                         for s in state.stages]
     else:
         me = state.participants.get(participant or "")
         out["joined"] = me is not None

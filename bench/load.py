@@ -1,0 +1,550 @@
+"""Load benchmark: N simulated phones post one note each to one workshop; how fast and how
+reliably does each note reach the projector?
+
+    python bench/load.py --phones 1000 --window 10 [--json out.json]
+
+Starts, one after the other, the project's server (`python -m facilitator serve`) and the bare
+Flask-SocketIO + eventlet baseline (bench/baseline_server.py) on free ports on 127.0.0.1, runs
+the same scenario against each and prints a table; the last line is a one-line summary. The
+exit code is 1 when the project lost a note (or could not be benchmarked), else 0.
+
+All clients (phones, projector, console) live in this one process, on one asyncio loop, using
+the minimal WebSocket-only Socket.IO client in bench/sioclient.py. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sioclient import ConnectError, SioClient  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+PLAN = {
+    "title": "Bench",
+    "stages": [{"kind": "notes", "prompt": "Anything", "options": {"max_per_person": 200}}],
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], p: float) -> float | None:
+    """Nearest-rank percentile, or None for no values."""
+    if not values:
+        return None
+    s = sorted(values)
+    k = max(0, min(len(s) - 1, int(-(-p * len(s) // 100)) - 1))
+    return s[k]
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU time of a process, from /proc (Linux); None elsewhere."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def rss_mb(pid: int | None) -> float | None:
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def http_json(method: str, url: str, body: dict | None = None, timeout: float = 10.0) -> dict:
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return json.loads(resp.read().decode() or "{}")
+
+
+class Server:
+    """A server under test, run as a subprocess with its output in a log file."""
+
+    def __init__(self, name: str, cmd: list[str], port: int, workdir: Path):
+        self.name = name
+        self.cmd = cmd
+        self.port = port
+        self.log_path = workdir / f"{name}-server.log"
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    def start(self, timeout: float = 60.0) -> None:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+        env["PYTHONUNBUFFERED"] = "1"
+        log = open(self.log_path, "wb")  # noqa: SIM115 - closed with the process
+        self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=env, stdout=log,
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} server exited with {self.proc.returncode}:\n"
+                                   + self.log_tail())
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"{self.name} server not healthy after {timeout:g} s:\n"
+                           + self.log_tail())
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def log_problems(self) -> list[str]:
+        """Lines of the server's output that look like errors."""
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return []
+        keys = ("Traceback", "Error", "error", "Exception", "WARNING", "CRITICAL")
+        return [ln for ln in text.splitlines() if any(k in ln for k in keys)]
+
+
+# ---------------------------------------------------------------------------------------------
+# the scenario
+
+
+class LagMonitor:
+    """How late the client's own event loop wakes up: if this is high, the client (not the
+    server) is the bottleneck and latencies are inflated."""
+
+    def __init__(self, interval: float = 0.01):
+        self.interval = interval
+        self.lags: list[float] = []
+        self._task: asyncio.Task | None = None
+
+    async def _run(self) -> None:
+        while True:
+            t = time.perf_counter()
+            await asyncio.sleep(self.interval)
+            self.lags.append(time.perf_counter() - t - self.interval)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+
+async def run_scenario(target: str, url: str, pid: int | None, args) -> dict:
+    """Connect the phones, post the notes, measure. `target` is "project" or "baseline"."""
+    port = int(url.rsplit(":", 1)[1])
+    n = args.phones
+    run_id = uuid.uuid4().hex[:8]
+    rng = random.Random(args.seed)
+    res: dict = {"target": target, "phones": n, "window_s": args.window, "errors": Counter()}
+
+    # project: create and start a workshop
+    phone_auth: dict = {"role": "phone"}
+    screen_auth: dict = {"role": "screen"}
+    console = None
+    if target == "project":
+        ws = await asyncio.to_thread(http_json, "POST", url + "/api/workshops", PLAN)
+        phone_auth = {"role": "phone", "code": ws["code"]}
+        screen_auth = {"role": "screen", "key": ws["screen_key"]}
+        console = SioClient(HOST, port, lambda *a: None)
+        await console.connect({"role": "console", "key": ws["console_key"]})
+        ack = await console.call("start", {})
+        if not (isinstance(ack, dict) and ack.get("ok")):
+            raise RuntimeError(f"start refused: {ack!r}")
+
+    # projector: record when each bench note first arrives
+    marker = f"[{run_id}:"
+    received: dict[int, float] = {}
+    dupes = 0
+    other_events: Counter = Counter()
+
+    def on_screen_event(name: str, data, t: float) -> None:
+        nonlocal dupes
+        if name != "note":
+            other_events[name] += 1
+            return
+        text = str(((data or {}).get("note") or {}).get("text", ""))
+        i = text.find(marker)
+        if i < 0:
+            return
+        idx = int(text[i + len(marker):text.index("]", i)])
+        if idx in received:
+            dupes += 1
+        else:
+            received[idx] = t
+
+    projector = SioClient(HOST, port, on_screen_event)
+    await projector.connect(screen_auth)
+
+    lag = LagMonitor()
+    lag.start()
+
+    # connect the phones (and join, for the project), a bounded number at a time
+    phones: list[SioClient | None] = [None] * n
+    connect_lat: list[float] = []
+    join_lat: list[float] = []
+    sem = asyncio.Semaphore(args.connect_concurrency)
+
+    async def connect_phone(i: int) -> None:
+        async with sem:
+            c = SioClient(HOST, port, None)
+            t0 = time.perf_counter()
+            try:
+                await c.connect(phone_auth, timeout=args.connect_timeout)
+            except ConnectError as exc:
+                res["errors"][f"connect: {exc}"] += 1
+                return
+            connect_lat.append(time.perf_counter() - t0)
+            if target == "project":
+                t1 = time.perf_counter()
+                try:
+                    ack = await c.call("join", {"client_id": str(uuid.uuid4())},
+                                       timeout=args.connect_timeout)
+                except (ConnectError, asyncio.TimeoutError) as exc:
+                    res["errors"][f"join: {type(exc).__name__} {exc}"] += 1
+                    await c.close()
+                    return
+                if not (isinstance(ack, dict) and ack.get("ok")):
+                    res["errors"][f"join refused: {ack!r}"] += 1
+                    await c.close()
+                    return
+                join_lat.append(time.perf_counter() - t1)
+            phones[i] = c
+
+    cpu0 = cpu_seconds(pid)
+    t_connect = time.perf_counter()
+    await asyncio.gather(*(connect_phone(i) for i in range(n)))
+    connect_total = time.perf_counter() - t_connect
+    cpu1 = cpu_seconds(pid)
+    connected = sum(1 for c in phones if c is not None)
+    rss_connected = rss_mb(pid)
+
+    # every connected phone posts one note at a random moment within the window
+    sent_at: dict[int, float] = {}
+    ack_lat: list[float] = []
+    acked: set[int] = set()
+    offsets = [rng.uniform(0, args.window) for _ in range(n)]
+    await asyncio.sleep(0.5)  # let the joins' fan-out (people counts etc.) settle
+    t_start = time.perf_counter()
+
+    async def post(i: int) -> None:
+        c = phones[i]
+        if c is None:
+            return
+        delay = t_start + offsets[i] - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        text = f"{marker}{i}] An idea from phone {i}: a quieter room for the library"
+        try:
+            fut, t = c.call_nowait("post_note", {"client_id": str(uuid.uuid4()), "text": text})
+        except ConnectError as exc:
+            res["errors"][f"post: {exc}"] += 1
+            return
+        sent_at[i] = t
+        try:
+            ack, t_ack = await asyncio.wait_for(fut, args.window + args.grace)
+        except asyncio.TimeoutError:
+            res["errors"]["post: no ack"] += 1
+            return
+        except ConnectError as exc:
+            res["errors"][f"post: {exc}"] += 1
+            return
+        if isinstance(ack, dict) and ack.get("ok"):
+            ack_lat.append(t_ack - t)
+            acked.add(i)
+        else:
+            err = ack.get("error") if isinstance(ack, dict) else ack
+            res["errors"][f"post refused: {err}"] += 1
+
+    posting = asyncio.gather(*(post(i) for i in range(n)))
+    # wait for the window, then up to `grace` seconds for the stragglers
+    deadline = t_start + args.window + args.grace
+    await asyncio.sleep(args.window)
+    while time.perf_counter() < deadline:
+        if len(received) >= connected and posting.done():
+            break
+        await asyncio.sleep(0.05)
+    if not posting.done():
+        posting.cancel()
+        try:
+            await posting
+        except asyncio.CancelledError:
+            pass
+    cpu2 = cpu_seconds(pid)
+    await lag.stop()
+
+    p2p = [received[i] - sent_at[i] for i in received if i in sent_at]
+    delivered = sum(1 for i in received if i in sent_at)
+    disconnected = sum(1 for c in phones if c is not None and c.closed)
+    if projector.closed:
+        res["errors"][f"projector disconnected: {projector.close_reason}"] += 1
+    if disconnected:
+        res["errors"]["phones disconnected during the run"] += disconnected
+    acked_not_shown = len(acked - set(received))
+    if acked_not_shown:
+        res["errors"]["acked but never on the projector"] += acked_not_shown
+
+    for c in phones:
+        if c is not None:
+            await c.close()
+    await projector.close()
+    if console is not None:
+        await console.close()
+
+    def ms(v):
+        return None if v is None else round(v * 1000, 2)
+
+    res.update({
+        "connected": connected,
+        "connect_total_s": round(connect_total, 2),
+        "connect_ms": {p: ms(pct(connect_lat, p)) for p in (50, 95, 99)},
+        "join_ms": {p: ms(pct(join_lat, p)) for p in (50, 95, 99)} if target == "project"
+        else None,
+        "sent": len(sent_at),
+        "acked": len(acked),
+        "delivered": delivered,
+        "lost": n - delivered,
+        "duplicates": dupes,
+        "p2p_ms": {p: ms(pct(p2p, p)) for p in (50, 95, 99)} | {"max": ms(max(p2p, default=None))},
+        "ack_ms": {p: ms(pct(ack_lat, p)) for p in (50, 95, 99)}
+        | {"max": ms(max(ack_lat, default=None))},
+        "server_cpu_connect_s": None if cpu0 is None or cpu1 is None else round(cpu1 - cpu0, 2),
+        "server_cpu_notes_s": None if cpu1 is None or cpu2 is None else round(cpu2 - cpu1, 2),
+        "server_rss_mb": None if rss_connected is None else round(rss_connected, 1),
+        "client_loop_lag_ms": {"p99": ms(pct(lag.lags, 99)), "max": ms(max(lag.lags, default=0))},
+        "projector_other_events": dict(other_events),
+    })
+    res["errors"] = dict(res["errors"])
+    return res
+
+
+def bench_target(target: str, args, workdir: Path) -> dict:
+    """Start the target's server (unless given a URL), run the scenario, stop the server."""
+    server = None
+    url = args.project_url if target == "project" else None
+    if url is None:
+        port = free_port()
+        if target == "project":
+            cmd = [sys.executable, "-m", "facilitator", "serve", "--host", HOST,
+                   "--port", str(port), "--db", str(workdir / "bench.db"),
+                   "--public-url", f"http://{HOST}:{port}",
+                   "--max-connections", str(args.max_connections)]
+        else:
+            cmd = [sys.executable, str(ROOT / "bench" / "baseline_server.py"), "--host", HOST,
+                   "--port", str(port), "--max-connections", str(args.max_connections)]
+        server = Server(target, cmd, port, workdir)
+        try:
+            server.start()
+        except Exception as exc:
+            return {"target": target, "failed": f"server did not start: {exc}"}
+        url = server.url
+    try:
+        res = asyncio.run(run_scenario(target, url, server.pid if server else None, args))
+    except Exception as exc:
+        res = {"target": target, "failed": f"{type(exc).__name__}: {exc}"}
+    finally:
+        if server is not None:
+            server.stop()
+    if server is not None:
+        problems = server.log_problems()
+        res["server_log_problems"] = len(problems)
+        res["server_log_sample"] = problems[:10]
+        res["server_log"] = str(server.log_path)
+        if server.proc is not None and server.proc.returncode not in (0, -signal.SIGINT, None):
+            res["server_exit_code"] = server.proc.returncode
+    return res
+
+
+# ---------------------------------------------------------------------------------------------
+# reporting
+
+
+def fmt(v, unit: str = "") -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.1f}{unit}"
+    return f"{v}{unit}"
+
+
+def print_table(results: list[dict]) -> None:
+    rows = [
+        ("phones connected", lambda r: f"{r['connected']}/{r['phones']}"),
+        ("connect all (s)", lambda r: fmt(r["connect_total_s"])),
+        ("connect p50/p99 (ms)",
+         lambda r: f"{fmt(r['connect_ms'][50])} / {fmt(r['connect_ms'][99])}"),
+        ("join p50/p99 (ms)",
+         lambda r: "-" if not r["join_ms"] else
+         f"{fmt(r['join_ms'][50])} / {fmt(r['join_ms'][99])}"),
+        ("notes sent / acked", lambda r: f"{r['sent']} / {r['acked']}"),
+        ("delivered to projector", lambda r: f"{r['delivered']}/{r['phones']}"),
+        ("lost", lambda r: str(r["lost"])),
+        ("duplicates on projector", lambda r: str(r["duplicates"])),
+        ("phone->projector p50 (ms)", lambda r: fmt(r["p2p_ms"][50])),
+        ("phone->projector p95 (ms)", lambda r: fmt(r["p2p_ms"][95])),
+        ("phone->projector p99 (ms)", lambda r: fmt(r["p2p_ms"][99])),
+        ("phone->projector max (ms)", lambda r: fmt(r["p2p_ms"]["max"])),
+        ("ack p50 (ms)", lambda r: fmt(r["ack_ms"][50])),
+        ("ack p95 (ms)", lambda r: fmt(r["ack_ms"][95])),
+        ("ack p99 (ms)", lambda r: fmt(r["ack_ms"][99])),
+        ("ack max (ms)", lambda r: fmt(r["ack_ms"]["max"])),
+        ("server CPU, connecting (s)", lambda r: fmt(r["server_cpu_connect_s"])),
+        ("server CPU, notes window (s)", lambda r: fmt(r["server_cpu_notes_s"])),
+        ("server RSS connected (MB)", lambda r: fmt(r["server_rss_mb"])),
+        ("client loop lag p99/max (ms)",
+         lambda r: f"{fmt(r['client_loop_lag_ms']['p99'])} / "
+         f"{fmt(r['client_loop_lag_ms']['max'])}"),
+        ("server log error lines", lambda r: fmt(r.get("server_log_problems"))),
+    ]
+    ok = [r for r in results if "failed" not in r]
+    width = 30
+    print(f"{'':<{width}}" + "".join(f"{r['target']:>22}" for r in ok))
+    for label, get in rows:
+        print(f"{label:<{width}}" + "".join(f"{get(r):>22}" for r in ok))
+    for r in results:
+        if "failed" in r:
+            print(f"{r['target']}: FAILED: {r['failed']}")
+        for err, count in (r.get("errors") or {}).items():
+            print(f"{r['target']}: {count} x {err}")
+        if r.get("server_log_problems"):
+            print(f"{r['target']}: server log {r.get('server_log')} has "
+                  f"{r['server_log_problems']} error-looking lines, e.g.:")
+            for line in r["server_log_sample"][:5]:
+                print(f"    {line[:200]}")
+        if r.get("server_exit_code") is not None:
+            print(f"{r['target']}: server exited with {r['server_exit_code']}")
+
+
+def summary(r: dict) -> str:
+    if "failed" in r:
+        return f"{r['target']}: FAILED ({r['failed'].splitlines()[0][:120]})"
+
+    def trio(d):
+        return f"p50 {fmt(d[50])} p95 {fmt(d[95])} p99 {fmt(d[99])} ms"
+
+    return (f"{r['target']}: delivered {r['delivered']}/{r['phones']} lost {r['lost']} | "
+            f"p2p {trio(r['p2p_ms'])} | ack {trio(r['ack_ms'])}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Phones -> projector load benchmark.")
+    parser.add_argument("--phones", type=int, default=1000, help="simulated phones (1000)")
+    parser.add_argument("--window", type=float, default=10.0,
+                        help="seconds over which the notes are posted, at random moments (10)")
+    parser.add_argument("--grace", type=float, default=10.0,
+                        help="seconds after the window before a missing note counts lost (10)")
+    parser.add_argument("--connect-concurrency", type=int, default=50,
+                        help="phones connecting at the same time (50)")
+    parser.add_argument("--connect-timeout", type=float, default=30.0)
+    parser.add_argument("--max-connections", type=int, default=5000,
+                        help="passed to both servers (eventlet's default cap is 1024)")
+    parser.add_argument("--only", choices=["project", "baseline"],
+                        help="benchmark one server only")
+    parser.add_argument("--project-url", help="use this running project server instead of "
+                        "starting one (http://127.0.0.1:PORT); no server CPU figures")
+    parser.add_argument("--seed", type=int, default=None, help="seed for the posting moments")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON here")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, db)")
+    args = parser.parse_args(argv)
+    if args.project_url and not args.project_url.startswith(f"http://{HOST}:"):
+        parser.error(f"--project-url must be http://{HOST}:PORT")
+
+    targets = [args.only] if args.only else ["project", "baseline"]
+    workdir = Path(tempfile.mkdtemp(prefix="facilitator-bench-"))
+    results = []
+    for target in targets:
+        print(f"# {target}: {args.phones} phones, notes over {args.window:g} s ...", flush=True)
+        results.append(bench_target(target, args, workdir))
+
+    print()
+    print_table(results)
+    for r in results:
+        for k in ("server_log_sample",):
+            r.pop(k, None)
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "params": {k: v for k, v in vars(args).items() if k != "json"},
+            "cpus": os.cpu_count(),
+            "results": results,
+        }, indent=2, default=str))
+    problems = any(r.get("server_log_problems") or "failed" in r for r in results)
+    if args.keep or problems:
+        print(f"logs kept in {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print(" || ".join(summary(r) for r in results), flush=True)
+
+    project = next((r for r in results if r["target"] == "project"), None)
+    if project is not None and ("failed" in project or project["lost"] > 0):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""The application factory: wires settings, the store, the service, routes and Socket.IO."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_socketio import SocketIO
+
+from facilitator.config import DEFAULTS, ROOT, from_env
+from facilitator.service import Service
+from facilitator.store import SqliteStore
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app. Nothing happens at import time; tests call this per test."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
+    app.config.update(DEFAULTS)
+    app.config.update(from_env())
+    app.config.update(config or {})
+    app.config["MAX_CONTENT_LENGTH"] = max(app.config["MAX_UPLOAD_BYTES"], 256 * 1024)
+    if not app.config["DATABASE"]:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE"] = str(Path(app.instance_path) / "facilitator.db")
+
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+
+    service = Service(SqliteStore(app.config["DATABASE"]))
+    app.extensions["facilitator"] = service
+
+    socketio = SocketIO(app, async_mode=app.config["ASYNC_MODE"],
+                        max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
+                        ping_interval=10, ping_timeout=20)
+    app.extensions["facilitator.socketio"] = socketio
+
+    from facilitator.realtime import register_handlers
+    from facilitator.web import bp
+
+    register_handlers(socketio, service, app)
+    app.register_blueprint(bp)
+
+    @app.after_request
+    def security_headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; connect-src 'self' ws: wss:; object-src 'none'; "
+            "base-uri 'none'; frame-ancestors 'none'")
+        return response
+
+    return app
+
+
+def get_socketio(app: Flask) -> SocketIO:
+    return app.extensions["facilitator.socketio"]
+
+
+def get_service(app: Flask) -> Service:
+    return app.extensions["facilitator"]

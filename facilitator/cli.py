@@ -1,0 +1,209 @@
+"""The ``facilitator`` command: serve, new, export, list, delete.
+
+Nothing heavy is imported at module level: ``serve`` must monkey-patch eventlet before
+Flask, Socket.IO or the store are imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DEFAULT_PORT = 5000
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="facilitator", description=(
+        "Run live, in-room participatory workshops: phones join by QR code, "
+        "the projector aggregates live."))
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--db", default=os.environ.get("FACILITATOR_DB"),
+                       help="SQLite file (default: instance/facilitator.db; env FACILITATOR_DB)")
+        p.add_argument("--public-url", default=os.environ.get("FACILITATOR_PUBLIC_URL"),
+                       help="address phones use, e.g. http://192.168.1.20:5000 "
+                            "(env FACILITATOR_PUBLIC_URL; default: this machine's LAN address)")
+        p.add_argument("--port", type=int, default=int(os.environ.get("FACILITATOR_PORT",
+                                                                      DEFAULT_PORT)))
+
+    serve = sub.add_parser("serve", help="start the server")
+    common(serve)
+    serve.add_argument("--host", default=os.environ.get("FACILITATOR_HOST", "0.0.0.0"),
+                       help="interface to listen on (default 0.0.0.0: every network)")
+    serve.add_argument("--async-mode", choices=["eventlet", "gevent", "threading"],
+                       default=os.environ.get("FACILITATOR_ASYNC_MODE", "eventlet"))
+    serve.add_argument("--max-connections", type=int, default=5000,
+                       help="most simultaneous connections (eventlet's default is 1,024)")
+    serve.add_argument("--plan", help="also create a workshop from this plan at start")
+    serve.add_argument("--quiet", action="store_true", help="no QR code in the terminal")
+
+    new = sub.add_parser("new", help="create a workshop from a plan and print its links")
+    common(new)
+    new.add_argument("plan", help="a plan file, e.g. sessions/notes-wall.yaml")
+
+    export = sub.add_parser("export", help="export a workshop's harvest")
+    common(export)
+    export.add_argument("code", help="the workshop's join code")
+    export.add_argument("--format", choices=["json", "csv", "md", "html"], default="md")
+    export.add_argument("-o", "--output", help="file to write (default: standard output)")
+
+    lst = sub.add_parser("list", help="list the workshops in the database")
+    common(lst)
+
+    delete = sub.add_parser("delete", help="delete a workshop and everything in it")
+    common(delete)
+    delete.add_argument("code")
+    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve" and args.async_mode == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+    elif args.command == "serve" and args.async_mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+    return {"serve": serve, "new": new, "export": export, "list": list_workshops,
+            "delete": delete}[args.command](args)
+
+
+def _app(args: argparse.Namespace, public_url: str | None, async_mode: str = "threading"):
+    from facilitator.app import create_app
+
+    config = {"PUBLIC_URL": public_url, "ASYNC_MODE": async_mode}
+    if args.db:
+        config["DATABASE"] = str(Path(args.db).resolve())
+    return create_app(config)
+
+
+def _public_url(args: argparse.Namespace, host: str = "0.0.0.0") -> tuple[str, str]:
+    from facilitator.config import choose_public_url
+
+    return choose_public_url(args.public_url, host, args.port)
+
+
+def _print_links(row, base: str, draw_qr: bool = True) -> None:  # type: ignore[no-untyped-def]
+    from facilitator.web import links
+
+    urls = links(row, base)
+    print(f"\n  {row.title}  (join code {row.code})")
+    print(f"  Console (keep private): {urls['console_url']}")
+    print(f"  Projector screen:       {urls['projector_url']}")
+    print(f"  Join (phones):          {urls['join_url']}")
+    if draw_qr:
+        import qrcode
+
+        qr = qrcode.QRCode(border=1)
+        qr.add_data(urls["join_url"])
+        qr.print_ascii(out=sys.stdout, invert=True)
+
+
+def serve(args: argparse.Namespace) -> int:
+    base, why = _public_url(args, args.host)
+    app = _app(args, base, args.async_mode)
+    from facilitator.app import get_service, get_socketio
+
+    service = get_service(app)
+    print(f"facilitator: database {app.config['DATABASE']}")
+    print(f"facilitator: phones will use {base} ({why}).")
+    print("  To change it: --public-url http://ADDRESS:PORT or FACILITATOR_PUBLIC_URL.")
+    print(f"  Create a workshop: {base}/")
+    if args.plan:
+        from facilitator.core.errors import PlanError
+        from facilitator.core.plan import parse_plan
+
+        try:
+            plan = parse_plan(Path(args.plan).read_bytes())
+        except (OSError, PlanError) as exc:
+            print(f"facilitator: cannot use {args.plan}: {exc}", file=sys.stderr)
+            return 2
+        _print_links(service.create_workshop(plan), base, not args.quiet)
+    for row in service.store.workshops()[-5:]:
+        if not args.plan:
+            print(f"  Running workshop {row.code}: {row.title} (console link: "
+                  f"`facilitator list`)")
+    sys.stdout.flush()
+    kwargs: dict = {"host": args.host, "port": args.port, "allow_unsafe_werkzeug": True}
+    if args.async_mode == "eventlet":
+        kwargs = {"host": args.host, "port": args.port, "max_size": args.max_connections,
+                  "log_output": False}
+    elif args.async_mode == "gevent":
+        kwargs = {"host": args.host, "port": args.port, "log_output": False}
+    get_socketio(app).run(app, **kwargs)
+    return 0
+
+
+def new(args: argparse.Namespace) -> int:
+    from facilitator.core.errors import PlanError
+    from facilitator.core.plan import parse_plan
+
+    try:
+        plan = parse_plan(Path(args.plan).read_bytes())
+    except OSError as exc:
+        print(f"facilitator: cannot read {args.plan}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except PlanError as exc:
+        print(f"facilitator: {args.plan} is not a valid plan: {exc.message}", file=sys.stderr)
+        return 2
+    base, _why = _public_url(args)
+    app = _app(args, base)
+    from facilitator.app import get_service
+
+    _print_links(get_service(app).create_workshop(plan), base)
+    return 0
+
+
+def _find(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from facilitator.app import get_service
+    from facilitator.service import normalise_code
+
+    service = get_service(_app(args, None))
+    row = service.store.find(code=normalise_code(args.code))
+    if row is None:
+        print(f"facilitator: no workshop with code {args.code}", file=sys.stderr)
+    return service, row
+
+
+def export(args: argparse.Namespace) -> int:
+    from facilitator.export import render
+
+    service, row = _find(args)
+    if row is None:
+        return 1
+    out = render(args.format, row, service.store.events(row.id))
+    if args.output:
+        Path(args.output).write_text(out.body, encoding="utf-8")
+        print(f"facilitator: wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(out.body)
+    return 0
+
+
+def list_workshops(args: argparse.Namespace) -> int:
+    from facilitator.app import get_service
+
+    base, _why = _public_url(args)
+    for row in get_service(_app(args, base)).store.workshops():
+        _print_links(row, base, draw_qr=False)
+    return 0
+
+
+def delete(args: argparse.Namespace) -> int:
+    service, row = _find(args)
+    if row is None:
+        return 1
+    if not args.yes:
+        answer = input(f"Delete '{row.title}' ({row.code}) and everything in it? Type the code: ")
+        if answer.strip().upper() != row.code:
+            print("Not deleted.")
+            return 1
+    service.delete_workshop(row.id)
+    print(f"Deleted {row.code}.")
+    return 0

@@ -1,0 +1,68 @@
+"""Settings: defaults, overridden by environment variables, overridden by the command line."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE": None,  # None: <instance folder>/facilitator.db
+    "PUBLIC_URL": None,  # the address phones use; None: the address the request came in on
+    "SESSIONS_DIR": str(ROOT / "sessions"),
+    "MAX_MESSAGE_BYTES": 64 * 1024,
+    "MAX_UPLOAD_BYTES": 100 * 1024,
+    "ASYNC_MODE": None,  # eventlet under `facilitator serve`; threading in tests
+    "RATE_BURST": 20,
+    "RATE_PER_SECOND": 5.0,
+}
+
+ENV = {
+    "FACILITATOR_DB": "DATABASE",
+    "FACILITATOR_PUBLIC_URL": "PUBLIC_URL",
+    "FACILITATOR_SESSIONS": "SESSIONS_DIR",
+}
+
+
+def from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """The settings given by environment variables (see the README's settings table)."""
+    environ = os.environ if environ is None else environ
+    return {key: environ[var] for var, key in ENV.items() if environ.get(var)}
+
+
+def lan_address() -> str | None:
+    """This machine's address on the local network, or None when there is none.
+
+    Connecting a UDP socket sends no packet; it only asks the OS which interface it would use.
+    """
+    for probe in ("10.255.255.255", "192.168.255.255", "172.31.255.255"):
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.connect((probe, 1))
+                addr = s.getsockname()[0]
+        except OSError:
+            continue
+        if addr and not addr.startswith("127.") and addr != "0.0.0.0":
+            return addr
+    try:
+        addr = socket.gethostbyname(socket.gethostname())
+    except OSError:
+        return None
+    return None if addr.startswith("127.") else addr
+
+
+def choose_public_url(given: str | None, host: str, port: int) -> tuple[str, str]:
+    """The URL phones should use, and a sentence saying why it was chosen."""
+    if given:
+        return given.rstrip("/"), "from --public-url / FACILITATOR_PUBLIC_URL"
+    if host not in ("", "0.0.0.0", "::", "127.0.0.1", "localhost"):
+        return f"http://{host}:{port}", "the address given with --host"
+    addr = lan_address()
+    if addr:
+        return f"http://{addr}:{port}", "this machine's local network address"
+    return (f"http://127.0.0.1:{port}",
+            "no network found, so only this machine can join: connect to the venue's Wi-Fi "
+            "or a hotspot, or give --public-url")

@@ -1,0 +1,34 @@
+"""The CSV export: one row per note, ready for a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from facilitator.export.harvest import Harvest, iso
+
+HEADER = ("stage", "stage_title", "prompt", "note_id", "author", "name", "text", "hidden",
+          "posted_at", "edited_at")
+# a spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(cell: str) -> str:
+    """Prefix an apostrophe to a cell a spreadsheet would read as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def render(harvest: Harvest) -> str:
+    """Every note not deleted, hidden ones flagged; ``stage`` is the index from 0."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for stage in harvest.stages:
+        for note in stage.notes:
+            writer.writerow([
+                stage.index, defuse(stage.stage.title), defuse(stage.stage.prompt),
+                note.id, defuse(note.author), defuse(harvest.name(note.author)),
+                defuse(note.text), "true" if note.hidden else "false",
+                iso(note.posted_at), iso(note.edited_at) or "",
+            ])
+    return out.getvalue()

@@ -1,0 +1,186 @@
+"""Socket.IO transport: authenticate, hand the command to the service, emit to rooms.
+
+Handlers never branch on which method a workshop runs; see docs/protocol.md for the wire.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, request
+from flask_socketio import SocketIO, join_room
+
+from facilitator.core.commands import PARTICIPANT, VISITOR, Actor
+from facilitator.core.state import FACILITATOR
+from facilitator.core.views import CONSOLE, PHONES, SCREEN, Emit, people_view, snapshot
+from facilitator.i18n import _
+from facilitator.service import Service, normalise_code
+
+ROLES = {"phone", SCREEN, CONSOLE}
+
+
+@dataclass
+class Connection:
+    """One connected client: which workshop, which audience, and its rate budget."""
+
+    workshop: str
+    role: str  # phone | screen | console
+    participant: str | None = None
+    tokens: float = 0.0
+    refilled: float = field(default_factory=time.monotonic)
+
+    def allow(self, burst: int, rate: float) -> bool:
+        """A token bucket: ``burst`` actions at once, then ``rate`` per second."""
+        now = time.monotonic()
+        self.tokens = min(burst, self.tokens + (now - self.refilled) * rate)
+        self.refilled = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+def room(workshop: str, audience: str) -> str:
+    return f"{workshop}:{audience}"
+
+
+class Presence:
+    """Who is connected now, per workshop (phones counted once per participant)."""
+
+    def __init__(self) -> None:
+        self.connections: dict[str, Connection] = {}
+        self._online: dict[str, dict[str, int]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, sid: str, conn: Connection) -> None:
+        with self._lock:
+            self.connections[sid] = conn
+            if conn.participant:
+                self._count(conn.workshop, conn.participant, +1)
+
+    def identify(self, sid: str, participant: str) -> None:
+        with self._lock:
+            conn = self.connections[sid]
+            conn.participant = participant
+            self._count(conn.workshop, participant, +1)
+
+    def remove(self, sid: str) -> Connection | None:
+        with self._lock:
+            conn = self.connections.pop(sid, None)
+            if conn and conn.participant:
+                self._count(conn.workshop, conn.participant, -1)
+            return conn
+
+    def online(self, workshop: str) -> int:
+        return len(self._online.get(workshop, ()))
+
+    def _count(self, workshop: str, participant: str, delta: int) -> None:
+        per = self._online.setdefault(workshop, {})
+        n = per.get(participant, 0) + delta
+        if n > 0:
+            per[participant] = n
+        else:
+            per.pop(participant, None)
+
+
+def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Presence:
+    presence = Presence()
+    burst, rate = app.config["RATE_BURST"], app.config["RATE_PER_SECOND"]
+
+    def view(workshop: str, audience: str, participant: str | None = None) -> dict[str, Any]:
+        live = service.live(workshop)
+        assert live is not None
+        with live.lock:
+            return snapshot(live.state, audience, participant, presence.online(workshop))
+
+    def people(workshop: str, audiences: tuple[str, ...] = (SCREEN, CONSOLE)) -> None:
+        live = service.live(workshop)
+        if live is None:
+            return
+        payload = {"seq": live.state.seq, **people_view(live.state, presence.online(workshop))}
+        for audience in audiences:
+            socketio.emit("people", payload, to=room(workshop, audience))
+
+    def send(workshop: str, emits: list[Emit]) -> None:
+        snapshots: dict[str, dict[str, Any]] = {}
+        for e in emits:
+            if e.payload is None and e.name == "people":
+                people(workshop, (e.audience,))
+                continue
+            payload = e.payload
+            if payload is None:
+                payload = snapshots.get(e.audience) or view(workshop, e.audience)
+                snapshots[e.audience] = payload
+            socketio.emit(e.name, payload, to=room(workshop, e.audience))
+
+    @socketio.on("connect")
+    def on_connect(auth: Any = None) -> None:
+        # AUTH: who is this, and for which workshop?
+        if not isinstance(auth, dict) or auth.get("role") not in ROLES:
+            raise ConnectionRefusedError(_("Please open the link or scan the QR code again."))
+        role = auth["role"]
+        row = None
+        if role == "phone" and isinstance(auth.get("code"), str):
+            row = service.store.find(code=normalise_code(auth["code"]))
+        elif role == SCREEN and isinstance(auth.get("key"), str):
+            row = service.store.find(screen_key=auth["key"])
+        elif role == CONSOLE and isinstance(auth.get("key"), str):
+            row = service.store.find(console_key=auth["key"])
+        if row is None:
+            raise ConnectionRefusedError(
+                _("This workshop could not be found. Check the code, or ask the facilitator."))
+        conn = Connection(row.id, role, tokens=burst)
+        join_room(room(row.id, PHONES if role == "phone" else role))
+        if role == "phone":
+            pid = service.participant_for_token(row.id, auth.get("token"))
+            if pid:
+                conn.participant = pid
+                join_room(room(row.id, pid))
+        presence.add(request.sid, conn)  # type: ignore[attr-defined]
+        socketio.emit("snapshot", view(row.id, role, conn.participant), to=request.sid)  # type: ignore[attr-defined]
+        if conn.participant:
+            people(row.id)
+
+    @socketio.on("disconnect")
+    def on_disconnect(reason: Any = None) -> None:
+        conn = presence.remove(request.sid)  # type: ignore[attr-defined]
+        if conn and conn.participant:
+            people(conn.workshop)
+
+    @socketio.on("*")
+    def on_action(event: str, data: Any = None, *extra: Any) -> dict[str, Any]:
+        sid = request.sid  # type: ignore[attr-defined]
+        conn = presence.connections.get(sid)
+        if conn is None:
+            return {"ok": False, "error": _("Not connected to a workshop. Reload the page.")}
+        if not conn.allow(burst, rate):
+            return {"ok": False, "error": _("You are sending very fast. Please wait a moment "
+                                           "and try again.")}
+        if event == "resync":
+            return {"ok": True, "snapshot": view(conn.workshop, conn.role, conn.participant)}
+        # VALIDATION happens in the core; here only the envelope
+        client_id = data.get("client_id") if isinstance(data, dict) else None
+        payload = {k: v for k, v in data.items() if k != "client_id"} \
+            if isinstance(data, dict) else data
+        if conn.role == CONSOLE:
+            actor = Actor(FACILITATOR)
+        elif conn.role == "phone":
+            actor = Actor(PARTICIPANT, conn.participant) if conn.participant else Actor(VISITOR)
+        else:
+            return {"ok": False, "error": _("The projector screen cannot send actions.")}
+        # RESOLUTION
+        result = service.handle(conn.workshop, actor, event, payload, client_id)
+        if result.ok and event == "join" and conn.participant is None and result.extra:
+            pid = result.extra["participant"]["participant"]
+            join_room(room(conn.workshop, pid))
+            presence.identify(sid, pid)
+            if result.duplicate:
+                people(conn.workshop)
+        # EMIT
+        send(conn.workshop, result.emits)
+        return result.ack()
+
+    return presence

@@ -1,0 +1,231 @@
+"""HTTP routes: create, join, the screen and console pages, export, and the JSON API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template,
+                   request, url_for)
+
+from facilitator.core.errors import PlanError
+from facilitator.core.plan import Plan, load_plan, parse_plan
+from facilitator.i18n import _
+from facilitator.service import Service, normalise_code
+from facilitator.store import WorkshopRow
+
+bp = Blueprint("web", __name__)
+
+
+def service() -> Service:
+    return current_app.extensions["facilitator"]
+
+
+def base_url() -> str:
+    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+
+
+def links(row: WorkshopRow, base: str | None = None) -> dict[str, str]:
+    """The three links of a workshop: join (phones), projector (screen), console (secret)."""
+    base = base or base_url()
+    return {"join_url": f"{base}/j/{row.code}",
+            "projector_url": f"{base}/screen/{row.screen_key}",
+            "console_url": f"{base}/console/{row.console_key}"}
+
+
+def qr_svg(data: str) -> str:
+    """A QR code as SVG text (drawn by the qrcode library)."""
+    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M,
+                       image_factory=qrcode.image.svg.SvgPathFillImage)
+    qr.add_data(data)
+    qr.make(fit=True)
+    return qr.make_image().to_string(encoding="unicode")
+
+
+def session_plans() -> list[dict[str, Any]]:
+    """The ready plans in the sessions folder, with their titles; broken ones are reported."""
+    out = []
+    for path in sorted(Path(current_app.config["SESSIONS_DIR"]).glob("*.yaml")):
+        try:
+            plan = parse_plan(path.read_bytes())
+            out.append({"name": path.stem, "title": plan.title, "description": plan.description,
+                        "stages": len(plan.stages)})
+        except PlanError as exc:
+            out.append({"name": path.stem, "title": path.stem, "error": exc.message})
+    return out
+
+
+def message(title: str, text: str, status: int) -> tuple[str, int]:
+    return render_template("message.html", title=title, text=text), status
+
+
+# -- create ----------------------------------------------------------------------------------
+
+@bp.get("/")
+def index() -> str:
+    return render_template("create.html", plans=session_plans(), error=None)
+
+
+@bp.post("/create/review")
+def review() -> Any:
+    """Step 2 of creating: the chosen or uploaded plan, with its title and prompts editable."""
+    try:
+        plan = _chosen_plan()
+    except PlanError as exc:
+        return render_template("create.html", plans=session_plans(), error=exc.message), 400
+    return render_template("review.html", plan=plan, plan_json=json.dumps(plan.to_dict()),
+                           error=None)
+
+
+def _chosen_plan() -> Plan:
+    upload = request.files.get("plan_file")
+    if upload and upload.filename:
+        return parse_plan(upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1))
+    name = request.form.get("plan", "")
+    for plan in session_plans():
+        if plan["name"] == name:
+            path = Path(current_app.config["SESSIONS_DIR"]) / f"{name}.yaml"
+            return parse_plan(path.read_bytes())
+    raise PlanError("plan", _("choose one of the ready plans, or upload a plan file."))
+
+
+@bp.post("/create")
+def create() -> Any:
+    """Create the workshop from the reviewed plan and open its console."""
+    try:
+        data = json.loads(request.form.get("plan_json", ""))
+        if not isinstance(data, dict) or not isinstance(data.get("stages"), list):
+            raise ValueError
+    except ValueError:
+        return message(_("Something went wrong"),
+                       _("The plan was lost on the way. Please start again."), 400)
+    data["title"] = request.form.get("title", data.get("title", ""))
+    for i, stage in enumerate(data["stages"]):
+        if isinstance(stage, dict):
+            for key in ("title", "prompt"):
+                if f"stage-{i}-{key}" in request.form:
+                    stage[key] = request.form[f"stage-{i}-{key}"]
+    try:
+        plan = load_plan(data)
+    except PlanError as exc:
+        return render_template("review.html", plan=None, plan_json=json.dumps(data),
+                               raw=data, error=exc.message), 400
+    row = service().create_workshop(plan)
+    return redirect(url_for("web.console", key=row.console_key))
+
+
+@bp.post("/api/workshops")
+def api_create() -> Any:
+    """Create a workshop from a plan given as JSON (or YAML text); returns its links."""
+    if request.is_json:
+        data = request.get_json(silent=True)
+        if isinstance(data, dict) and "plan" in data and "stages" not in data:
+            data = data["plan"]
+        try:
+            plan = load_plan(data)
+        except PlanError as exc:
+            return jsonify(ok=False, error=exc.message, field=exc.field), 400
+    else:
+        try:
+            plan = parse_plan(request.get_data(cache=False))
+        except PlanError as exc:
+            return jsonify(ok=False, error=exc.message, field=exc.field), 400
+    row = service().create_workshop(plan)
+    return jsonify(ok=True, code=row.code, screen_key=row.screen_key,
+                   console_key=row.console_key, **links(row)), 201
+
+
+# -- join ------------------------------------------------------------------------------------
+
+@bp.get("/join")
+def join_form() -> Any:
+    code = request.args.get("code")
+    if code:
+        return redirect(url_for("web.phone", code=normalise_code(code)))
+    return render_template("join.html", code="", error=None)
+
+
+@bp.get("/j/<code>")
+def phone(code: str) -> Any:
+    clean = normalise_code(code)
+    row = service().store.find(code=clean)
+    if row is None:
+        return render_template("join.html", code=clean, error=_(
+            "There is no workshop with the code %s. Check the code on the screen and try "
+            "again.") % clean), 404
+    live = service().live(row.id)
+    if live and live.state.status == "ended":
+        return message(_("This workshop has ended"),
+                       _("Thank you for taking part. The facilitator will share the harvest."),
+                       410)
+    return render_template("phone.html", row=row)
+
+
+# -- screen and console ----------------------------------------------------------------------
+
+def _row(**key: str) -> WorkshopRow:
+    row = service().store.find(**key)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/screen/<key>")
+def screen(key: str) -> str:
+    row = _row(screen_key=key)
+    return render_template("screen.html", row=row, links=links(row))
+
+
+@bp.get("/screen/<key>/qr.svg")
+def screen_qr(key: str) -> Response:
+    row = _row(screen_key=key)
+    return Response(qr_svg(links(row)["join_url"]), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/console/<key>")
+def console(key: str) -> str:
+    row = _row(console_key=key)
+    return render_template("console.html", row=row, links=links(row))
+
+
+@bp.get("/console/<key>/export.<fmt>")
+def export(key: str, fmt: str) -> Response:
+    from facilitator.export import FORMATS, render
+
+    row = _row(console_key=key)
+    if fmt not in FORMATS:
+        abort(404)
+    out = render(fmt, row, service().store.events(row.id))
+    disposition = "inline" if fmt == "html" else "attachment"
+    return Response(out.body, mimetype=out.mimetype,
+                    headers={"Content-Disposition": f'{disposition}; filename="{out.filename}"'})
+
+
+@bp.post("/console/<key>/delete")
+def delete(key: str) -> Any:
+    row = _row(console_key=key)
+    if request.form.get("confirm_code", "").strip().upper() != row.code:
+        return message(_("Not deleted"), _("To delete, type the join code exactly."), 400)
+    service().delete_workshop(row.id)
+    return message(_("Workshop deleted"),
+                   _("The workshop and everything in it have been deleted."), 200)
+
+
+@bp.get("/healthz")
+def healthz() -> Any:
+    return jsonify(ok=True)
+
+
+@bp.app_errorhandler(404)
+def not_found(_error: Exception) -> Any:
+    return message(_("Page not found"),
+                   _("This link does not lead anywhere. Check it, or ask the facilitator."), 404)
+
+
+@bp.app_errorhandler(413)
+def too_large(_error: Exception) -> Any:
+    return message(_("Too large"), _("That file is too large (at most 100 KB)."), 413)

@@ -1,0 +1,121 @@
+// Shared by the phone, screen and console pages: connection, outbox, small DOM helpers.
+// Participant text is only ever set with textContent, never as HTML.
+
+export function readConfig() {
+  return JSON.parse(document.getElementById("config").textContent);
+}
+
+export function newId() {
+  // crypto.randomUUID needs a secure context; phones reach us over plain http on the LAN.
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    node.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+export function store(key) {
+  return {
+    get(fallback = null) {
+      try {
+        const raw = localStorage.getItem(key);
+        return raw === null ? fallback : JSON.parse(raw);
+      } catch {
+        return fallback;
+      }
+    },
+    set(value) {
+      try { localStorage.setItem(key, JSON.stringify(value)); } catch { /* private mode */ }
+    },
+    remove() {
+      try { localStorage.removeItem(key); } catch { /* private mode */ }
+    },
+  };
+}
+
+// Connect with an auth function, so each reconnect sends the current token and last seq.
+export function connect(auth, handlers, onStatus) {
+  const socket = window.io({ auth: (cb) => cb(auth()), transports: ["websocket", "polling"],
+                             reconnectionDelay: 500, reconnectionDelayMax: 4000 });
+  for (const [name, fn] of Object.entries(handlers)) socket.on(name, fn);
+  socket.on("connect", () => onStatus("online"));
+  socket.on("disconnect", () => onStatus("offline"));
+  socket.on("connect_error", (err) => onStatus("error", err && err.message));
+  return socket;
+}
+
+// Actions wait in an outbox (kept in localStorage) until the server acknowledges them. Each
+// carries a client_id, so a resend after a dropped connection is applied once.
+export class Outbox {
+  constructor(key, onChange) {
+    this.box = store(key);
+    this.items = this.box.get([]);
+    this.onChange = onChange;
+    this.inflight = false;
+    this.socket = null;
+  }
+
+  attach(socket) {
+    this.socket = socket;
+    socket.on("connect", () => this.flush());
+    setInterval(() => this.flush(), 5000);
+  }
+
+  send(event, payload, done) {
+    const item = { event, payload: { ...payload, client_id: newId() } };
+    this.items.push(item);
+    this.save();
+    if (done) this.callbacks.set(item.payload.client_id, done);
+    this.flush();
+    return item;
+  }
+
+  get callbacks() {
+    if (!this._callbacks) this._callbacks = new Map();
+    return this._callbacks;
+  }
+
+  pending(event) {
+    return this.items.filter((item) => item.event === event);
+  }
+
+  save() {
+    this.box.set(this.items);
+    if (this.onChange) this.onChange(this.items);
+  }
+
+  flush() {
+    if (this.inflight || !this.socket || !this.socket.connected || !this.items.length) return;
+    const item = this.items[0];
+    this.inflight = true;
+    this.socket.timeout(10000).emit(item.event, item.payload, (err, ack) => {
+      this.inflight = false;
+      if (err) return; // no answer: keep it, try again on reconnect or the next tick
+      this.items = this.items.filter((i) => i.payload.client_id !== item.payload.client_id);
+      this.save();
+      const done = this.callbacks.get(item.payload.client_id);
+      this.callbacks.delete(item.payload.client_id);
+      if (done) done(ack, item);
+      else if (this.onResult) this.onResult(ack, item);
+      this.flush();
+    });
+  }
+}
+
+export function formatPeople(template, people) {
+  return template.replace("{joined}", people.joined).replace("{online}", people.online);
+}
