@@ -1,0 +1,121 @@
+"""Fixtures: an app on a fresh database per test, Socket.IO test clients, a live server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTES_PLAN = {
+    "title": "Test wall",
+    "stages": [
+        {"kind": "notes", "title": "One", "prompt": "What helps you keep well?",
+         "options": {"max_length": 100, "max_per_person": 5}},
+        {"kind": "notes", "title": "Two", "prompt": "What could we build on?"},
+    ],
+}
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    from facilitator.app import create_app
+
+    return create_app({"DATABASE": str(tmp_path / "test.db"), "ASYNC_MODE": "threading",
+                       "PUBLIC_URL": "http://phones.example:5000", "TESTING": True})
+
+
+@pytest.fixture
+def service(app):
+    from facilitator.app import get_service
+
+    return get_service(app)
+
+
+@pytest.fixture
+def workshop(service):
+    from facilitator.core.plan import load_plan
+
+    return service.create_workshop(load_plan(NOTES_PLAN))
+
+
+@pytest.fixture
+def connect(app) -> Callable[..., Any]:
+    """Make a Socket.IO test client with the given auth (phone, screen or console)."""
+    from facilitator.app import get_socketio
+
+    clients = []
+
+    def make(auth: dict[str, Any]):
+        client = get_socketio(app).test_client(app, auth=auth, flask_test_client=app.test_client())
+        clients.append(client)
+        return client
+
+    yield make
+    for c in clients:
+        if c.is_connected():
+            c.disconnect()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """`facilitator serve` in a subprocess (eventlet, as in production) on a free port."""
+
+    def __init__(self, db: Path, log: Path) -> None:
+        self.db = db
+        self.log = log
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> LiveServer:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1",
+             "--port", str(self.port), "--db", str(self.db), "--public-url", self.url, "--quiet"],
+            cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text()[-2000:]}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError(f"server did not start: {self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def create(self, plan: dict[str, Any] | None = None) -> dict[str, Any]:
+        r = requests.post(f"{self.url}/api/workshops", json=plan or NOTES_PLAN, timeout=10)
+        r.raise_for_status()
+        return r.json()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path / "live.db", tmp_path / "server.log").start()
+    yield server
+    server.stop()
