@@ -127,8 +127,9 @@ def load_plan(data: Any) -> Plan:
 def _no_unknown(data: dict, allowed: set[str], where: str) -> None:
     for key in data:
         if key not in allowed:
+            name = key if isinstance(key, str) and key.isidentifier() else repr(key)
             raise PlanError(
-                f"{where}.{key}" if where != "plan" else str(key),
+                f"{where}.{name}" if where != "plan" else name,
                 _("unknown field; expected one of: %s.") % ", ".join(sorted(allowed)),
             )
 
@@ -173,7 +174,7 @@ def _options(value: Any, spec: dict[str, Option], where: str) -> dict[str, Any]:
     for key, raw in value.items():
         if key not in spec:
             known = ", ".join(sorted(spec)) or _("none")
-            raise PlanError(f"{where}.{key}", _("unknown option; this activity has: %s.") % known)
+            raise PlanError(f"{where}.{key if isinstance(key, str) else repr(key)}", _("unknown option; this activity has: %s.") % known)
         out[key] = spec[key].check(raw, f"{where}.{key}")
     return out
 

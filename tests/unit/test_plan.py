@@ -1,0 +1,103 @@
+"""The plan loader: good plans load, bad plans are refused naming the wrong field."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from facilitator.core.errors import PlanError
+from facilitator.core.plan import load_plan, parse_plan, stage_option
+
+SESSIONS = Path(__file__).resolve().parents[2] / "sessions"
+
+
+def good(**stage):
+    return {"title": "T", "stages": [{"kind": "notes", "prompt": "P", **stage}]}
+
+
+@pytest.mark.parametrize("path", sorted(SESSIONS.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_ready_plan_loads(path: Path) -> None:
+    plan = parse_plan(path.read_bytes())
+    assert plan.title and plan.stages
+
+
+def test_notes_wall_plan() -> None:
+    plan = parse_plan((SESSIONS / "notes-wall.yaml").read_bytes())
+    assert [s.kind for s in plan.stages] == ["notes", "notes"]
+    assert plan.stages[0].duration == 5 * 60
+    assert stage_option(plan.stages[0], "max_length") == 280
+    assert stage_option(plan.stages[1], "max_per_person") == 20  # the default
+
+
+@pytest.mark.parametrize(("value", "seconds"), [
+    (20, 1200), (1.5, 90), ("90s", 90), ("20 min", 1200), ("2 minutes", 120), ("45", 2700),
+])
+def test_durations(value, seconds) -> None:
+    assert load_plan(good(duration=value)).stages[0].duration == seconds
+
+
+def test_round_trip_through_dict() -> None:
+    plan = load_plan(good(duration=20, title="Go", options={"max_length": 50}))
+    assert load_plan(plan.to_dict()) == plan
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ("just text", "plan"),
+    ({"stages": [{"kind": "notes", "prompt": "P"}]}, "title"),
+    ({"title": "  ", "stages": [{"kind": "notes", "prompt": "P"}]}, "title"),
+    ({"title": "T"}, "stages"),
+    ({"title": "T", "stages": []}, "stages"),
+    ({"title": "T", "stages": "notes"}, "stages"),
+    ({"title": "T", "stages": ["notes"]}, "stages[0]"),
+    ({"title": "T", "stages": [{"kind": "vote", "prompt": "P"}]}, "stages[0].kind"),
+    ({"title": "T", "stages": [{"prompt": "P"}]}, "stages[0].kind"),
+    (good(prompt=""), "stages[0].prompt"),
+    (good(prompt=["a"]), "stages[0].prompt"),
+    (good(prompt="x" * 501), "stages[0].prompt"),
+    (good(duration="soon"), "stages[0].duration"),
+    (good(duration=0), "stages[0].duration"),
+    (good(duration=True), "stages[0].duration"),
+    (good(duration=60 * 24), "stages[0].duration"),
+    (good(options={"colour": "red"}), "stages[0].options.colour"),
+    (good(options={"max_length": "long"}), "stages[0].options.max_length"),
+    (good(options={"max_length": 5}), "stages[0].options.max_length"),
+    (good(options=[1]), "stages[0].options"),
+    (good(shape="round"), "stages[0].shape"),
+    ({"title": "T", "stages": [{"kind": "notes", "prompt": "P"}], "extra": 1}, "extra"),
+    ({"title": "T" * 121, "stages": [{"kind": "notes", "prompt": "P"}]}, "title"),
+])
+def test_bad_plans_name_the_field(data, field) -> None:
+    with pytest.raises(PlanError) as err:
+        load_plan(data)
+    assert err.value.field == field
+    assert err.value.message.startswith(field + ": ")
+
+
+def test_second_stage_error_names_its_index() -> None:
+    data = {"title": "T", "stages": [{"kind": "notes", "prompt": "P"}, {"kind": "notes"}]}
+    with pytest.raises(PlanError, match=r"^stages\[1\]\.prompt: is required"):
+        load_plan(data)
+
+
+@pytest.mark.parametrize("text", [b"title: [unclosed", b"\xff\xfe", b"x" * 100_001, "- a\n- b"])
+def test_unreadable_files_are_refused(text) -> None:
+    with pytest.raises(PlanError) as err:
+        parse_plan(text)
+    assert err.value.field == "plan"
+
+
+def test_yaml_error_says_the_line() -> None:
+    with pytest.raises(PlanError, match="line 4"):
+        parse_plan("title: T\nstages:\n  - kind: notes\n  prompt: [\n")
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+                    lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c,
+                                                                        max_size=3),
+                    max_leaves=12))
+def test_any_data_loads_or_is_refused_cleanly(data) -> None:
+    try:
+        load_plan(data)
+    except PlanError as exc:
+        assert exc.field and exc.message
