@@ -171,15 +171,19 @@ class Service:
                 apply(live.state, event)
                 emits.extend(changes(live.state, event))
             if client_id:
-                live.client_ids[client_id] = events[-1].seq
+                live.client_ids[client_id] = events[0].seq
             cmd = COMMANDS[name]
             if cmd.ack:
                 extra.update(cmd.ack(events))
             return Result(True, seq=events[-1].seq, extra=extra, emits=emits)
 
     def _duplicate(self, live: Live, name: str, payload: Any, seq: int) -> Result:
-        """The ack for an action applied before; a resent join gets its identity back."""
+        """The ack for an action applied before (the same extras, as far as they can be
+        known again); a resent join gets its identity back."""
         extra: dict[str, Any] = {}
+        cmd = COMMANDS.get(name)
+        if cmd and cmd.ack:
+            extra.update(cmd.ack(self.store.events(live.row.id, after=seq - 1, limit=1)))
         if name == "join" and isinstance(payload, dict):
             pid = self.participant_for_token(live.row.id, payload.get("token"))
             if pid:

@@ -80,13 +80,15 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
+        self._logf: Any = None
 
     def start(self) -> LiveServer:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self._logf = self.log.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1",
              "--port", str(self.port), "--db", str(self.db), "--public-url", self.url, "--quiet"],
-            cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT)
+            cwd=ROOT, env=env, stdout=self._logf, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -107,6 +109,9 @@ class LiveServer:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+        if self._logf:
+            self._logf.close()
+            self._logf = None
 
     def create(self, plan: dict[str, Any] | None = None) -> dict[str, Any]:
         r = requests.post(f"{self.url}/api/workshops", json=plan or NOTES_PLAN, timeout=10)

@@ -174,7 +174,8 @@ def _options(value: Any, spec: dict[str, Option], where: str) -> dict[str, Any]:
     for key, raw in value.items():
         if key not in spec:
             known = ", ".join(sorted(spec)) or _("none")
-            raise PlanError(f"{where}.{key if isinstance(key, str) else repr(key)}", _("unknown option; this activity has: %s.") % known)
+            name = key if isinstance(key, str) else repr(key)
+            raise PlanError(f"{where}.{name}", _("unknown option; this activity has: %s.") % known)
         out[key] = spec[key].check(raw, f"{where}.{key}")
     return out
 

@@ -175,10 +175,12 @@ class SqliteStore:
                           (workshop_id, client_id))
         return found[0] if found else None
 
-    def events(self, workshop_id: str, after: int = 0) -> list[Event]:
+    def events(self, workshop_id: str, after: int = 0, limit: int = -1) -> list[Event]:
+        """The workshop's events with ``seq`` greater than ``after``, in order."""
         rows = self._run(lambda c: c.execute(
             "SELECT seq, type, actor, at, data, client_id FROM events "
-            "WHERE workshop_id=? AND seq>? ORDER BY seq", (workshop_id, after)).fetchall())
+            "WHERE workshop_id=? AND seq>? ORDER BY seq LIMIT ?",
+            (workshop_id, after, limit)).fetchall())
         return [Event(seq, type_, actor, at, json.loads(data), cid)
                 for seq, type_, actor, at, data, cid in rows]
 

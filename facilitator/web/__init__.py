@@ -8,8 +8,17 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
-from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from facilitator.core.errors import PlanError
 from facilitator.core.plan import Plan, load_plan, parse_plan

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from facilitator.core.commands import PARTICIPANT, VISITOR, Actor, decide
 from facilitator.core.errors import DomainError
 from facilitator.core.plan import load_plan
-from facilitator.core.state import FACILITATOR, Event, WorkshopState, apply, replay
+from facilitator.core.state import FACILITATOR, Event, apply, replay
 from facilitator.core.views import CONSOLE, SCREEN, changes, snapshot
 
 PLAN = {"title": "T", "stages": [
