@@ -125,10 +125,10 @@ def serve(args: argparse.Namespace) -> int:
             print(f"facilitator: cannot use {args.plan}: {exc}", file=sys.stderr)
             return 2
         _print_links(service.create_workshop(plan), base, not args.quiet)
-    for row in service.store.workshops()[-5:]:
-        if not args.plan:
-            print(f"  Running workshop {row.code}: {row.title} (console link: "
-                  f"`facilitator list`)")
+    elif rows := service.store.workshops()[-3:]:
+        print("  Workshops in this database (newest last; all: `facilitator list`):")
+        for i, row in enumerate(rows):
+            _print_links(row, base, draw_qr=not args.quiet and i == len(rows) - 1)
     sys.stdout.flush()
     kwargs: dict = {"host": args.host, "port": args.port, "allow_unsafe_werkzeug": True}
     if args.async_mode == "eventlet":
