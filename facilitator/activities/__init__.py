@@ -1,8 +1,25 @@
-"""Activity kinds a plan's stage can use. Each module is pure: OPTIONS for the plan,
-commands (``facilitator.core.commands.command``), reducers and notifiers."""
+"""Activity kinds a plan's stage can use, and the mechanics every stage shares.
+
+Each kind's module is pure: OPTIONS for the plan, commands
+(``facilitator.core.commands.command``), reducers, notifiers and ``view``.
+"""
 
 from types import ModuleType
 
-from facilitator.activities import notes
+from facilitator.activities import cluster, mechanics, notes, vote
+from facilitator.core.state import WorkshopState
 
-KINDS: dict[str, ModuleType] = {"notes": notes}
+KINDS: dict[str, ModuleType] = {"notes": notes, "cluster": cluster, "vote": vote}
+
+__all__ = ["KINDS", "mechanics", "source_stage"]
+
+
+def source_stage(state: WorkshopState, index: int) -> int:
+    """The notes stage whose notes a stage is about (itself, for a notes stage)."""
+    kind = state.stages[index].kind
+    if kind == "cluster":
+        return cluster.source_of(state, index)
+    if kind == "vote":
+        src = vote._vote_source(state, index)
+        return cluster.source_of(state, src) if state.stages[src].kind == "cluster" else src
+    return index

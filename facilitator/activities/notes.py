@@ -12,12 +12,26 @@ from facilitator.core.commands import PARTICIPANT, Actor, Draft, Field, clean_te
 from facilitator.core.errors import DomainError
 from facilitator.core.plan import Option, stage_option
 from facilitator.core.state import FACILITATOR, Event, Note, WorkshopState, reducer
-from facilitator.core.views import CONSOLE, SCREEN, Emit, note_view, notifier
+from facilitator.core.views import (
+    CONSOLE,
+    PHONES,
+    SCREEN,
+    Emit,
+    note_view,
+    notifier,
+    on_screen,
+    screen_view_name,
+    shown_stage,
+    words_view,
+    workshop_view,
+)
 from facilitator.i18n import _
 
 OPTIONS = {
     "max_length": Option(int, 280, 20, 2000, "Longest note, in characters."),
     "max_per_person": Option(int, 20, 1, 200, "Most notes one person can write in the stage."),
+    "silent": Option(bool, False, help="Notes stay private to their authors until the "
+                                      "facilitator reveals them (silent writing)."),
 }
 HARD_MAX = 2000  # no option can raise a note past this
 
@@ -162,9 +176,63 @@ def _note_shown(state: WorkshopState, event: Event) -> list[Emit]:
     note = state.notes[event.data.get("note") or note_id_for(event)]
     out = [Emit(CONSOLE, "note", _upsert(state, note, CONSOLE)),
            Emit(note.author, "note", _upsert(state, note, "phone"))]
-    if note.stage == max(state.stage_index, 0):
-        out.append(Emit(SCREEN, "note", _upsert(state, note, SCREEN)))
-    return out
+    if note.stage == shown_stage(state):
+        if on_screen(state, note):
+            out.append(Emit(SCREEN, "note", _upsert(state, note, SCREEN)))
+        else:  # silent writing: the room sees how many, not what
+            out.append(Emit(SCREEN, "silent_count", _silent_count(state, note.stage)))
+    return out + _words(state)
+
+
+def _silent_count(state: WorkshopState, stage: int) -> dict[str, Any]:
+    count = sum(1 for n in state.notes.values()
+                if n.stage == stage and not n.deleted and not n.hidden)
+    return {"seq": state.seq, "stage": stage, "count": count}
+
+
+def _words(state: WorkshopState) -> list[Emit]:
+    """Fresh frequent words for the screen, only while it shows them."""
+    if screen_view_name(state) != "words":
+        return []
+    return [Emit(SCREEN, "words", {"seq": state.seq, "words": words_view(state)})]
+
+
+@command("reveal_notes", {FACILITATOR})
+def reveal_notes(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """Show a silent stage's notes to the room, all at once."""
+    stage = state.stage
+    if stage is None or stage.kind != "notes":
+        raise DomainError(_("This step does not take notes."))
+    if not stage_option(stage, "silent"):
+        raise DomainError(_("This step's notes are already shown as they are written."))
+    if state.stage_index in state.revealed:
+        raise DomainError(_("The notes are already revealed."))
+    return [Draft("notes_revealed", {"stage": state.stage_index})]
+
+
+@reducer("notes_revealed")
+def _revealed(state: WorkshopState, event: Event) -> None:
+    state.revealed.add(event.data["stage"])
+
+
+@reducer("notes_concealed")
+def _concealed(state: WorkshopState, event: Event) -> None:
+    state.revealed.discard(event.data["stage"])
+
+
+@notifier("notes_revealed", "notes_concealed")
+def _reveal_changed(state: WorkshopState, event: Event) -> list[Emit]:
+    return [Emit(SCREEN, "snapshot", None), Emit(CONSOLE, "snapshot", None),
+            Emit(PHONES, "stage", {"seq": state.seq, "workshop": workshop_view(state)})]
+
+
+def view(state: WorkshopState, index: int, audience: str, participant: str | None
+         ) -> dict[str, Any]:
+    """The notes stage's part of a snapshot (the notes themselves are common to all)."""
+    stage = state.stages[index]
+    if audience == SCREEN and stage_option(stage, "silent") and index not in state.revealed:
+        return {"silent_count": _silent_count(state, index)["count"]}
+    return {}
 
 
 @notifier("note_deleted", "note_hidden")
@@ -172,5 +240,7 @@ def _note_gone(state: WorkshopState, event: Event) -> list[Emit]:
     note = state.notes[event.data["note"]]
     console = (Emit(CONSOLE, "note_removed", _removed(state, note)) if note.deleted
                else Emit(CONSOLE, "note", _upsert(state, note, CONSOLE)))
-    return [console, Emit(SCREEN, "note_removed", _removed(state, note)),
-            Emit(note.author, "note_removed", _removed(state, note))]
+    out = [console, Emit(note.author, "note_removed", _removed(state, note))]
+    if note.stage == shown_stage(state):
+        out.append(Emit(SCREEN, "note_removed", _removed(state, note)))
+    return out + _words(state)

@@ -98,6 +98,11 @@ def check_payload(cmd: Command, payload: Any) -> dict[str, Any]:
             raise DomainError(_("'%s' must be a whole number.") % name)
         if spec.type is bool and not isinstance(value, bool):
             raise DomainError(_("'%s' must be true or false.") % name)
+        if spec.type is list:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise DomainError(_("'%s' must be a list of ids.") % name)
+            if spec.max_length is not None and len(value) > spec.max_length:
+                raise DomainError(_("'%s' has too many items.") % name)
         if spec.type is str:
             if not isinstance(value, str):
                 raise DomainError(_("'%s' must be text.") % name)
@@ -190,7 +195,7 @@ def _to_stage(state: WorkshopState, index: int) -> list[Draft]:
         raise DomainError(_("The workshop has ended; reopen it first."))
     if not 0 <= index < len(state.stages):
         raise DomainError(_("There is no such stage."))
-    return [Draft("stage_changed", {"stage": index})]
+    return [Draft("stage_changed", {"stage": index, "from": state.stage_index})]
 
 
 @command("start", {FACILITATOR})

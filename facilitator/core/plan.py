@@ -34,9 +34,12 @@ class Stage:
     instructions: str = ""
     duration: int | None = None  # seconds
     options: dict[str, Any] = field(default_factory=dict)
+    anonymous: bool = False  # the room never sees names in this stage
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "title": self.title, "prompt": self.prompt}
+        if self.anonymous:
+            out["anonymous"] = True
         if self.instructions:
             out["instructions"] = self.instructions
         if self.duration is not None:
@@ -107,7 +110,8 @@ def load_plan(data: Any) -> Plan:
         where = f"stages[{i}]"
         if not isinstance(raw, dict):
             raise PlanError(where, _("each stage is a mapping with at least 'kind' and 'prompt'."))
-        _no_unknown(raw, {"kind", "title", "prompt", "instructions", "duration", "options"}, where)
+        _no_unknown(raw, {"kind", "title", "prompt", "instructions", "duration", "options",
+                          "anonymous"}, where)
         kind = raw.get("kind")
         if not isinstance(kind, str) or kind not in KINDS:
             known = ", ".join(sorted(KINDS))
@@ -120,7 +124,11 @@ def load_plan(data: Any) -> Plan:
         instructions = _text(raw.get("instructions", ""), f"{where}.instructions", MAX_TEXT)
         duration = _duration(raw.get("duration"), f"{where}.duration")
         options = _options(raw.get("options"), KINDS[kind].OPTIONS, f"{where}.options")
-        stages.append(Stage(kind, prompt, stage_title, instructions, duration, options))
+        anonymous = raw.get("anonymous", False)
+        if not isinstance(anonymous, bool):
+            raise PlanError(f"{where}.anonymous", _("must be true or false."))
+        stages.append(Stage(kind, prompt, stage_title, instructions, duration, options,
+                            anonymous))
     return Plan(title=title, stages=tuple(stages), description=description)
 
 

@@ -57,6 +57,22 @@ class Note:
 
 
 @dataclass
+class Timer:
+    """A stage's countdown. ``ends_at`` is server time while running; ``remaining`` while
+    paused or not started. Clients show ``ends_at - now`` with the server's ``now``."""
+
+    duration: int | None = None
+    running: bool = False
+    ends_at: float | None = None
+    remaining: float | None = None
+
+    def left(self, now: float) -> float | None:
+        if self.running and self.ends_at is not None:
+            return max(0.0, self.ends_at - now)
+        return self.remaining
+
+
+@dataclass
 class WorkshopState:
     """Everything a workshop is at one point of its log."""
 
@@ -71,6 +87,12 @@ class WorkshopState:
     participants: dict[str, Participant] = field(default_factory=dict)
     notes: dict[str, Note] = field(default_factory=dict)
     notes_by_author: dict[str, list[str]] = field(default_factory=dict)
+    timer: Timer = field(default_factory=Timer)
+    revealed: set[int] = field(default_factory=set)  # silent stages whose notes are shown
+    screen_view: str | None = None  # None: the stage kind's own view
+    boards: dict[int, Any] = field(default_factory=dict)  # cluster stage -> Board
+    votes: dict[int, Any] = field(default_factory=dict)  # vote stage -> Vote
+    undo_stack: list[Event] = field(default_factory=list)  # facilitator events to undo
     seq: int = 0
 
     @property
@@ -90,6 +112,7 @@ class WorkshopState:
 
 Reducer = Callable[[WorkshopState, Event], None]
 REDUCERS: dict[str, Reducer] = {}
+UNDOABLE: set[str] = set()  # facilitator event types that ``undo`` can compensate
 
 
 def reducer(event_type: str) -> Callable[[Reducer], Reducer]:
@@ -112,6 +135,12 @@ def apply(state: WorkshopState, event: Event) -> WorkshopState:
         raise ValueError(f"no reducer for event type {event.type!r}") from None
     fn(state, event)
     state.seq = event.seq
+    undo_of = event.data.get("undo_of")
+    if undo_of is not None:
+        state.undo_stack = [e for e in state.undo_stack if e.seq != undo_of]
+    elif event.actor == FACILITATOR and event.type in UNDOABLE:
+        state.undo_stack.append(event)
+        del state.undo_stack[:-50]  # the last 50 steps are enough to undo
     return state
 
 
@@ -146,6 +175,10 @@ def _renamed(state: WorkshopState, event: Event) -> None:
 def _stage_changed(state: WorkshopState, event: Event) -> None:
     state.status = "running"
     state.stage_index = event.data["stage"]
+    state.screen_view = None
+    stage = state.stage
+    state.timer = Timer(duration=stage.duration if stage else None,
+                        remaining=stage.duration if stage else None)
 
 
 @reducer("workshop_ended")

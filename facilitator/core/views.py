@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from facilitator.core.state import Event, Note, WorkshopState
+from facilitator.core.words import frequent
 
 SCREEN = "screen"
 CONSOLE = "console"
 PHONES = "phones"
+PHONE = "phone"  # one participant's view
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,17 @@ def changes(state: WorkshopState, event: Event) -> list[Emit]:
     return fn(state, event) if fn else []
 
 
+def shown_stage(state: WorkshopState) -> int:
+    """The stage the screen is about: the current one, or the first before the start."""
+    return max(state.stage_index, 0)
+
+
+def timer_view(state: WorkshopState) -> dict[str, Any]:
+    t = state.timer
+    return {"duration": t.duration, "running": t.running, "ends_at": t.ends_at,
+            "remaining": t.remaining}
+
+
 def workshop_view(state: WorkshopState) -> dict[str, Any]:
     stage = state.stage
     return {
@@ -56,8 +69,19 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
         "stage_count": len(state.stages),
         "stage": {**stage.to_dict(), "duration": stage.duration} if stage else None,
         "locked": state.stage_index in state.locked,
+        "revealed": state.stage_index in state.revealed,
         "qr_visible": state.qr_visible,
+        "screen_view": screen_view_name(state),
+        "timer": timer_view(state),
     }
+
+
+def screen_view_name(state: WorkshopState) -> str:
+    """What the screen shows now: the facilitator's choice, else the stage kind's own view."""
+    if state.screen_view:
+        return state.screen_view
+    stage = state.stages[shown_stage(state)] if state.stages else None
+    return {"cluster": "themes", "vote": "results"}.get(stage.kind if stage else "", "wall")
 
 
 def author_name(state: WorkshopState, pid: str) -> str:
@@ -65,15 +89,44 @@ def author_name(state: WorkshopState, pid: str) -> str:
     return p.name if p else ""
 
 
+def stage_is_anonymous(state: WorkshopState, index: int) -> bool:
+    return 0 <= index < len(state.stages) and state.stages[index].anonymous
+
+
 def note_view(state: WorkshopState, note: Note, audience: str) -> dict[str, Any]:
     out: dict[str, Any] = {"id": note.id, "stage": note.stage, "text": note.text,
                            "posted_at": note.posted_at, "edited": note.edited_at is not None}
-    if audience in (SCREEN, CONSOLE):
-        out["name"] = author_name(state, note.author)
+    if audience == SCREEN:
+        out["name"] = "" if stage_is_anonymous(state, note.stage) else author_name(state,
+                                                                                   note.author)
     if audience == CONSOLE:
-        out.update(author=note.author, hidden=note.hidden, hidden_by=note.hidden_by,
-                   hidden_at=note.hidden_at)
+        out.update(name=author_name(state, note.author), author=note.author, hidden=note.hidden,
+                   hidden_by=note.hidden_by, hidden_at=note.hidden_at)
     return out
+
+
+def on_screen(state: WorkshopState, note: Note) -> bool:
+    """Whether the room may see this note now: visible, and not waiting for a reveal."""
+    if note.deleted or note.hidden:
+        return False
+    stage = state.stages[note.stage]
+    return not (stage.kind == "notes" and stage.options.get("silent")
+                and note.stage not in state.revealed)
+
+
+def stage_notes(state: WorkshopState, index: int, audience: str) -> list[dict[str, Any]]:
+    return [note_view(state, n, audience) for n in state.notes.values()
+            if n.stage == index and (on_screen(state, n) if audience == SCREEN
+                                     else not n.deleted)]
+
+
+def words_view(state: WorkshopState) -> dict[str, Any]:
+    """Frequent words across the visible notes of the shown stage (or of its source)."""
+    from facilitator.activities import source_stage
+
+    index = source_stage(state, shown_stage(state))
+    texts = [n.text for n in state.notes.values() if n.stage == index and on_screen(state, n)]
+    return {"stage": index, **frequent(texts)}
 
 
 def people_view(state: WorkshopState, online: int) -> dict[str, Any]:
@@ -83,35 +136,45 @@ def people_view(state: WorkshopState, online: int) -> dict[str, Any]:
 def snapshot(state: WorkshopState, audience: str, participant: str | None = None,
              online: int = 0) -> dict[str, Any]:
     """The whole view for one audience (``participant`` for a phone that has joined)."""
+    from facilitator.activities import KINDS
+
     out: dict[str, Any] = {"seq": state.seq, "workshop": workshop_view(state)}
+    index = shown_stage(state)
     if audience == SCREEN:
-        shown = max(state.stage_index, 0)
         out["people"] = people_view(state, online)
-        out["notes"] = [note_view(state, n, SCREEN) for n in state.notes.values()
-                        if n.stage == shown and not n.deleted and not n.hidden]
+        out["notes"] = stage_notes(state, index, SCREEN) if state.stages else []
+        if screen_view_name(state) == "words":
+            out["words"] = words_view(state)
     elif audience == CONSOLE:
         out["people"] = people_view(state, online)
         out["notes"] = [note_view(state, n, CONSOLE) for n in state.notes.values()
                         if not n.deleted]
         out["participants"] = [{"id": p.id, "name": p.name} for p in state.participants.values()]
-        out["stages"] = [{"kind": s.kind, "title": s.title, "prompt": s.prompt}
-                         for s in state.stages]
+        out["stages"] = [{"kind": s.kind, "title": s.title, "prompt": s.prompt,
+                          "anonymous": s.anonymous} for s in state.stages]
+        out["can_undo"] = bool(state.undo_stack)
+        out["words"] = words_view(state) if state.stages else None
     else:
         me = state.participants.get(participant or "")
         out["joined"] = me is not None
         out["me"] = {"id": me.id, "name": me.name} if me else None
-        out["notes"] = [note_view(state, state.notes[nid], PHONES)
+        out["notes"] = [note_view(state, state.notes[nid], PHONE)
                         for nid in state.notes_by_author.get(participant or "", [])
                         if not state.notes[nid].deleted and not state.notes[nid].hidden]
+    if state.stages:
+        kind = KINDS[state.stages[index].kind]
+        out.update(kind.view(state, index, audience, participant))
     return out
 
 
 @notifier("stage_changed", "workshop_ended", "workshop_reopened", "input_locked",
           "input_unlocked", "qr_shown")
 def _workshop_changed(state: WorkshopState, event: Event) -> list[Emit]:
-    phones = {"seq": state.seq, "workshop": workshop_view(state)}
-    return [Emit(SCREEN, "snapshot", None), Emit(CONSOLE, "snapshot", None),
-            Emit(PHONES, "stage", phones)]
+    out = [Emit(SCREEN, "snapshot", None), Emit(CONSOLE, "snapshot", None)]
+    if event.type == "stage_changed":
+        # a new stage brings each phone its own view (items to vote on, its notes...)
+        return [*out, Emit(PHONES, "snapshot", None)]
+    return [*out, Emit(PHONES, "stage", {"seq": state.seq, "workshop": workshop_view(state)})]
 
 
 @notifier("participant_joined", "participant_renamed")

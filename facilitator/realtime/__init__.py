@@ -52,12 +52,20 @@ class Presence:
 
     def __init__(self) -> None:
         self.connections: dict[str, Connection] = {}
+        self.by_workshop: dict[str, dict[str, Connection]] = {}
         self._online: dict[str, dict[str, int]] = {}
         self._lock = threading.Lock()
+
+    def phones(self, workshop: str) -> list[tuple[str, str | None]]:
+        """(sid, participant) of every phone connected to the workshop now."""
+        with self._lock:
+            return [(sid, c.participant) for sid, c in self.by_workshop.get(workshop, {}).items()
+                    if c.role == "phone"]
 
     def add(self, sid: str, conn: Connection) -> None:
         with self._lock:
             self.connections[sid] = conn
+            self.by_workshop.setdefault(conn.workshop, {})[sid] = conn
             if conn.participant:
                 self._count(conn.workshop, conn.participant, +1)
 
@@ -70,6 +78,8 @@ class Presence:
     def remove(self, sid: str) -> Connection | None:
         with self._lock:
             conn = self.connections.pop(sid, None)
+            if conn:
+                self.by_workshop.get(conn.workshop, {}).pop(sid, None)
             if conn and conn.participant:
                 self._count(conn.workshop, conn.participant, -1)
             return conn
@@ -94,7 +104,9 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         live = service.live(workshop)
         assert live is not None
         with live.lock:
-            return snapshot(live.state, audience, participant, presence.online(workshop))
+            out = snapshot(live.state, audience, participant, presence.online(workshop))
+        out["now"] = service.clock()  # clients count timers down from the server's clock
+        return out
 
     def people(workshop: str, audiences: tuple[str, ...] = (SCREEN, CONSOLE)) -> None:
         live = service.live(workshop)
@@ -110,10 +122,17 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             if e.payload is None and e.name == "people":
                 people(workshop, (e.audience,))
                 continue
+            if e.payload is None and e.audience == PHONES:
+                # each phone has its own view: send each its own snapshot
+                for sid, pid in presence.phones(workshop):
+                    socketio.emit("snapshot", view(workshop, "phone", pid), to=sid)
+                continue
             payload = e.payload
             if payload is None:
                 payload = snapshots.get(e.audience) or view(workshop, e.audience)
                 snapshots[e.audience] = payload
+            elif "workshop" in payload:
+                payload = {**payload, "now": service.clock()}
             socketio.emit(e.name, payload, to=room(workshop, e.audience))
 
     @socketio.on("connect")

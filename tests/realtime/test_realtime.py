@@ -188,7 +188,8 @@ def test_stage_change_reaches_every_phone_and_refreshes_screens(room) -> None:
     console, screen, (sam, anon) = room
     assert console.emit("next_stage", {}, callback=True)["ok"]
     for phone in (sam, anon):
-        assert last(phone, "stage")["workshop"]["stage_index"] == 1
+        snap = last(phone, "snapshot")
+        assert snap["workshop"]["stage_index"] == 1 and snap["joined"]
     assert last(screen, "snapshot")["workshop"]["stage"]["prompt"] == "What could we build on?"
 
 

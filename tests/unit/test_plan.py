@@ -50,7 +50,7 @@ def test_round_trip_through_dict() -> None:
     ({"title": "T", "stages": []}, "stages"),
     ({"title": "T", "stages": "notes"}, "stages"),
     ({"title": "T", "stages": ["notes"]}, "stages[0]"),
-    ({"title": "T", "stages": [{"kind": "vote", "prompt": "P"}]}, "stages[0].kind"),
+    ({"title": "T", "stages": [{"kind": "dance", "prompt": "P"}]}, "stages[0].kind"),
     ({"title": "T", "stages": [{"prompt": "P"}]}, "stages[0].kind"),
     (good(prompt=""), "stages[0].prompt"),
     (good(prompt=["a"]), "stages[0].prompt"),

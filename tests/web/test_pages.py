@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import facilitator.activities  # noqa: F401  (registers every activity's commands)
 from facilitator.core.commands import COMMANDS
 from facilitator.core.views import NOTIFIERS
 
