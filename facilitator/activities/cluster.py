@@ -95,6 +95,12 @@ class Board:
 
 
 def board(state: WorkshopState, index: int) -> Board:
+    """A stage's board, for reading (decide and views never change the state)."""
+    return state.boards.get(index) or Board()
+
+
+def _board(state: WorkshopState, index: int) -> Board:
+    """A stage's board, for the reducers to change."""
     return state.boards.setdefault(index, Board())
 
 
@@ -215,32 +221,32 @@ def suggest_theme(state: WorkshopState, actor: Actor, payload: dict, now: float)
 
 @reducer("theme_created")
 def _created(state: WorkshopState, e: Event) -> None:
-    board(state, e.data["stage"]).group(e.data["theme"], e.data["name"], e.data["notes"])
+    _board(state, e.data["stage"]).group(e.data["theme"], e.data["name"], e.data["notes"])
 
 
 @reducer("note_moved")
 def _moved(state: WorkshopState, e: Event) -> None:
-    board(state, e.data["stage"]).move(e.data["note"], e.data["theme"])
+    _board(state, e.data["stage"]).move(e.data["note"], e.data["theme"])
 
 
 @reducer("theme_renamed")
 def _renamed(state: WorkshopState, e: Event) -> None:
-    board(state, e.data["stage"]).rename(e.data["theme"], e.data["name"])
+    _board(state, e.data["stage"]).rename(e.data["theme"], e.data["name"])
 
 
 @reducer("themes_merged")
 def _merged(state: WorkshopState, e: Event) -> None:
-    board(state, e.data["stage"]).merge(e.data["theme"], e.data["into"])
+    _board(state, e.data["stage"]).merge(e.data["theme"], e.data["into"])
 
 
 @reducer("theme_removed")
 def _removed(state: WorkshopState, e: Event) -> None:
-    board(state, e.data["stage"]).remove(e.data["theme"])
+    _board(state, e.data["stage"]).remove(e.data["theme"])
 
 
 @reducer("board_restored")
 def _restored(state: WorkshopState, e: Event) -> None:
-    old = board(state, e.data["stage"])
+    old = _board(state, e.data["stage"])
     new = Board.from_dict(e.data["board"])
     new.next_id = max(new.next_id, old.next_id)  # ids are never reused
     new.suggestions = old.suggestions
@@ -249,7 +255,7 @@ def _restored(state: WorkshopState, e: Event) -> None:
 
 @reducer("theme_suggested")
 def _suggested(state: WorkshopState, e: Event) -> None:
-    board(state, e.data["stage"]).suggestions[e.data["note"]] = e.data["theme"]
+    _board(state, e.data["stage"]).suggestions[e.data["note"]] = e.data["theme"]
 
 
 @inverse("theme_created", "note_moved", "theme_renamed", "themes_merged", "theme_removed")

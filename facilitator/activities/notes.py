@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from facilitator.activities.mechanics import inverse
 from facilitator.core.commands import PARTICIPANT, Actor, Draft, Field, clean_text, command
 from facilitator.core.errors import DomainError
 from facilitator.core.plan import Option, stage_option
@@ -208,6 +209,11 @@ def reveal_notes(state: WorkshopState, actor: Actor, payload: dict, now: float) 
     if state.stage_index in state.revealed:
         raise DomainError(_("The notes are already revealed."))
     return [Draft("notes_revealed", {"stage": state.stage_index})]
+
+
+@inverse("notes_revealed")
+def _undo_reveal(state: WorkshopState, event: Event) -> list[Draft]:
+    return [Draft("notes_concealed", {"stage": event.data["stage"]})]
 
 
 @reducer("notes_revealed")

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from facilitator.activities.cluster import board, source_of
+from facilitator.activities.cluster import board
 from facilitator.core.commands import PARTICIPANT, Actor, Draft, Field, command
 from facilitator.core.errors import DomainError
 from facilitator.core.plan import Option, stage_option
@@ -83,7 +83,7 @@ def _vote_source(state: WorkshopState, index: int) -> int:
         return chosen
     for i in range(index - 1, -1, -1):
         if state.stages[i].kind in ("notes", "cluster"):
-            return i if state.stages[i].kind == "cluster" else source_of(state, i)
+            return i
     return index
 
 
