@@ -47,10 +47,23 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5055)
     parser.add_argument("--max-connections", type=int, default=5000)
+    parser.add_argument("--nodelay", action="store_true",
+                        help="set TCP_NODELAY (no Nagle) on the connections, which the stack "
+                        "does not do by default")
     args = parser.parse_args()
     print(f"baseline listening on http://{args.host}:{args.port}", flush=True)
-    socketio.run(app, host=args.host, port=args.port, max_size=args.max_connections,
-                 log_output=False)
+    if args.nodelay:
+        import socket
+
+        import eventlet.wsgi
+
+        # Linux: accepted sockets inherit TCP_NODELAY from the listening socket.
+        listener = eventlet.listen((args.host, args.port))
+        listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        eventlet.wsgi.server(listener, app, max_size=args.max_connections, log_output=False)
+    else:
+        socketio.run(app, host=args.host, port=args.port, max_size=args.max_connections,
+                     log_output=False)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,17 @@ def cpu_seconds(pid: int | None) -> float | None:
         return None
 
 
+def machine_busy_seconds() -> float | None:
+    """CPU seconds all cores spent busy since boot, from /proc/stat (Linux); None elsewhere."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int | None) -> float | None:
     if pid is None:
         return None
@@ -105,6 +116,7 @@ class Server:
         self.port = port
         self.log_path = workdir / f"{name}-server.log"
         self.proc: subprocess.Popen | None = None
+        self.stopped_by = ""  # the signal that stopped it
 
     @property
     def url(self) -> str:
@@ -139,14 +151,17 @@ class Server:
                            + self.log_tail())
 
     def stop(self) -> None:
+        """Ctrl-C (SIGINT), then SIGTERM, then SIGKILL, 5 s apart; remember which one did it."""
         if self.proc is None or self.proc.poll() is not None:
             return
-        self.proc.send_signal(signal.SIGINT)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(10)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                continue
+            self.stopped_by = sig.name
+            break
 
     def log_tail(self, lines: int = 30) -> str:
         try:
@@ -266,7 +281,7 @@ async def run_scenario(target: str, url: str, pid: int | None, args) -> dict:
                 try:
                     ack = await c.call("join", {"client_id": str(uuid.uuid4())},
                                        timeout=args.connect_timeout)
-                except (ConnectError, asyncio.TimeoutError) as exc:
+                except (TimeoutError, ConnectError) as exc:
                     res["errors"][f"join: {type(exc).__name__} {exc}"] += 1
                     await c.close()
                     return
@@ -282,6 +297,7 @@ async def run_scenario(target: str, url: str, pid: int | None, args) -> dict:
     await asyncio.gather(*(connect_phone(i) for i in range(n)))
     connect_total = time.perf_counter() - t_connect
     cpu1 = cpu_seconds(pid)
+    busy1, client1 = machine_busy_seconds(), time.process_time()
     connected = sum(1 for c in phones if c is not None)
     rss_connected = rss_mb(pid)
 
@@ -289,6 +305,7 @@ async def run_scenario(target: str, url: str, pid: int | None, args) -> dict:
     sent_at: dict[int, float] = {}
     ack_lat: list[float] = []
     acked: set[int] = set()
+    ack_order: list[int] = []
     offsets = [rng.uniform(0, args.window) for _ in range(n)]
     await asyncio.sleep(0.5)  # let the joins' fan-out (people counts etc.) settle
     t_start = time.perf_counter()
@@ -309,7 +326,7 @@ async def run_scenario(target: str, url: str, pid: int | None, args) -> dict:
         sent_at[i] = t
         try:
             ack, t_ack = await asyncio.wait_for(fut, args.window + args.grace)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             res["errors"]["post: no ack"] += 1
             return
         except ConnectError as exc:
@@ -317,6 +334,7 @@ async def run_scenario(target: str, url: str, pid: int | None, args) -> dict:
             return
         if isinstance(ack, dict) and ack.get("ok"):
             ack_lat.append(t_ack - t)
+            ack_order.append(i)
             acked.add(i)
         else:
             err = ack.get("error") if isinstance(ack, dict) else ack
@@ -337,9 +355,19 @@ async def run_scenario(target: str, url: str, pid: int | None, args) -> dict:
         except asyncio.CancelledError:
             pass
     cpu2 = cpu_seconds(pid)
+    busy2, client2 = machine_busy_seconds(), time.process_time()
     await lag.stop()
+    other_cpu = None
+    if None not in (cpu1, cpu2, busy1, busy2):
+        other_cpu = round((busy2 - busy1) - (cpu2 - cpu1) - (client2 - client1), 2)
 
     p2p = [received[i] - sent_at[i] for i in received if i in sent_at]
+    ack_at = {i: sent_at[i] + a for i, a in zip(ack_order, ack_lat, strict=True)}
+    # per note: [phone, moment in the window (s), phone->projector (ms), ack (ms)]
+    samples = [[i, round(offsets[i], 3),
+                round((received[i] - sent_at[i]) * 1000, 2) if i in received else None,
+                round((ack_at[i] - sent_at[i]) * 1000, 2) if i in ack_at else None]
+               for i in sorted(sent_at)]
     delivered = sum(1 for i in received if i in sent_at)
     disconnected = sum(1 for c in phones if c is not None and c.closed)
     if projector.closed:
@@ -356,6 +384,7 @@ async def run_scenario(target: str, url: str, pid: int | None, args) -> dict:
     await projector.close()
     if console is not None:
         await console.close()
+    await asyncio.sleep(1.0)  # let the server run its disconnect handlers before it is stopped
 
     def ms(v):
         return None if v is None else round(v * 1000, 2)
@@ -376,9 +405,12 @@ async def run_scenario(target: str, url: str, pid: int | None, args) -> dict:
         | {"max": ms(max(ack_lat, default=None))},
         "server_cpu_connect_s": None if cpu0 is None or cpu1 is None else round(cpu1 - cpu0, 2),
         "server_cpu_notes_s": None if cpu1 is None or cpu2 is None else round(cpu2 - cpu1, 2),
+        "client_cpu_notes_s": round(client2 - client1, 2),
+        "other_cpu_notes_s": other_cpu,
         "server_rss_mb": None if rss_connected is None else round(rss_connected, 1),
         "client_loop_lag_ms": {"p99": ms(pct(lag.lags, 99)), "max": ms(max(lag.lags, default=0))},
         "projector_other_events": dict(other_events),
+        "samples": samples,
     })
     res["errors"] = dict(res["errors"])
     return res
@@ -398,6 +430,8 @@ def bench_target(target: str, args, workdir: Path) -> dict:
         else:
             cmd = [sys.executable, str(ROOT / "bench" / "baseline_server.py"), "--host", HOST,
                    "--port", str(port), "--max-connections", str(args.max_connections)]
+            if args.baseline_nodelay:
+                cmd.append("--nodelay")
         server = Server(target, cmd, port, workdir)
         try:
             server.start()
@@ -416,8 +450,8 @@ def bench_target(target: str, args, workdir: Path) -> dict:
         res["server_log_problems"] = len(problems)
         res["server_log_sample"] = problems[:10]
         res["server_log"] = str(server.log_path)
-        if server.proc is not None and server.proc.returncode not in (0, -signal.SIGINT, None):
-            res["server_exit_code"] = server.proc.returncode
+        if server.stopped_by not in ("", "SIGINT"):
+            res["server_stop"] = f"ignored Ctrl-C (SIGINT) for 5 s; {server.stopped_by} stopped it"
     return res
 
 
@@ -456,6 +490,8 @@ def print_table(results: list[dict]) -> None:
         ("ack max (ms)", lambda r: fmt(r["ack_ms"]["max"])),
         ("server CPU, connecting (s)", lambda r: fmt(r["server_cpu_connect_s"])),
         ("server CPU, notes window (s)", lambda r: fmt(r["server_cpu_notes_s"])),
+        ("client CPU, notes window (s)", lambda r: fmt(r["client_cpu_notes_s"])),
+        ("OTHER processes' CPU, same (s)", lambda r: fmt(r["other_cpu_notes_s"])),
         ("server RSS connected (MB)", lambda r: fmt(r["server_rss_mb"])),
         ("client loop lag p99/max (ms)",
          lambda r: f"{fmt(r['client_loop_lag_ms']['p99'])} / "
@@ -477,8 +513,8 @@ def print_table(results: list[dict]) -> None:
                   f"{r['server_log_problems']} error-looking lines, e.g.:")
             for line in r["server_log_sample"][:5]:
                 print(f"    {line[:200]}")
-        if r.get("server_exit_code") is not None:
-            print(f"{r['target']}: server exited with {r['server_exit_code']}")
+        if r.get("server_stop"):
+            print(f"{r['target']}: server {r['server_stop']}")
 
 
 def summary(r: dict) -> str:
@@ -508,6 +544,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="benchmark one server only")
     parser.add_argument("--project-url", help="use this running project server instead of "
                         "starting one (http://127.0.0.1:PORT); no server CPU figures")
+    parser.add_argument("--baseline-nodelay", action="store_true",
+                        help="baseline with TCP_NODELAY on its sockets (Nagle off)")
     parser.add_argument("--seed", type=int, default=None, help="seed for the posting moments")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, db)")
@@ -525,8 +563,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print_table(results)
     for r in results:
-        for k in ("server_log_sample",):
-            r.pop(k, None)
+        r.pop("server_log_sample", None)
     if args.json:
         Path(args.json).write_text(json.dumps({
             "params": {k: v for k, v in vars(args).items() if k != "json"},

@@ -68,7 +68,7 @@ class SioClient:
         """Open the WebSocket, do the Engine.IO and Socket.IO handshakes; raise ConnectError."""
         try:
             await asyncio.wait_for(self._connect(auth), timeout)
-        except asyncio.TimeoutError as exc:
+        except TimeoutError as exc:
             await self.close()
             raise ConnectError(f"connect timed out after {timeout:g} s") from exc
         except (OSError, asyncio.IncompleteReadError) as exc:

@@ -1,0 +1,27 @@
+"""Smoke test of the load benchmark: 50 phones against the project's server and the baseline.
+
+The benchmark starts both servers in subprocesses (so eventlet's monkey-patching never touches
+pytest) and its clients run in a subprocess too.
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_fifty_phones_lose_no_note():
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "load.py"), "--phones", "50", "--window", "3"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    last = proc.stdout.strip().splitlines()[-1]
+    for target in ("project", "baseline"):
+        assert re.search(rf"\b{target}: delivered 50/50 lost 0 \|", last), output
