@@ -266,13 +266,14 @@ def _undo(state: WorkshopState, event: Event) -> list[Draft]:
 
 # -- views -----------------------------------------------------------------------------------
 
-def _note_item(state: WorkshopState, note_id: str, audience: str) -> dict[str, Any]:
+def _note_item(state: WorkshopState, note_id: str, audience: str, index: int
+               ) -> dict[str, Any]:
     note = state.notes[note_id]
     out: dict[str, Any] = {"id": note.id, "text": note.text}
     if audience == CONSOLE:
         out["name"] = author_name(state, note.author)
         out["hidden"] = note.hidden
-    elif not stage_is_anonymous(state, note.stage):
+    elif not (stage_is_anonymous(state, note.stage) or stage_is_anonymous(state, index)):
         out["name"] = author_name(state, note.author)
     return out
 
@@ -288,10 +289,10 @@ def board_view(state: WorkshopState, index: int, audience: str) -> dict[str, Any
 
     themes = []
     for t in b.themes.values():
-        notes = [_note_item(state, n, audience) for n in t.notes if shown(n)]
+        notes = [_note_item(state, n, audience, index) for n in t.notes if shown(n)]
         themes.append({"id": t.id, "name": t.name, "count": len(notes), "notes": notes})
     placed = {n for t in b.themes.values() for n in t.notes}
-    loose = [_note_item(state, n.id, audience) for n in state.notes.values()
+    loose = [_note_item(state, n.id, audience, index) for n in state.notes.values()
              if n.stage == source and n.id not in placed and shown(n.id)]
     out: dict[str, Any] = {"stage": index, "source": source, "themes": themes,
                            "ungrouped": loose}

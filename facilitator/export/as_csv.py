@@ -1,4 +1,9 @@
-"""The CSV export: one row per note, ready for a spreadsheet."""
+"""The CSV export: one row per note, ready for a spreadsheet.
+
+New columns go at the end of ``HEADER`` so existing consumers keep working. ``name`` is empty
+for notes of an anonymous stage; ``theme`` names the themes a note was grouped into (in any
+cluster stage, joined with "; "). Vote results are not contributions, so they are not here.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import io
 from facilitator.export.harvest import Harvest, iso
 
 HEADER = ("stage", "stage_title", "prompt", "note_id", "author", "name", "text", "hidden",
-          "posted_at", "edited_at")
+          "posted_at", "edited_at", "theme")
 # a spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,8 +32,9 @@ def render(harvest: Harvest) -> str:
         for note in stage.notes:
             writer.writerow([
                 stage.index, defuse(stage.stage.title), defuse(stage.stage.prompt),
-                note.id, defuse(note.author), defuse(harvest.name(note.author)),
+                note.id, defuse(note.author), defuse(harvest.note_name(note)),
                 defuse(note.text), "true" if note.hidden else "false",
                 iso(note.posted_at), iso(note.edited_at) or "",
+                defuse("; ".join(harvest.theme_names(note))),
             ])
     return out.getvalue()

@@ -9,7 +9,9 @@ from typing import Any
 import jinja2
 
 import facilitator
-from facilitator.export.harvest import Harvest, day
+from facilitator.core.state import Note
+from facilitator.export.harvest import Harvest, StageNotes, day, facts, rank_label
+from facilitator.i18n import _, ngettext
 
 TEMPLATES = Path(facilitator.__file__).parent.parent / "templates"
 
@@ -25,19 +27,42 @@ def environment() -> jinja2.Environment:
 
 
 def context(harvest: Harvest) -> dict[str, Any]:
-    """What the template shows: plain values only, visible notes only."""
+    """What the template shows: plain values only, visible notes only, no names in an
+    anonymous stage."""
     return {
         "title": harvest.title,
         "code": harvest.code,
         "date": day(harvest.created_at),
         "people": len(harvest.state.participants),
         "note_count": harvest.visible_count,
-        "stages": [{"heading": s.heading, "prompt": s.stage.prompt,
-                    "hidden": s.hidden_count,
-                    "notes": [{"text": n.text, "name": harvest.name(n.author),
-                               "edited": n.edited_at is not None} for n in s.visible]}
-                   for s in harvest.stages],
+        "stages": [_stage(harvest, s) for s in harvest.stages],
     }
+
+
+def _stage(harvest: Harvest, s: StageNotes) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "heading": s.heading, "prompt": s.stage.prompt, "kind": s.stage.kind,
+        "facts": facts(s), "hidden": s.hidden_count,
+        "notes": [{"text": n.text, "name": harvest.note_name(n),
+                   "edited": n.edited_at is not None} for n in s.visible],
+        "themes": None, "results": None,
+    }
+    if s.themes is not None:
+        groups = [(t.name, t.notes) for t in s.themes.themes]
+        if s.themes.ungrouped:
+            groups.append((_("Not grouped"), s.themes.ungrouped))
+        out["themes"] = [{"name": name, "count": _count(notes), "loose": i >= len(
+            s.themes.themes), "notes": [n.text for n in notes]}
+            for i, (name, notes) in enumerate(groups)]
+    elif s.stage.kind == "vote":
+        out["results"] = [{"rank": rank_label(r), "label": r["label"],
+                           "count": ngettext("%d dot", "%d dots", r["count"]) % r["count"]}
+                          for r in (s.vote.results if s.vote else [])]
+    return out
+
+
+def _count(notes: list[Note]) -> str:
+    return ngettext("%d note", "%d notes", len(notes)) % len(notes)
 
 
 def render(harvest: Harvest) -> str:

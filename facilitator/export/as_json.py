@@ -1,4 +1,10 @@
-"""The JSON export: the final state for reading, and every event for replaying."""
+"""The JSON export: the final state for reading, and every event for replaying.
+
+Each stage says whether it was ``anonymous`` to the room, and whether it was written
+``silent``-ly and then ``revealed`` (``null`` for a stage that was not silent). A note's
+``name`` is "" in an anonymous stage (its ``author`` id stays). ``themes`` has one entry per
+cluster stage, ``votes`` one per vote stage that was opened, with ``Vote.results()``.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +12,47 @@ import json
 from typing import Any
 
 from facilitator.core.state import Note
-from facilitator.export.harvest import Harvest, iso
+from facilitator.export.harvest import Harvest, StageNotes, iso
 
 FORMAT = "facilitator-export"
 VERSION = 1
 
 
-def _note(note: Note) -> dict[str, Any]:
-    return {"id": note.id, "stage": note.stage, "author": note.author, "text": note.text,
+def _note(harvest: Harvest, note: Note) -> dict[str, Any]:
+    return {"id": note.id, "stage": note.stage, "author": note.author,
+            "name": harvest.note_name(note), "text": note.text,
             "posted_at": iso(note.posted_at), "edited_at": iso(note.edited_at),
             "hidden": note.hidden, "hidden_by": note.hidden_by,
             "hidden_at": iso(note.hidden_at)}
 
 
+def _stage(s: StageNotes) -> dict[str, Any]:
+    return {"index": s.index, "kind": s.stage.kind, "title": s.stage.title,
+            "prompt": s.stage.prompt, "duration": s.stage.duration,
+            "anonymous": s.anonymous, "silent": s.silent,
+            "revealed": s.revealed if s.silent else None}
+
+
+def _themes(s: StageNotes) -> dict[str, Any]:
+    assert s.themes is not None
+    return {"stage": s.index, "source": s.themes.source,
+            "themes": [{"id": t.id, "name": t.name, "count": t.count,
+                        "notes": [{"id": n.id, "text": n.text} for n in t.notes]}
+                       for t in s.themes.themes],
+            "ungrouped": [{"id": n.id, "text": n.text} for n in s.themes.ungrouped]}
+
+
+def _vote(s: StageNotes) -> dict[str, Any]:
+    assert s.vote is not None
+    v = s.vote
+    return {"stage": s.index, "closed": v.closed, "dots": v.dots,
+            "allow_multiple": v.allow_multiple, "hidden": v.hidden, "voters": v.voters,
+            "results": [dict(r) for r in v.results]}
+
+
 def to_data(harvest: Harvest) -> dict[str, Any]:
-    """The export as plain data; deleted notes are left out of ``notes`` (not of ``events``)."""
+    """The export as plain data; deleted notes are left out of ``notes`` (not of ``events``),
+    hidden ones out of ``themes``."""
     state = harvest.state
     return {
         "format": FORMAT,
@@ -30,12 +62,12 @@ def to_data(harvest: Harvest) -> dict[str, Any]:
             "code": harvest.code,
             "created_at": iso(harvest.created_at),
             "status": state.status,
-            "stages": [{"index": s.index, "kind": s.stage.kind, "title": s.stage.title,
-                        "prompt": s.stage.prompt, "duration": s.stage.duration}
-                       for s in harvest.stages],
+            "stages": [_stage(s) for s in harvest.stages],
         },
         "participants": [{"id": p.id, "name": p.name} for p in state.participants.values()],
-        "notes": [_note(n) for n in harvest.notes],
+        "notes": [_note(harvest, n) for n in harvest.notes],
+        "themes": [_themes(s) for s in harvest.stages if s.themes is not None],
+        "votes": [_vote(s) for s in harvest.stages if s.vote is not None],
         "events": [e.to_dict() for e in harvest.events],
     }
 

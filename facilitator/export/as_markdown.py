@@ -1,14 +1,16 @@
 """The Markdown report: readable as plain text, safe to render.
 
 Participant text is escaped so it stays text: no links, images, HTML, headings or lists.
-Hidden notes are left out; each stage says how many the facilitator hid.
+Hidden notes are left out; each stage says how many the facilitator hid. Each stage says
+whether it was anonymous (then no name is shown: "Anonymous") and written silently; a notes
+stage lists its notes, a cluster stage its themes, a vote stage its ranked results.
 """
 
 from __future__ import annotations
 
 import re
 
-from facilitator.export.harvest import Harvest, day
+from facilitator.export.harvest import Harvest, StageNotes, day, facts, rank_label
 from facilitator.i18n import _, ngettext
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that mean
@@ -53,13 +55,51 @@ def render(harvest: Harvest) -> str:
         out += ["", "## " + " ".join(escape(stage.heading)), ""]
         if stage.stage.prompt:
             out += ["> " + inline(stage.stage.prompt, "> "), ""]
-        for note in stage.visible:
-            name = harvest.name(note.author) or _("Anonymous")
-            out.append("- " + inline(note.text, "  ") + " — *" + inline(name) + "*")
-        if not stage.visible:
-            out.append("*" + _("No notes.") + "*")
-        if stage.hidden_count:
-            n = stage.hidden_count
-            out += ["", "*" + ngettext("%d note was hidden by the facilitator.",
-                                       "%d notes were hidden by the facilitator.", n) % n + "*"]
+        out += ["*" + " ".join(inline(f) for f in facts(stage)) + "*", ""]
+        if stage.themes is not None:
+            out += _themes(stage)
+        elif stage.stage.kind == "vote":
+            out += _vote(stage)
+        else:
+            out += _notes(harvest, stage)
     return "\n".join(out) + "\n"
+
+
+def _notes(harvest: Harvest, stage: StageNotes) -> list[str]:
+    out = []
+    for note in stage.visible:
+        name = harvest.note_name(note) or _("Anonymous")
+        out.append("- " + inline(note.text, "  ") + " — *" + inline(name) + "*")
+    if not stage.visible:
+        out.append("*" + _("No notes.") + "*")
+    if stage.hidden_count:
+        n = stage.hidden_count
+        out += ["", "*" + ngettext("%d note was hidden by the facilitator.",
+                                   "%d notes were hidden by the facilitator.", n) % n + "*"]
+    return out
+
+
+def _themes(stage: StageNotes) -> list[str]:
+    assert stage.themes is not None
+    out: list[str] = []
+    groups = [(t.name, t.notes) for t in stage.themes.themes]
+    if stage.themes.ungrouped:
+        groups.append((_("Not grouped"), stage.themes.ungrouped))
+    for name, notes in groups:
+        count = ngettext("%d note", "%d notes", len(notes)) % len(notes)
+        out += ["### " + " ".join(escape(name)) + " (" + count + ")", ""]
+        out += ["- " + inline(n.text, "  ") for n in notes]
+        out.append("")
+    if not stage.themes.themes:
+        out += ["*" + _("No themes.") + "*", ""]
+    return out[:-1]
+
+
+def _vote(stage: StageNotes) -> list[str]:
+    if stage.vote is None:
+        return []
+    out = []
+    for row in stage.vote.results:
+        dots = ngettext("%d dot", "%d dots", row["count"]) % row["count"]
+        out.append("- **" + rank_label(row) + "** " + inline(row["label"], "  ") + " — " + dots)
+    return out

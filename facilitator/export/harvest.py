@@ -6,11 +6,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-from facilitator.core.plan import Stage
+from facilitator.core.plan import Stage, stage_option
 from facilitator.core.state import Event, Note, WorkshopState, replay
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from facilitator.store.sqlite import WorkshopRow
@@ -19,12 +20,65 @@ MAX_SLUG = 60
 
 
 @dataclass(frozen=True)
+class ThemeNotes:
+    """A theme of a cluster stage with its visible notes (not deleted, not hidden), in order."""
+
+    id: str
+    name: str
+    notes: list[Note]
+
+    @property
+    def count(self) -> int:
+        return len(self.notes)
+
+
+@dataclass(frozen=True)
+class Themes:
+    """A cluster stage's board: its themes in order, then the visible notes not grouped."""
+
+    source: int
+    themes: list[ThemeNotes]
+    ungrouped: list[Note]
+
+
+@dataclass(frozen=True)
+class VoteResults:
+    """A vote stage's vote as it ended: its settings, how many voted, ``Vote.results()``."""
+
+    closed: bool
+    dots: int
+    allow_multiple: bool
+    hidden: bool
+    voters: int
+    results: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class StageNotes:
-    """One stage of the plan with its notes (not deleted), in the order they were posted."""
+    """One stage of the plan with its notes (not deleted), in the order they were posted.
+
+    A cluster stage has its ``themes``, a vote stage its ``vote`` (``None`` until opened);
+    their ``notes`` are empty (notes belong to the stage they were written in).
+    """
 
     index: int
     stage: Stage
     notes: list[Note]
+    revealed: bool = False
+    themes: Themes | None = None
+    vote: VoteResults | None = None
+    source_anonymous: bool = False  # a cluster stage grouping notes written anonymously
+
+    @property
+    def anonymous(self) -> bool:
+        """Whether the room saw no names in this stage (the plan says so, or, for a cluster
+        stage, its notes were written in an anonymous stage)."""
+        return self.stage.anonymous or self.source_anonymous
+
+    @property
+    def silent(self) -> bool:
+        """Whether the notes were written silently (private until revealed)."""
+        return self.stage.kind == "notes" and bool(stage_option(self.stage, "silent"))
 
     @property
     def visible(self) -> list[Note]:
@@ -61,7 +115,13 @@ class Harvest:
         for note in state.notes.values():  # dicts keep posting order
             if not note.deleted:
                 by_stage.setdefault(note.stage, []).append(note)
-        stages = [StageNotes(i, s, by_stage.get(i, [])) for i, s in enumerate(state.stages)]
+        stages = []
+        for i, s in enumerate(state.stages):
+            themes = _themes(state, i) if s.kind == "cluster" else None
+            stages.append(StageNotes(
+                i, s, by_stage.get(i, []), i in state.revealed, themes,
+                _vote(state, i) if s.kind == "vote" else None,
+                themes is not None and state.stages[themes.source].anonymous))
         return cls(row.code, row.created_at, state, list(events), stages,
                    state.title or row.title)
 
@@ -78,6 +138,51 @@ class Harvest:
         """The display name a participant gave, or "" when they stayed anonymous."""
         person = self.state.participants.get(pid)
         return person.name if person else ""
+
+    def note_name(self, note: Note) -> str:
+        """The name to show with a note: "" in an anonymous stage, whatever its author gave."""
+        stages = self.state.stages
+        if 0 <= note.stage < len(stages) and stages[note.stage].anonymous:
+            return ""
+        return self.name(note.author)
+
+    def theme_names(self, note: Note) -> list[str]:
+        """The themes a note was grouped into, in stage order (one per cluster stage at most)."""
+        return self._themes_by_note.get(note.id, [])
+
+    @cached_property
+    def _themes_by_note(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for stage in self.stages:
+            b = self.state.boards.get(stage.index) if stage.stage.kind == "cluster" else None
+            for theme in b.themes.values() if b else ():
+                for note_id in theme.notes:
+                    out.setdefault(note_id, []).append(theme.name)
+        return out
+
+def _themes(state: WorkshopState, index: int) -> Themes:
+    from facilitator.activities.cluster import board, source_of
+
+    def visible(note_ids: list[str]) -> list[Note]:
+        notes = (state.notes.get(n) for n in note_ids)
+        return [n for n in notes if n is not None and not n.deleted and not n.hidden]
+
+    b = board(state, index)
+    source = source_of(state, index)
+    placed = {n for t in b.themes.values() for n in t.notes}
+    loose = visible([n.id for n in state.notes.values()
+                     if n.stage == source and n.id not in placed])
+    return Themes(source, [ThemeNotes(t.id, t.name, visible(t.notes)) for t in b.themes.values()],
+                  loose)
+
+
+def _vote(state: WorkshopState, index: int) -> VoteResults | None:
+    vote = state.votes.get(index)
+    if vote is None:
+        return None
+    voters = sum(1 for mine in vote.placed.values() if sum(mine.values()))
+    return VoteResults(vote.closed, vote.dots, vote.allow_multiple, vote.hidden, voters,
+                       vote.results())
 
 
 def iso(ts: float | None) -> str | None:
@@ -104,3 +209,37 @@ def filename(row: WorkshopRow, ext: str) -> str:
     code = re.sub(r"[^A-Za-z0-9]", "", row.code)
     parts = [slug(row.title), code, day(row.created_at)]
     return "-".join(p for p in parts if p) + "." + ext
+
+
+def rank_label(row: dict[str, Any]) -> str:
+    """A result's rank as a report shows it: "2", or "2=" when it shares the rank."""
+    return f"{row['rank']}=" if row.get("tied") else str(row["rank"])
+
+
+def facts(stage: StageNotes) -> list[str]:
+    """Sentences a report states about a stage: anonymity, silent writing, its vote."""
+    if stage.anonymous:
+        out = [_("Anonymous: the room saw no names in this stage.")]
+    elif stage.stage.kind == "vote":
+        out = [_("Dots were counted, never shown by name.")]
+    else:
+        out = [_("Names were shown to the room in this stage.")]
+    if stage.silent:
+        out.append(_("Written silently; the notes were then revealed to the room.")
+                   if stage.revealed
+                   else _("Written silently; the notes were never revealed to the room."))
+    if stage.themes is not None:
+        out.append(_("Themes from the notes of stage %d.") % (stage.themes.source + 1))
+    if stage.stage.kind == "vote":
+        vote = stage.vote
+        if vote is None:
+            out.append(_("Voting was never opened."))
+            return out
+        out.append(_("The vote was closed.") if vote.closed else _("The vote was still open."))
+        dots = ngettext("%d dot per person", "%d dots per person", vote.dots) % vote.dots
+        out.append(dots + ", " + (_("several allowed on one item.") if vote.allow_multiple
+                                  else _("at most one on each item.")))
+        out.append(_("Results were hidden from the room until the vote closed.") if vote.hidden
+                   else _("Results were shown to the room as the dots were placed."))
+        out.append(ngettext("%d person voted.", "%d people voted.", vote.voters) % vote.voters)
+    return out

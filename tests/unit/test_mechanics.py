@@ -297,6 +297,17 @@ def test_anonymous_stage_never_shows_names_on_screen() -> None:
     assert "name" not in snapshot(room.state, SCREEN)["board"]["themes"][0]["notes"][0]
 
 
+def test_an_anonymous_cluster_stage_hides_names_from_a_named_notes_stage() -> None:
+    room = Room([NOTES, {**CLUSTER, "anonymous": True}])
+    sam = room.join("Sam")
+    room.do(FAC, "start")
+    nid = f"n{room.do(sam, 'post_note', {'text': 'hello'})[0].seq}"
+    room.do(FAC, "next_stage")
+    room.do(FAC, "group_notes", {"note_ids": [nid]})
+    assert "name" not in snapshot(room.state, SCREEN)["board"]["themes"][0]["notes"][0]
+    assert snapshot(room.state, CONSOLE)["board"]["themes"][0]["notes"][0]["name"] == "Sam"
+
+
 def test_frequent_words() -> None:
     out = frequent(["The library is lovely", "our LIBRARY and the park", "Park run, park life",
                     "walking group", "a walking group!", "I like the library"])
