@@ -1,5 +1,9 @@
-// The facilitator console: stage control, lock, join panel, moderation, counts.
+// The facilitator console: stage control, lock, join panel, moderation, counts, the timer,
+// what the projector shows, reveal, undo, the clustering board and the dot vote.
+import { BoardEditor } from "./board.js";
 import { connect, el, formatPeople, newId, readConfig } from "./common.js";
+import { resultsTable } from "./results.js";
+import { Countdown, formatSeconds } from "./timer.js";
 
 const cfg = readConfig();
 const t = cfg.t;
@@ -19,14 +23,25 @@ function say(text) {
   $("feedback").textContent = text;
 }
 
-function act(event, payload = {}) {
+function act(event, payload = {}, onOk = null) {
   socket.timeout(10000).emit(event, { ...payload, client_id: newId() }, (err, ack) => {
     if (err) return say(t.offline);
     if (!ack.ok) return say(ack.error);
     seen(ack.seq);
     say(t.done);
+    if (onOk) onOk(ack);
   });
 }
+
+const countdown = new Countdown({
+  box: $("console-timer-box"), display: $("console-timer"), status: $("console-timer-status"),
+  announcer: $("timer-say"), t,
+});
+
+const boardEditor = new BoardEditor($("board"), {
+  t, act, onSelection: (n) => { $("group-count").textContent = n ? fill(t.ticked, { n }) : ""; },
+});
+let voteFormStage = null; // the stage whose defaults the open-vote form shows
 
 function render() {
   if (!view) return;
@@ -49,6 +64,83 @@ function render() {
   $("qr-toggle").setAttribute("aria-pressed", String(w.qr_visible));
   $("qr-toggle").textContent = w.qr_visible ? t.qr_large : t.qr_small;
   renderNotes();
+  renderMechanics();
+  renderBoard();
+  renderVote();
+}
+
+function kind() {
+  const w = view.workshop;
+  return w.status === "running" && w.stage ? w.stage.kind : null;
+}
+
+function renderTimer() {
+  const w = view.workshop;
+  const timer = w.timer || {};
+  const stage = w.stage;
+  const running = w.status === "running";
+  const paused = !timer.running && timer.remaining > 0
+    && !(timer.duration && Math.abs(timer.remaining - timer.duration) < 0.5);
+  $("timer-start").textContent = paused ? t.resume_timer : t.start_timer;
+  $("timer-start").disabled = !running || Boolean(timer.running);
+  $("timer-pause").disabled = !timer.running;
+  $("timer-add").disabled = !running || (!timer.running && timer.remaining == null);
+  $("timer-reset").disabled = !running;
+  $("timer-minutes-help").textContent = stage && stage.duration
+    ? fill(t.minutes_help_duration, { time: formatSeconds(stage.duration) }) : t.minutes_help_none;
+  $("timer-none").hidden = !$("console-timer-box").hidden;
+}
+
+function renderMechanics() {
+  const w = view.workshop;
+  const stage = w.stage;
+  for (const button of document.querySelectorAll("#views [data-view]")) {
+    button.setAttribute("aria-pressed", String(button.dataset.view === w.screen_view));
+  }
+  const k = kind();
+  $("anon-marker").hidden = !(stage && stage.anonymous && w.status !== "waiting");
+  const silent = k === "notes" && stage.options && stage.options.silent && !w.revealed;
+  $("reveal").hidden = !silent;
+  $("silent-marker").hidden = !silent;
+  if (silent) {
+    const n = view.notes.filter((x) => x.stage === w.stage_index && !x.hidden).length;
+    $("silent-marker").textContent = fill(t.silent_count, { n });
+  }
+  renderTimer();
+}
+
+function renderBoard() {
+  const show = kind() === "cluster" && Boolean(view.board);
+  $("board-panel").hidden = !show;
+  if (show) boardEditor.render(view.board);
+}
+
+function renderVote() {
+  const show = kind() === "vote";
+  $("vote-panel").hidden = !show;
+  if (!show) return;
+  const w = view.workshop;
+  const vote = view.vote;
+  const options = (w.stage && w.stage.options) || {};
+  if (voteFormStage !== w.stage_index) {
+    voteFormStage = w.stage_index;
+    $("vote-dots").value = options.dots ? String(options.dots) : "";
+    $("vote-multiple").checked = Boolean(options.allow_multiple);
+    $("vote-hidden").checked = options.hidden !== false;
+  }
+  $("open-vote").hidden = Boolean(vote);
+  $("close-vote").hidden = !vote || vote.status !== "open";
+  if (!vote) {
+    $("vote-state").textContent = t.vote_waiting;
+    $("console-results").replaceChildren();
+    return;
+  }
+  const counts = { voters: vote.voters, placed: vote.placed };
+  const dots = fill(t.vote_dots, { n: vote.dots });
+  $("vote-state").textContent = vote.status === "open"
+    ? `${fill(t.vote_open, counts)} ${dots}${vote.hidden ? ` ${t.vote_open_hidden}` : ""}`
+    : fill(t.vote_closed, counts);
+  $("console-results").replaceChildren(resultsTable(vote.results || [], t, { id: "results-table" }));
 }
 
 function stageLabel(i) {
@@ -70,6 +162,7 @@ function renderNotes() {
                      onclick: () => act(note.hidden ? "unhide_note" : "hide_note", { note_id: note.id }) }));
   }));
   $("note-count").textContent = `(${notes.length})`;
+  if (kind() === "notes") renderMechanics();
 }
 
 const socket = connect(
@@ -79,7 +172,26 @@ const socket = connect(
       seen(data.seq);
       view = data;
       $("people").textContent = formatPeople(t.people, data.people);
+      countdown.update(data.workshop, data.now);
       render();
+    },
+    stage(data) {
+      seen(data.seq);
+      view.workshop = data.workshop;
+      countdown.update(data.workshop, data.now);
+      render();
+    },
+    board(data) {
+      seen(data.seq);
+      if (data.board.stage !== view.workshop.stage_index) return;
+      view.board = data.board;
+      renderBoard();
+    },
+    vote(data) {
+      seen(data.seq);
+      if (data.vote.stage !== view.workshop.stage_index) return;
+      view.vote = data.vote;
+      renderVote();
     },
     note(data) {
       seen(data.seq);
@@ -111,3 +223,41 @@ for (const button of document.querySelectorAll("[data-action]")) {
   button.addEventListener("click", () => act(button.dataset.action));
 }
 $("qr-toggle").addEventListener("click", () => act("show_qr", { visible: !view.workshop.qr_visible }));
+
+for (const button of document.querySelectorAll("#views [data-view]")) {
+  button.addEventListener("click", () => act("show_view", { view: button.dataset.view }));
+}
+$("reveal").addEventListener("click", () => act("reveal_notes"));
+// can_undo in the snapshot goes stale after board steps (they send no snapshot), so the button
+// stays enabled and the server says "There is nothing to undo." when that is so
+$("undo").addEventListener("click", () => act("undo"));
+
+$("timer-start").addEventListener("click", () => {
+  const timer = view.workshop.timer || {};
+  const paused = timer.remaining > 0 && !(timer.duration && Math.abs(timer.remaining - timer.duration) < 0.5);
+  const minutes = parseFloat($("timer-minutes").value);
+  if (!paused && minutes > 0) act("timer_start", { seconds: Math.round(minutes * 60) });
+  else act("timer_start");
+});
+$("timer-pause").addEventListener("click", () => act("timer_pause"));
+$("timer-add").addEventListener("click", () => act("timer_add"));
+$("timer-reset").addEventListener("click", () => act("timer_reset"));
+
+$("group-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const ids = boardEditor.selectedIds();
+  const name = $("group-name").value.trim();
+  act("group_notes", name ? { note_ids: ids, name } : { note_ids: ids }, () => {
+    $("group-name").value = "";
+    boardEditor.clearSelection();
+  });
+});
+
+$("open-vote").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const payload = { allow_multiple: $("vote-multiple").checked, hidden: $("vote-hidden").checked };
+  const dots = parseInt($("vote-dots").value, 10);
+  if (dots > 0) payload.dots = dots;
+  act("open_vote", payload);
+});
+$("close-vote").addEventListener("click", () => act("close_vote"));

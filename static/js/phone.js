@@ -1,5 +1,7 @@
 // The phone page: join (name optional), see what to do now, post and manage own notes.
 import { Outbox, connect, el, newId, readConfig, store } from "./common.js";
+import { resultsList } from "./results.js";
+import { Countdown } from "./timer.js";
 
 const cfg = readConfig();
 const t = cfg.t;
@@ -8,9 +10,14 @@ const tokenBox = store(`fac:${cfg.code}:token`);
 const pendingTokenBox = store(`fac:${cfg.code}:pending-token`);
 const seqBox = store(`fac:${cfg.code}:seq`);
 
-let view = { joined: false, workshop: null, notes: [], me: null };
+let view = { joined: false, workshop: null, notes: [], me: null, vote: null, themes: null,
+             to_place: null };
 let lastSeq = seqBox.get(0);
 let editing = null;
+let editDraft = null; // what is typed in the note being edited, kept across re-renders
+const countdown = new Countdown({
+  box: $("timer-box"), display: $("timer"), status: $("timer-status"), announcer: $("timer-say"), t,
+});
 
 function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
@@ -56,6 +63,10 @@ outbox.onResult = (ack, item) => {
   } else if (kind === "delete_note") {
     view.notes = view.notes.filter((n) => n.id !== item.payload.note_id);
     say(t.deleted);
+  } else if (kind === "suggest_theme") {
+    const note = (view.to_place || []).find((n) => n.id === item.payload.note_id);
+    if (note) note.suggested = item.payload.theme_id;
+    say(t.suggest_sent);
   }
   render();
 };
@@ -67,13 +78,27 @@ const socket = connect(
     snapshot(data) {
       seen(data.seq);
       if (!data.joined && tokenBox.get()) tokenBox.remove(); // unknown here: join again
-      view = { joined: data.joined, workshop: data.workshop, notes: data.notes, me: data.me };
+      if (changedStep(view.workshop, data.workshop)) editing = null;
+      view = { joined: data.joined, workshop: data.workshop, notes: data.notes, me: data.me,
+               vote: data.vote || null, themes: data.themes || null,
+               to_place: data.to_place || null };
+      countdown.update(data.workshop, data.now);
       render();
     },
     stage(data) {
       seen(data.seq);
+      // timer changes come this way too: only a new step (or a lock) ends an edit
+      if (changedStep(view.workshop, data.workshop)) editing = null;
       view.workshop = data.workshop;
-      editing = null;
+      countdown.update(data.workshop, data.now);
+      render();
+    },
+    vote(data) {
+      seen(data.seq);
+      // the server tells us about our own dot before it acknowledges it: count it once
+      const first = outbox.items[0];
+      if (outbox.inflight && first && DOT_ACTIONS.has(first.event)) first.applied = true;
+      view.vote = data.vote;
       render();
     },
     me(data) {
@@ -144,6 +169,13 @@ function updateCount() {
   $("note-count").classList.toggle("over", n > maxLength());
 }
 
+const DOT_ACTIONS = new Set(["place_dot", "remove_dot"]);
+
+function changedStep(before, after) {
+  return !before || !after || before.stage_index !== after.stage_index
+    || before.status !== after.status || before.locked !== after.locked;
+}
+
 function isOpen(stageIndex) {
   const w = view.workshop;
   return w && w.status === "running" && !w.locked && w.stage_index === stageIndex;
@@ -172,7 +204,105 @@ function render() {
   if (canWrite) updateCount();
   $("me-line").textContent = view.me && view.me.name
     ? fill(t.you_are, { name: view.me.name }) : (view.me ? t.anonymous : "");
+  const running = w.status === "running" && stage;
+  const options = (stage && stage.options) || {};
+  $("silent-note").hidden = !(running && stage.kind === "notes" && options.silent && !w.revealed);
+  $("anon-note").hidden = !(running && stage.anonymous);
+  renderVote();
+  renderSuggest();
   renderNotes();
+}
+
+// My dots per item, counting taps still waiting in the outbox (offline, or not yet answered).
+function myDots() {
+  const mine = { ...((view.vote && view.vote.mine) || {}) };
+  let waiting = 0;
+  for (const item of outbox.items) {
+    if (!DOT_ACTIONS.has(item.event) || item.applied) continue;
+    const id = item.payload.item_id;
+    mine[id] = (mine[id] || 0) + (item.event === "place_dot" ? 1 : -1);
+    waiting += 1;
+  }
+  return { mine, waiting };
+}
+
+function renderVote() {
+  const w = view.workshop;
+  const inVote = w.status === "running" && w.stage && w.stage.kind === "vote";
+  $("vote").hidden = !inVote;
+  if (!inVote) return;
+  const vote = view.vote;
+  $("vote-wait").hidden = Boolean(vote);
+  if (!vote) {
+    $("dots-left").textContent = "";
+    $("vote-items").replaceChildren();
+    $("vote-results").hidden = true;
+    return;
+  }
+  const open = vote.status === "open";
+  const { mine, waiting } = myDots();
+  const used = Object.values(mine).reduce((a, b) => a + Math.max(0, b), 0);
+  const left = vote.dots - used;
+  $("dots-left").textContent = open
+    ? fill(t.dots_left, { n: Math.max(0, left) }) + (waiting ? ` ${fill(t.dots_waiting, { n: waiting })}` : "")
+    : t.vote_closed;
+  $("vote-items").replaceChildren(...(vote.items || []).map((item) => {
+    const n = Math.max(0, mine[item.id] || 0);
+    const short = item.label.slice(0, 60);
+    return el("li", { class: "vote-item", "data-item-id": item.id, "data-mine": String(n) },
+      el("p", { class: "label", text: item.label }),
+      el("p", { class: "mydots" },
+        el("span", { class: "dotchars", "aria-hidden": "true", text: "●".repeat(n) || "○" }), " ",
+        el("span", { class: "n", text: fill(t.your_dots, { n }) })),
+      open ? el("div", { class: "row wrap" },
+        el("button", { type: "button", class: "primary add-dot", text: t.add_dot,
+                       "aria-label": `${t.add_dot}: ${short}`,
+                       disabled: left <= 0 || (!vote.allow_multiple && n >= 1),
+                       onclick: () => outbox.send("place_dot", { item_id: item.id }) }),
+        el("button", { type: "button", class: "remove-dot", text: t.remove_dot,
+                       "aria-label": `${t.remove_dot}: ${short}`, disabled: n <= 0,
+                       onclick: () => outbox.send("remove_dot", { item_id: item.id }) })) : null);
+  }));
+  // only final results: while the vote is open, a phone hears about its own dots only, so any
+  // tally it holds would be out of date
+  const results = open ? null : vote.results;
+  $("vote-results").hidden = !results;
+  if (results) {
+    $("vote-results-h").textContent = t.final_results;
+    $("vote-results-list").replaceChildren(resultsList(results, t));
+  }
+  $("vote-items").dataset.left = String(left);
+}
+
+function renderSuggest() {
+  const w = view.workshop;
+  const show = w.status === "running" && w.stage && w.stage.kind === "cluster"
+    && Array.isArray(view.to_place) && view.to_place.length > 0;
+  $("suggest").hidden = !show;
+  if (!show) return;
+  const themes = view.themes || [];
+  const nameOf = (id) => (themes.find((th) => th.id === id) || {}).name;
+  $("suggest-empty").hidden = themes.length > 0;
+  if (document.activeElement && document.activeElement.closest("#suggest-list")) {
+    const focused = document.activeElement.id;
+    setTimeout(() => { const again = $(focused); if (again) again.focus(); }, 0);
+  }
+  $("suggest-list").replaceChildren(...view.to_place.map((note) => {
+    const id = `suggest-${note.id}`;
+    const select = el("select", { id, disabled: themes.length === 0 },
+      el("option", { value: "", text: t.choose_theme }),
+      ...themes.map((th) => el("option", { value: th.id, text: th.name })));
+    select.value = note.suggested && nameOf(note.suggested) ? note.suggested : "";
+    select.addEventListener("change", () => {
+      if (select.value) outbox.send("suggest_theme", { note_id: note.id, theme_id: select.value });
+    });
+    return el("li", { class: "note", "data-note-id": note.id },
+      el("p", { class: "text", text: note.text }),
+      el("p", { class: "small muted", text: fill(t.now_in, { theme: nameOf(note.theme) || t.not_grouped }) }),
+      el("label", { for: id, text: t.suggest_label }), select,
+      note.suggested && nameOf(note.suggested)
+        ? el("p", { class: "small", text: fill(t.suggested, { theme: nameOf(note.suggested) }) }) : null);
+  }));
 }
 
 function renderNotes() {
@@ -196,7 +326,9 @@ function noteItem(note) {
   }
   if (editing === note.id) {
     const area = el("textarea", { rows: 4, "aria-label": t.edit_label });
-    area.value = note.text;
+    if (editDraft === null) editDraft = note.text;
+    area.value = editDraft;
+    area.addEventListener("input", () => { editDraft = area.value; });
     setTimeout(() => area.focus(), 0);
     return el("li", { class: "note editing" }, area,
       el("div", { class: "row" },
@@ -206,9 +338,10 @@ function noteItem(note) {
           outbox.send("edit_note", { note_id: note.id, text });
           note.text = text;
           editing = null;
+          editDraft = null;
           render();
         } }),
-        el("button", { type: "button", text: t.cancel, onclick: () => { editing = null; render(); } })));
+        el("button", { type: "button", text: t.cancel, onclick: () => { editing = null; editDraft = null; render(); } })));
   }
   const open = isOpen(note.stage);
   return el("li", { class: "note", "data-note-id": note.id },
@@ -216,7 +349,7 @@ function noteItem(note) {
     note.edited ? el("p", { class: "small muted", text: t.edited }) : null,
     open ? el("div", { class: "row" },
       el("button", { type: "button", text: t.edit, "aria-label": `${t.edit}: ${note.text.slice(0, 40)}`,
-                     onclick: () => { editing = note.id; render(); } }),
+                     onclick: () => { editing = note.id; editDraft = null; render(); } }),
       el("button", { type: "button", text: t.delete, "aria-label": `${t.delete}: ${note.text.slice(0, 40)}`,
                      onclick: () => {
                        if (window.confirm(t.confirm_delete)) outbox.send("delete_note", { note_id: note.id });

@@ -1,0 +1,45 @@
+// Vote results as a ranked list (screen and phones) or a table (console).
+// Equal counts share a rank, shown as "2=" with the word "tied", never by colour alone.
+import { el } from "./common.js";
+
+export function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
+}
+
+export function dots(t, n) {
+  return fill(n === 1 ? t.dots_one : t.dots_other, { n });
+}
+
+export function rankText(row) {
+  return row.tied ? `${row.rank}=` : String(row.rank);
+}
+
+// An ordered list: each row has its rank, label, a bar as long as its share of the top count,
+// and the count written out.
+export function resultsList(rows, t, attrs = {}) {
+  const top = Math.max(1, ...rows.map((r) => r.count));
+  return el("ol", { class: "results", ...attrs }, ...rows.map((row) => {
+    const level = el("span", { class: "meter-fill" });
+    level.style.width = `${(100 * row.count) / top}%`;
+    return el("li", { class: "result", "data-item-id": row.id, "data-count": String(row.count) },
+      el("span", { class: "rank", text: rankText(row) }),
+      el("span", { class: "label", text: row.label }),
+      el("span", { class: "meter", "aria-hidden": "true" }, level),
+      el("span", { class: "count", text: dots(t, row.count) }),
+      row.tied ? el("span", { class: "tied", text: t.tied }) : null);
+  }));
+}
+
+export function resultsTable(rows, t, attrs = {}) {
+  return el("table", { class: "results-table", ...attrs },
+    el("caption", { text: t.results_caption }),
+    el("thead", {}, el("tr", {},
+      el("th", { scope: "col", text: t.col_rank }),
+      el("th", { scope: "col", text: t.col_item }),
+      el("th", { scope: "col", text: t.col_dots }))),
+    el("tbody", {}, ...rows.map((row) => el("tr", { "data-item-id": row.id, "data-count": String(row.count) },
+      el("td", {}, el("span", { class: "rank", text: rankText(row) }),
+        row.tied ? el("span", { class: "tied", text: ` ${t.tied}` }) : null),
+      el("th", { scope: "row", class: "label", text: row.label }),
+      el("td", { class: "count", text: String(row.count) })))));
+}
