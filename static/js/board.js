@@ -2,11 +2,8 @@
 // ways to move things: drag and drop (Pointer Events, so mouse, touch and pen all work; the
 // HTML5 drag-and-drop API does nothing on touch screens), "Move to…" selects, and ticking
 // notes then "Group as…". Theme names are edited in place. Participant text: textContent only.
-import { el } from "./common.js";
+import { el, fill } from "./common.js";
 
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
-}
 
 const DRAG_THRESHOLD = 6; // px the pointer moves before a press becomes a drag
 const INTERACTIVE = "input, select, button, textarea, option, a";

@@ -116,6 +116,11 @@ export class Outbox {
   }
 }
 
+// Fill "{name}" placeholders of a translated sentence.
+export function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
+}
+
 export function formatPeople(template, people) {
-  return template.replace("{joined}", people.joined).replace("{online}", people.online);
+  return fill(template, people);
 }

@@ -1,7 +1,7 @@
 // The facilitator console: stage control, lock, join panel, moderation, counts, the timer,
 // what the projector shows, reveal, undo, the clustering board and the dot vote.
 import { BoardEditor } from "./board.js";
-import { connect, el, formatPeople, newId, readConfig } from "./common.js";
+import { connect, el, fill, formatPeople, newId, readConfig } from "./common.js";
 import { resultsTable } from "./results.js";
 import { Countdown, formatSeconds } from "./timer.js";
 
@@ -11,9 +11,6 @@ const $ = (id) => document.getElementById(id);
 let lastSeq = 0;
 let view = null;
 
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
-}
 
 function seen(seq) {
   if (typeof seq === "number" && seq > lastSeq) lastSeq = seq;

@@ -1,5 +1,5 @@
 // The phone page: join (name optional), see what to do now, post and manage own notes.
-import { Outbox, connect, el, newId, readConfig, store } from "./common.js";
+import { Outbox, connect, el, fill, newId, readConfig, store } from "./common.js";
 import { resultsList } from "./results.js";
 import { Countdown } from "./timer.js";
 
@@ -19,9 +19,6 @@ const countdown = new Countdown({
   box: $("timer-box"), display: $("timer"), status: $("timer-status"), announcer: $("timer-say"), t,
 });
 
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
-}
 
 function seen(seq) {
   if (typeof seq === "number" && seq > lastSeq) {

@@ -1,10 +1,7 @@
 // Vote results as a ranked list (screen and phones) or a table (console).
 // Equal counts share a rank, shown as "2=" with the word "tied", never by colour alone.
-import { el } from "./common.js";
+import { el, fill } from "./common.js";
 
-export function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
-}
 
 export function dots(t, n) {
   return fill(n === 1 ? t.dots_one : t.dots_other, { n });

@@ -1,7 +1,7 @@
 // The projector screen: prompt, timer, and what the facilitator chose to show: the live wall
 // (or the silent-writing count), frequent words, themes, or vote results. Join panel, people.
-import { connect, el, formatPeople, readConfig } from "./common.js";
-import { fill, resultsList } from "./results.js";
+import { connect, el, fill, formatPeople, readConfig } from "./common.js";
+import { resultsList } from "./results.js";
 import { Chime, Countdown } from "./timer.js";
 
 const cfg = readConfig();

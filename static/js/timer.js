@@ -5,10 +5,7 @@
 // every page shows the same countdown whatever its own clock says, also after a reconnect.
 // The digits are not a live region (that would announce every second); a separate polite
 // region says the minutes, the last ten seconds and "time is up".
-
-function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
-}
+import { fill } from "./common.js";
 
 export function formatSeconds(total) {
   const s = Math.max(0, Math.round(total));
