@@ -28,12 +28,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
-    service = Service(SqliteStore(app.config["DATABASE"]))
+    service = Service(SqliteStore(app.config["DATABASE"], app.config["SQLITE_SYNCHRONOUS"]))
     app.extensions["facilitator"] = service
 
     socketio = SocketIO(app, async_mode=app.config["ASYNC_MODE"],
                         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
-                        ping_interval=10, ping_timeout=20)
+                        ping_interval=25, ping_timeout=20)
     app.extensions["facilitator.socketio"] = socketio
 
     from facilitator.realtime import register_handlers

@@ -30,3 +30,16 @@ def run_blocking(fn: Callable[..., T], *args: Any) -> T:
 
         return tpool.execute(fn, *args)
     return fn(*args)
+
+
+def run_in_background(fn: Callable[[], Any]) -> None:
+    """Start ``fn()`` without waiting for it: a green thread under eventlet, else a daemon
+    thread."""
+    if _patched():
+        import eventlet
+
+        eventlet.spawn_n(fn)
+        return
+    import threading
+
+    threading.Thread(target=fn, daemon=True).start()

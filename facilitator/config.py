@@ -18,12 +18,16 @@ DEFAULTS: dict[str, Any] = {
     "ASYNC_MODE": None,  # eventlet under `facilitator serve`; threading in tests
     "RATE_BURST": 20,
     "RATE_PER_SECOND": 5.0,
+    # FULL: an acked event survives a power cut (an fsync per action); NORMAL: it survives a
+    # crash of the server process (WAL), not of the machine, and is faster under load
+    "SQLITE_SYNCHRONOUS": "FULL",
 }
 
 ENV = {
     "FACILITATOR_DB": "DATABASE",
     "FACILITATOR_PUBLIC_URL": "PUBLIC_URL",
     "FACILITATOR_SESSIONS": "SESSIONS_DIR",
+    "FACILITATOR_SQLITE_SYNCHRONOUS": "SQLITE_SYNCHRONOUS",
 }
 
 
