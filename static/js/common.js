@@ -116,6 +116,13 @@ export class Outbox {
   }
 }
 
+// Add an item to a list, or replace the one with the same id (updates may repeat).
+export function upsert(list, item) {
+  const i = list.findIndex((x) => x.id === item.id);
+  if (i >= 0) list[i] = item;
+  else list.push(item);
+}
+
 // Fill "{name}" placeholders of a translated sentence.
 export function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));

@@ -1,7 +1,7 @@
 // The facilitator console: stage control, lock, join panel, moderation, counts, the timer,
 // what the projector shows, reveal, undo, the clustering board and the dot vote.
 import { BoardEditor } from "./board.js";
-import { connect, el, fill, formatPeople, newId, readConfig } from "./common.js";
+import { connect, el, fill, formatPeople, newId, readConfig, upsert } from "./common.js";
 import { resultsTable } from "./results.js";
 import { Countdown, formatSeconds } from "./timer.js";
 
@@ -192,9 +192,7 @@ const socket = connect(
     },
     note(data) {
       seen(data.seq);
-      const i = view.notes.findIndex((n) => n.id === data.note.id);
-      if (i >= 0) view.notes[i] = data.note;
-      else view.notes.push(data.note);
+      upsert(view.notes, data.note);
       renderNotes();
     },
     note_removed(data) {

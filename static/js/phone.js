@@ -1,5 +1,5 @@
 // The phone page: join (name optional), see what to do now, post and manage own notes.
-import { Outbox, connect, el, fill, newId, readConfig, store } from "./common.js";
+import { Outbox, connect, el, fill, newId, readConfig, store, upsert } from "./common.js";
 import { resultsList } from "./results.js";
 import { Countdown } from "./timer.js";
 
@@ -105,9 +105,7 @@ const socket = connect(
     },
     note(data) {
       seen(data.seq);
-      const i = view.notes.findIndex((n) => n.id === data.note.id);
-      if (i >= 0) view.notes[i] = data.note;
-      else view.notes.push(data.note);
+      upsert(view.notes, data.note);
       render();
     },
     note_removed(data) {
