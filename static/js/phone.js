@@ -75,7 +75,10 @@ const socket = connect(
     snapshot(data) {
       seen(data.seq);
       if (!data.joined && tokenBox.get()) tokenBox.remove(); // unknown here: join again
-      if (changedStep(view.workshop, data.workshop)) editing = null;
+      if (changedStep(view.workshop, data.workshop)) {
+        editing = null;
+        $("feedback").textContent = ""; // "Added. Thank you!" belongs to the step before
+      }
       view = { joined: data.joined, workshop: data.workshop, notes: data.notes, me: data.me,
                vote: data.vote || null, themes: data.themes || null,
                to_place: data.to_place || null };
