@@ -64,6 +64,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve" and args.async_mode == "eventlet":
+        import warnings
+
+        # eventlet is the product's chosen server (docs/architecture.md); its deprecation
+        # notice is for developers, not for a facilitator starting a workshop
+        warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
         import eventlet
 
         eventlet.monkey_patch()
