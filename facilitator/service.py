@@ -175,6 +175,8 @@ class Service:
             cmd = COMMANDS[name]
             if cmd.ack:
                 extra.update(cmd.ack(events))
+            if actor.role == FACILITATOR:
+                extra["can_undo"] = bool(live.state.undo_stack)
             return Result(True, seq=events[-1].seq, extra=extra, emits=emits)
 
     def _duplicate(self, live: Live, name: str, payload: Any, seq: int) -> Result:

@@ -26,6 +26,7 @@ function act(event, payload = {}, onOk = null) {
     if (!ack.ok) return say(ack.error);
     seen(ack.seq);
     say(t.done);
+    if ("can_undo" in ack) $("undo").disabled = !ack.can_undo;
     if (onOk) onOk(ack);
   });
 }
@@ -171,6 +172,7 @@ const socket = connect(
     snapshot(data) {
       seen(data.seq);
       view = data;
+      $("undo").disabled = !data.can_undo;
       $("people").textContent = formatPeople(t.people, data.people);
       countdown.update(data.workshop, data.now);
       render();
@@ -226,8 +228,7 @@ for (const button of document.querySelectorAll("#views [data-view]")) {
   button.addEventListener("click", () => act("show_view", { view: button.dataset.view }));
 }
 $("reveal").addEventListener("click", () => act("reveal_notes"));
-// can_undo in the snapshot goes stale after board steps (they send no snapshot), so the button
-// stays enabled and the server says "There is nothing to undo." when that is so
+// every facilitator ack says whether there is something left to undo (snapshots say it too)
 $("undo").addEventListener("click", () => act("undo"));
 
 $("timer-start").addEventListener("click", () => {

@@ -162,7 +162,8 @@ def test_locked_stage_and_someone_elses_note(room, service, workshop) -> None:
     assert ack == {"ok": False, "error": "You can only change your own notes."}
     ack = anon.emit("delete_note", {"client_id": "d1", "note_id": nid}, callback=True)
     assert ack["ok"] is False
-    assert console.emit("lock_input", {}, callback=True)["ok"]
+    locked = console.emit("lock_input", {}, callback=True)
+    assert locked["ok"] and locked["can_undo"] is True
     snap = last(sam, "stage")
     assert snap["workshop"]["locked"] is True
     ack = sam.emit("post_note", {"client_id": "s2", "text": "too late"}, callback=True)
