@@ -20,6 +20,6 @@ def source_stage(state: WorkshopState, index: int) -> int:
     if kind == "cluster":
         return cluster.source_of(state, index)
     if kind == "vote":
-        src = vote._vote_source(state, index)
+        src = vote.vote_source(state, index)
         return cluster.source_of(state, src) if state.stages[src].kind == "cluster" else src
     return index

@@ -15,6 +15,7 @@ from facilitator.core.plan import Option, stage_option
 from facilitator.core.state import FACILITATOR, Event, Note, WorkshopState, reducer
 from facilitator.core.views import (
     CONSOLE,
+    PHONE,
     PHONES,
     SCREEN,
     Emit,
@@ -176,7 +177,7 @@ def _removed(state: WorkshopState, note: Note) -> dict[str, Any]:
 def _note_shown(state: WorkshopState, event: Event) -> list[Emit]:
     note = state.notes[event.data.get("note") or note_id_for(event)]
     out = [Emit(CONSOLE, "note", _upsert(state, note, CONSOLE)),
-           Emit(note.author, "note", _upsert(state, note, "phone"))]
+           Emit(note.author, "note", _upsert(state, note, PHONE))]
     if note.stage == shown_stage(state):
         if on_screen(state, note):
             out.append(Emit(SCREEN, "note", _upsert(state, note, SCREEN)))

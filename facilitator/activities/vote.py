@@ -17,7 +17,7 @@ from facilitator.core.commands import PARTICIPANT, Actor, Draft, Field, command
 from facilitator.core.errors import DomainError
 from facilitator.core.plan import Option, stage_option
 from facilitator.core.state import FACILITATOR, Event, WorkshopState, reducer
-from facilitator.core.views import CONSOLE, PHONES, SCREEN, Emit, notifier, on_screen
+from facilitator.core.views import CONSOLE, PHONE, PHONES, SCREEN, Emit, notifier, on_screen
 from facilitator.i18n import _, ngettext
 
 OPTIONS = {
@@ -66,7 +66,7 @@ class Vote:
 
 
 def _source_items(state: WorkshopState, index: int) -> list[dict[str, str]]:
-    source = _vote_source(state, index)
+    source = vote_source(state, index)
     kind = state.stages[source].kind
     if kind == "cluster":
         b = board(state, source)
@@ -77,7 +77,8 @@ def _source_items(state: WorkshopState, index: int) -> list[dict[str, str]]:
             if n.stage == source and on_screen(state, n)]
 
 
-def _vote_source(state: WorkshopState, index: int) -> int:
+def vote_source(state: WorkshopState, index: int) -> int:
+    """The stage whose themes or notes a vote stage votes on."""
     chosen = stage_option(state.stages[index], "source")
     if chosen >= 0:
         return chosen
@@ -203,7 +204,7 @@ def vote_view(state: WorkshopState, index: int, audience: str,
                            "allow_multiple": vote.allow_multiple, "hidden": vote.hidden,
                            "voters": sum(1 for m in vote.placed.values() if sum(m.values())),
                            "placed": sum(vote.tally().values())}
-    if audience == PHONES:
+    if audience == PHONE:
         mine = vote.placed.get(participant or "", Counter())
         out.update(items=vote.items, mine=dict(+mine), left=vote.dots - sum(mine.values()))
         if vote.closed or not vote.hidden:
@@ -217,7 +218,7 @@ def vote_view(state: WorkshopState, index: int, audience: str,
 
 def view(state: WorkshopState, index: int, audience: str, participant: str | None
          ) -> dict[str, Any]:
-    return {"vote": vote_view(state, index, PHONES if audience not in (SCREEN, CONSOLE)
+    return {"vote": vote_view(state, index, PHONE if audience not in (SCREEN, CONSOLE)
                               else audience, participant)}
 
 
@@ -225,7 +226,7 @@ def view(state: WorkshopState, index: int, audience: str, participant: str | Non
 def _dots_changed(state: WorkshopState, event: Event) -> list[Emit]:
     index = event.data["stage"]
     return [Emit(event.actor, "vote", {"seq": state.seq,
-                                       "vote": vote_view(state, index, PHONES, event.actor)}),
+                                       "vote": vote_view(state, index, PHONE, event.actor)}),
             Emit(CONSOLE, "vote", {"seq": state.seq, "vote": vote_view(state, index, CONSOLE)}),
             Emit(SCREEN, "vote", {"seq": state.seq, "vote": vote_view(state, index, SCREEN)})]
 

@@ -20,7 +20,6 @@ from facilitator.i18n import _
 PARTICIPANT = "participant"
 VISITOR = "visitor"  # a phone on the join page that has not joined yet
 MAX_NAME = 40
-MAX_CLIENT_ID = 64
 MIN_TOKEN, MAX_TOKEN = 16, 200
 
 

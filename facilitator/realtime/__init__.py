@@ -15,11 +15,11 @@ from flask_socketio import SocketIO, join_room
 
 from facilitator.core.commands import PARTICIPANT, VISITOR, Actor
 from facilitator.core.state import FACILITATOR
-from facilitator.core.views import CONSOLE, PHONES, SCREEN, Emit, people_view, snapshot
+from facilitator.core.views import CONSOLE, PHONE, PHONES, SCREEN, Emit, people_view, snapshot
 from facilitator.i18n import _
 from facilitator.service import Service, normalise_code
 
-ROLES = {"phone", SCREEN, CONSOLE}
+ROLES = {PHONE, SCREEN, CONSOLE}
 
 
 @dataclass
@@ -60,7 +60,7 @@ class Presence:
         """(sid, participant) of every phone connected to the workshop now."""
         with self._lock:
             return [(sid, c.participant) for sid, c in self.by_workshop.get(workshop, {}).items()
-                    if c.role == "phone"]
+                    if c.role == PHONE]
 
     def add(self, sid: str, conn: Connection) -> None:
         with self._lock:
@@ -125,7 +125,7 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             if e.payload is None and e.audience == PHONES:
                 # each phone has its own view: send each its own snapshot
                 for sid, pid in presence.phones(workshop):
-                    socketio.emit("snapshot", view(workshop, "phone", pid), to=sid)
+                    socketio.emit("snapshot", view(workshop, PHONE, pid), to=sid)
                 continue
             payload = e.payload
             if payload is None:
@@ -142,7 +142,7 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             raise ConnectionRefusedError(_("Please open the link or scan the QR code again."))
         role = auth["role"]
         row = None
-        if role == "phone" and isinstance(auth.get("code"), str):
+        if role == PHONE and isinstance(auth.get("code"), str):
             row = service.store.find(code=normalise_code(auth["code"]))
         elif role == SCREEN and isinstance(auth.get("key"), str):
             row = service.store.find(screen_key=auth["key"])
@@ -152,8 +152,8 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             raise ConnectionRefusedError(
                 _("This workshop could not be found. Check the code, or ask the facilitator."))
         conn = Connection(row.id, role, tokens=burst)
-        join_room(room(row.id, PHONES if role == "phone" else role))
-        if role == "phone":
+        join_room(room(row.id, PHONES if role == PHONE else role))
+        if role == PHONE:
             pid = service.participant_for_token(row.id, auth.get("token"))
             if pid:
                 conn.participant = pid
@@ -186,7 +186,7 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             if isinstance(data, dict) else data
         if conn.role == CONSOLE:
             actor = Actor(FACILITATOR)
-        elif conn.role == "phone":
+        elif conn.role == PHONE:
             actor = Actor(PARTICIPANT, conn.participant) if conn.participant else Actor(VISITOR)
         else:
             return {"ok": False, "error": _("The projector screen cannot send actions.")}
