@@ -19,6 +19,7 @@ from facilitator.core.views import (
     CONSOLE,
     PHONES,
     SCREEN,
+    WRITING_KINDS,
     Emit,
     author_name,
     notifier,
@@ -110,7 +111,7 @@ def source_of(state: WorkshopState, index: int) -> int:
     if chosen >= 0:
         return chosen
     for i in range(index - 1, -1, -1):
-        if state.stages[i].kind == "notes":
+        if state.stages[i].kind in WRITING_KINDS:
             return i
     return index
 

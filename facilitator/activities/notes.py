@@ -18,6 +18,7 @@ from facilitator.core.views import (
     PHONE,
     PHONES,
     SCREEN,
+    WRITING_KINDS,
     Emit,
     note_view,
     notifier,
@@ -46,7 +47,7 @@ def _open_notes_stage(state: WorkshopState, stage: int | None) -> int:
     if stage is not None and stage != state.stage_index:
         raise DomainError(_("That step has finished, so your note was not added. "
                             "You can copy it into the current step."))
-    if state.stage is None or state.stage.kind != "notes":
+    if state.stage is None or state.stage.kind not in WRITING_KINDS:
         raise DomainError(_("This step does not take notes."))
     if state.stage_index in state.locked:
         raise DomainError(_("The facilitator has paused writing for now, so your note was not "
@@ -85,7 +86,12 @@ def post_note(state: WorkshopState, actor: Actor, payload: dict, now: float) -> 
     if len(mine) >= cap:
         raise DomainError(_("You have written %d notes in this step, which is the most allowed.")
                           % cap)
-    return [Draft("note_posted", {"stage": stage, "text": text})]
+    data: dict[str, Any] = {"stage": stage, "text": text}
+    if state.stages[stage].kind == "cafe":  # it goes on the writer's table's tablecloth
+        from facilitator.activities.cafe import writing_table
+
+        data["round"], data["table"] = writing_table(state, actor)
+    return [Draft("note_posted", data)]
 
 
 @command("edit_note", {PARTICIPANT},
@@ -136,7 +142,8 @@ def note_id_for(event: Event) -> str:
 
 @reducer("note_posted")
 def _posted(state: WorkshopState, event: Event) -> None:
-    note = Note(note_id_for(event), event.data["stage"], event.actor, event.data["text"], event.at)
+    note = Note(note_id_for(event), event.data["stage"], event.actor, event.data["text"], event.at,
+                table=event.data.get("table"), round=event.data.get("round"))
     state.notes[note.id] = note
     state.notes_by_author.setdefault(event.actor, []).append(note.id)
 
@@ -178,6 +185,8 @@ def _note_shown(state: WorkshopState, event: Event) -> list[Emit]:
     note = state.notes[event.data.get("note") or note_id_for(event)]
     out = [Emit(CONSOLE, "note", _upsert(state, note, CONSOLE)),
            Emit(note.author, "note", _upsert(state, note, PHONE))]
+    if note.table is not None:
+        return out + _tablecloth(state, note)
     if note.stage == shown_stage(state):
         if on_screen(state, note):
             out.append(Emit(SCREEN, "note", _upsert(state, note, SCREEN)))
@@ -248,6 +257,14 @@ def _note_gone(state: WorkshopState, event: Event) -> list[Emit]:
     console = (Emit(CONSOLE, "note_removed", _removed(state, note)) if note.deleted
                else Emit(CONSOLE, "note", _upsert(state, note, CONSOLE)))
     out = [console, Emit(note.author, "note_removed", _removed(state, note))]
+    if note.table is not None:
+        return out + _tablecloth(state, note)
     if note.stage == shown_stage(state):
         out.append(Emit(SCREEN, "note_removed", _removed(state, note)))
     return out + _words(state)
+
+
+def _tablecloth(state: WorkshopState, note: Note) -> list[Emit]:
+    from facilitator.activities.cafe import note_emits
+
+    return note_emits(state, note)

@@ -17,7 +17,16 @@ from facilitator.core.commands import PARTICIPANT, Actor, Draft, Field, command
 from facilitator.core.errors import DomainError
 from facilitator.core.plan import Option, stage_option
 from facilitator.core.state import FACILITATOR, Event, WorkshopState, reducer
-from facilitator.core.views import CONSOLE, PHONE, PHONES, SCREEN, Emit, notifier, on_screen
+from facilitator.core.views import (
+    CONSOLE,
+    PHONE,
+    PHONES,
+    SCREEN,
+    WRITING_KINDS,
+    Emit,
+    notifier,
+    on_screen,
+)
 from facilitator.i18n import _, ngettext
 
 OPTIONS = {
@@ -83,7 +92,7 @@ def vote_source(state: WorkshopState, index: int) -> int:
     if chosen >= 0:
         return chosen
     for i in range(index - 1, -1, -1):
-        if state.stages[i].kind in ("notes", "cluster"):
+        if state.stages[i].kind in (*WRITING_KINDS, "cluster"):
             return i
     return index
 

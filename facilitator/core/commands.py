@@ -53,6 +53,8 @@ class Field:
 
 
 Decide = Callable[[WorkshopState, Actor, dict[str, Any], float], list[Draft]]
+# Activities that react to someone joining (a café seats a late arrival): (state, pid, now)
+JOIN_HOOKS: list[Callable[[WorkshopState, str, float], list[Draft]]] = []
 
 
 @dataclass(frozen=True)
@@ -176,8 +178,11 @@ def join(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[
     if state.status == "ended":
         raise DomainError(_("This workshop has ended. Thank you for taking part."))
     pid = f"p{len(state.participants) + 1}"
-    return [Draft("participant_joined", {"participant": pid,
-                                         "name": clean_name(payload.get("name"))})]
+    drafts = [Draft("participant_joined", {"participant": pid,
+                                           "name": clean_name(payload.get("name"))})]
+    for hook in JOIN_HOOKS:
+        drafts += hook(state, pid, now)
+    return drafts
 
 
 @command("rename", {PARTICIPANT}, {"name": Field(str, required=False, max_length=MAX_NAME)})

@@ -197,8 +197,22 @@ class Option:
     minimum: int | None = None
     maximum: int | None = None
     help: str = ""
+    choices: tuple[str, ...] = ()  # the allowed values of a text option, if limited
 
     def check(self, value: Any, where: str) -> Any:
+        if self.type is list:  # a list of short texts, e.g. one question per round
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(
+                    isinstance(v, str | int | float) and not isinstance(v, bool) for v in value):
+                raise PlanError(where, _("must be a list of texts."))
+            items = [str(v).strip() for v in value if str(v).strip()]
+            if self.maximum is not None and len(items) > self.maximum:
+                raise PlanError(where, _("must have at most %d items.") % self.maximum)
+            if any(len(v) > MAX_PROMPT for v in items):
+                raise PlanError(where, _("each item must be at most %d characters.")
+                                % MAX_PROMPT)
+            return items
         if self.type is bool:
             if not isinstance(value, bool):
                 raise PlanError(where, _("must be true or false."))
@@ -213,6 +227,10 @@ class Option:
             return value
         if not isinstance(value, str):
             raise PlanError(where, _("must be text."))
+        if self.choices and value not in self.choices:
+            raise PlanError(where, _("must be one of: %s.") % ", ".join(self.choices))
+        if len(value) > MAX_TEXT:
+            raise PlanError(where, _("is too long (at most %d characters).") % MAX_TEXT)
         return value
 
 

@@ -18,6 +18,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from facilitator.core.errors import DomainError
 from facilitator.i18n import _
@@ -109,6 +110,19 @@ class Seating:
         return [_("%s and %s share table %d in round %d: no balanced seating keeps them apart.")
                 % (*sorted(pair), self.table_of(r, min(pair)) + 1, r + 1)  # type: ignore[operator]
                 for r, pair in self.keep_apart_breaches()]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for the event log (``Seating.from_dict`` reads it back)."""
+        return {"rounds": [[list(t) for t in r] for r in self.rounds],
+                "hosts": [list(h) for h in self.hosts],
+                "keep_apart": sorted(sorted(p) for p in self.keep_apart), "seed": self.seed}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Seating:
+        return cls(rounds=tuple(tuple(tuple(t) for t in r) for r in data["rounds"]),
+                   hosts=tuple(tuple(h) for h in data["hosts"]),
+                   keep_apart=frozenset(frozenset(p) for p in data.get("keep_apart", ())),
+                   seed=data.get("seed", 0))
 
     def lower_bound(self) -> int:
         """``lower_bound_repeats`` for this seating's size (as planned, before changes)."""
@@ -344,6 +358,42 @@ def swap(seating: Seating, round_index: int, a: str, b: str) -> Seating:
     rounds[round_index] = tuple(tables)
     all_hosts = list(seating.hosts)
     all_hosts[round_index] = tuple(hosts)
+    return replace(seating, rounds=tuple(rounds), hosts=tuple(all_hosts))
+
+
+def rehost(seating: Seating, round_index: int, hosts: dict[int, str]) -> Seating:
+    """New hosts from ``round_index`` on (a World Café whose hosts change each round).
+
+    ``hosts`` maps a table to a person seated in that round; each moves to their table and
+    stays there in later rounds, tables without a new host have none. Earlier rounds do not
+    change; round ``round_index`` and later are rebalanced and re-planned around the hosts.
+    Call it before the round starts: it may move anyone in that round.
+    """
+    _check_round(seating, round_index)
+    if len(set(hosts.values())) != len(hosts):
+        raise DomainError(_("One person cannot host two tables."))
+    board, names = _board_of(seating)
+    index = {p: i for i, p in enumerate(names)}
+    for t, person in hosts.items():
+        if not 0 <= t < seating.tables:
+            raise DomainError(_("There is no table %d to host.") % (t + 1))
+        if seating.table_of(round_index, person) is None:
+            raise DomainError(_("%s is not seated in round %d.") % (person, round_index + 1))
+    pinned = [index[hosts[t]] if t in hosts else None for t in range(seating.tables)]
+    for r in range(round_index, len(seating.rounds)):
+        board.pinned[r] = list(pinned)
+        for t, p in enumerate(pinned):
+            if p is not None and board.where[r][p] >= 0 and board.where[r][p] != t:
+                board.leave(r, p)
+                board.join(r, p, t)
+        board.rebalance(r)
+    rng = _Rng(seating.seed ^ (round_index + 13) * 0x9E3779B97F4A7C15)
+    _replan(board, round_index, rng)
+    rounds = list(seating.rounds[:round_index])
+    rounds += [board.layout(r, names) for r in range(round_index, len(seating.rounds))]
+    host_names = tuple(hosts.get(t) for t in range(seating.tables))
+    all_hosts = list(seating.hosts[:round_index])
+    all_hosts += [host_names] * (len(seating.rounds) - round_index)
     return replace(seating, rounds=tuple(rounds), hosts=tuple(all_hosts))
 
 

@@ -54,6 +54,8 @@ class Note:
     hidden: bool = False
     hidden_by: str | None = None
     hidden_at: float | None = None
+    table: int | None = None  # a World Café tablecloth note: its table and round
+    round: int | None = None
 
 
 @dataclass
@@ -92,6 +94,7 @@ class WorkshopState:
     screen_view: str | None = None  # None: the stage kind's own view
     boards: dict[int, Any] = field(default_factory=dict)  # cluster stage -> Board
     votes: dict[int, Any] = field(default_factory=dict)  # vote stage -> Vote
+    cafes: dict[int, Any] = field(default_factory=dict)  # café stage -> Cafe
     undo_stack: list[Event] = field(default_factory=list)  # facilitator events to undo
     seq: int = 0
 

@@ -18,6 +18,7 @@ SCREEN = "screen"
 CONSOLE = "console"
 PHONES = "phones"
 PHONE = "phone"  # one participant's view
+WRITING_KINDS = ("notes", "cafe")  # activity kinds whose stages collect notes
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ def stage_is_anonymous(state: WorkshopState, index: int) -> bool:
 def note_view(state: WorkshopState, note: Note, audience: str) -> dict[str, Any]:
     out: dict[str, Any] = {"id": note.id, "stage": note.stage, "text": note.text,
                            "posted_at": note.posted_at, "edited": note.edited_at is not None}
+    if note.table is not None:
+        out.update(table=note.table, round=note.round)
     if audience == SCREEN:
         out["name"] = "" if stage_is_anonymous(state, note.stage) else author_name(state,
                                                                                    note.author)
@@ -110,6 +113,8 @@ def on_screen(state: WorkshopState, note: Note) -> bool:
     if note.deleted or note.hidden:
         return False
     stage = state.stages[note.stage]
+    if stage.kind == "cafe":  # tablecloths are for their table until the café is over
+        return note.stage != state.stage_index
     return not (stage.kind == "notes" and stage.options.get("silent")
                 and note.stage not in state.revealed)
 

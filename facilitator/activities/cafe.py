@@ -1,0 +1,634 @@
+"""The ``cafe`` activity: a World Café of timed rounds at small tables (METHODS.md).
+
+One stage holds the whole café. Its phases: ``gathering`` (people arrive; hosts volunteer),
+then for each round ``round`` (seated, writing on the table's tablecloth) and ``between``
+(hosts write a handover summary, travellers carry one idea on), and finally ``harvest``
+(every table's tablecloth and summaries, for the room). Seating is planned by the pure
+``facilitator.core.seating`` when the first round starts and recorded whole in the log, so
+replay never re-plans; late arrivals, leavers, swaps and new hosts each record the new
+seating too.
+
+Notes written in a café stage are ordinary notes (``post_note``) carrying their table and
+round; they are shown to the people at that table, never on the projector during the café.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from facilitator.core.commands import (
+    JOIN_HOOKS,
+    PARTICIPANT,
+    Actor,
+    Draft,
+    Field,
+    clean_text,
+    command,
+    require_running,
+)
+from facilitator.core.errors import DomainError
+from facilitator.core.plan import Option, Stage, stage_option
+from facilitator.core.seating import Seating, place_late, plan_rounds, rehost, remove, swap
+from facilitator.core.state import FACILITATOR, Event, Note, Timer, WorkshopState, reducer
+from facilitator.core.views import (
+    CONSOLE,
+    PHONE,
+    PHONES,
+    SCREEN,
+    Emit,
+    author_name,
+    note_view,
+    notifier,
+    stage_is_anonymous,
+)
+from facilitator.i18n import _
+
+HOST_MODES = ("fixed", "volunteer", "none")
+DEFAULT_ROUND = 20 * 60
+MAX_SUMMARY = 1000
+MAX_TABLES = 500
+BIG_TABLE = 5  # above this, conversation suffers: warn (METHODS.md: about 4, at most 5 or 6)
+
+OPTIONS = {
+    "rounds": Option(int, 3, 2, 5, "How many rounds of conversation."),
+    "table_size": Option(int, 4, 2, 8, "People per table (4 is usual; more than 5 is a "
+                                       "crowd)."),
+    "tables": Option(int, 0, 0, MAX_TABLES, "A fixed number of tables instead of a table "
+                                            "size (0: work it out from the table size)."),
+    "hosts": Option(str, "fixed", help="Table hosts: 'fixed' (the same host stays all café), "
+                                       "'volunteer' (someone stays each round) or 'none'.",
+                    choices=HOST_MODES),
+    "questions": Option(list, [], maximum=MAX_TABLES,
+                        help="The question for each round (one line each; a single question "
+                             "is asked every round), or for each table."),
+    "questions_by": Option(str, "round", help="'round': a question per round; 'table': a "
+                                              "question per table.",
+                           choices=("round", "table")),
+    "etiquette": Option(list, [], maximum=20, help="The café etiquette card, a line each."),
+    "max_length": Option(int, 280, 20, 2000, "Longest tablecloth note, in characters."),
+    "max_per_person": Option(int, 30, 1, 200, "Most notes one person can write in the café."),
+}
+
+DEFAULT_ETIQUETTE = (
+    "Focus on what matters.",
+    "Contribute your thinking and your experience.",
+    "Listen to understand, and speak from the heart.",
+    "Link and connect ideas from table to table.",
+    "Listen together for patterns, insights and deeper questions.",
+    "Write, doodle and draw on the tablecloth.",
+)
+
+
+def warnings(stage: Stage) -> list[str]:
+    """Advice about a café plan before it runs (shown when the plan is reviewed)."""
+    out = []
+    if stage_option(stage, "table_size") > BIG_TABLE and not stage_option(stage, "tables"):
+        out.append(_("Tables of %d are large: conversation works best with about 4, at most "
+                     "5 or 6.") % stage_option(stage, "table_size"))
+    return out
+
+
+@dataclass
+class Summary:
+    text: str
+    author: str
+    at: float
+
+
+@dataclass
+class Cafe:
+    """A café stage's progress: phase, the current round and the seating, hosts who offered,
+    people who left, and the hosts' handover summaries by (round, table)."""
+
+    phase: str = "gathering"  # gathering -> round -> between -> round ... -> harvest
+    round: int = -1
+    seating: Seating | None = None
+    volunteers: list[str] = field(default_factory=list)
+    left: set[str] = field(default_factory=set)
+    summaries: dict[tuple[int, int], Summary] = field(default_factory=dict)
+
+    def table_of(self, pid: str, round_index: int | None = None) -> int | None:
+        r = self.round if round_index is None else round_index
+        if self.seating is None or not 0 <= r < len(self.seating.rounds):
+            return None
+        return self.seating.table_of(r, pid)
+
+    def host(self, table: int, round_index: int | None = None) -> str | None:
+        r = self.round if round_index is None else round_index
+        if self.seating is None or not 0 <= r < len(self.seating.hosts):
+            return None
+        return self.seating.hosts[r][table]
+
+    def seated(self, table: int, round_index: int | None = None) -> tuple[str, ...]:
+        r = self.round if round_index is None else round_index
+        if self.seating is None or not 0 <= r < len(self.seating.rounds):
+            return ()
+        return self.seating.rounds[r][table]
+
+
+def cafe(state: WorkshopState, index: int) -> Cafe:
+    return state.cafes.get(index) or Cafe()
+
+
+def round_length(stage: Stage) -> int:
+    return stage.duration or DEFAULT_ROUND
+
+
+def question(stage: Stage, round_index: int, table: int | None) -> str:
+    """The question a table talks about in a round (the stage prompt if none is set)."""
+    questions = stage_option(stage, "questions")
+    if not questions:
+        return stage.prompt
+    if stage_option(stage, "questions_by") == "table":
+        return questions[table % len(questions)] if table is not None else stage.prompt
+    return questions[min(max(round_index, 0), len(questions) - 1)]
+
+
+def _here(state: WorkshopState) -> tuple[int, Cafe]:
+    require_running(state)
+    stage = state.stage
+    if stage is None or stage.kind != "cafe":
+        raise DomainError(_("This step is not a World Café."))
+    return state.stage_index, cafe(state, state.stage_index)
+
+
+def writing_table(state: WorkshopState, actor: Actor) -> tuple[int, int]:
+    """(round, table) a participant's tablecloth note goes to now, or a reason why not."""
+    _index, c = _here(state)
+    if c.phase == "gathering":
+        raise DomainError(_("The first round has not started yet. Your table will appear "
+                            "here when it does."))
+    if c.phase == "harvest":
+        raise DomainError(_("The rounds are over: the tablecloths are closed for the harvest."))
+    table = c.table_of(actor.participant or "")
+    if table is None:
+        raise DomainError(_("You do not have a table in this round yet. Tap “Take a seat” "
+                            "or ask the facilitator."))
+    return c.round, table
+
+
+def _people(state: WorkshopState, c: Cafe) -> list[str]:
+    return [p for p in state.participants if p not in c.left]
+
+
+def _tables(state: WorkshopState, stage: Stage, n: int) -> int:
+    tables = stage_option(stage, "tables") or -(-n // stage_option(stage, "table_size"))
+    return max(1, min(tables, n))
+
+
+def _auto_hosts(c: Cafe, candidates: list[str], tables: int) -> dict[int, str]:
+    """Volunteers first (in the order they offered), then the earliest arrivals."""
+    order = [p for p in c.volunteers if p in candidates]
+    order += [p for p in candidates if p not in order]
+    return dict(enumerate(order[:tables]))
+
+
+# -- facilitator commands --------------------------------------------------------------------
+
+@command("cafe_start_round", {FACILITATOR})
+def start_round(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """Seat everyone for the next round and start its timer."""
+    index, c = _here(state)
+    stage = state.stages[index]
+    rounds = stage_option(stage, "rounds")
+    if c.phase == "round":
+        raise DomainError(_("Round %d is still running: end it first, so hosts can write "
+                            "their summaries.") % (c.round + 1))
+    if c.phase == "harvest" or c.round + 1 >= rounds:
+        raise DomainError(_("All %d rounds have been held.") % rounds)
+    mode = stage_option(stage, "hosts")
+    if c.seating is None:
+        people = _people(state, c)
+        if len(people) < 2:
+            raise DomainError(_("Wait until at least 2 people have joined to seat a café."))
+        tables = _tables(state, stage, len(people))
+        hosts = _auto_hosts(c, people, tables) if mode != "none" else {}
+        seating = plan_rounds(people, rounds, tables=tables, hosts=hosts, seed=len(people))
+    else:
+        seating, nxt = c.seating, c.round + 1
+        if mode == "volunteer":
+            seating = rehost(seating, nxt, _next_hosts(c, seating, nxt))
+    return [Draft("cafe_round_started", {"stage": index, "round": c.round + 1,
+                                         "seating": seating.to_dict(),
+                                         "ends_at": now + round_length(stage),
+                                         "duration": round_length(stage)})]
+
+
+def _next_hosts(c: Cafe, seating: Seating, nxt: int) -> dict[int, str]:
+    """Volunteer mode: each table's next host is someone who sat there this round, a
+    volunteer if one offered, else the first there who has not hosted yet."""
+    hosted = {h for r in range(nxt) for h in seating.hosts[r] if h}
+    out: dict[int, str] = {}
+    for t in range(seating.tables):
+        here = [p for p in seating.rounds[nxt - 1][t]
+                if seating.table_of(nxt, p) is not None]  # still in the café
+        if not here:
+            continue
+        offered = [p for p in c.volunteers if p in here]
+        fresh = [p for p in here if p not in hosted]
+        out[t] = (offered or fresh or here)[0]
+    return out
+
+
+@command("cafe_end_round", {FACILITATOR})
+def end_round(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """End the round: hosts write their handover summaries, travellers get ready to move."""
+    index, c = _here(state)
+    if c.phase != "round":
+        raise DomainError(_("No round is running."))
+    return [Draft("cafe_round_ended", {"stage": index, "round": c.round})]
+
+
+@command("cafe_harvest", {FACILITATOR})
+def harvest(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """After the rounds: show every table's tablecloth and summaries to the room."""
+    index, c = _here(state)
+    if c.phase == "harvest":
+        raise DomainError(_("The harvest is already showing."))
+    if c.phase == "round":
+        raise DomainError(_("Round %d is still running: end it first.") % (c.round + 1))
+    if c.phase == "gathering":
+        raise DomainError(_("No round has been held yet."))
+    return [Draft("cafe_harvest_shown", {"stage": index})]
+
+
+def _target_round(c: Cafe) -> int:
+    """The round seating changes apply to: the running one, or the next one between rounds."""
+    return c.round if c.phase == "round" else c.round + 1
+
+
+@command("cafe_swap", {FACILITATOR}, {"a": Field(str, max_length=20),
+                                      "b": Field(str, max_length=20)})
+def swap_people(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """Swap two people's tables in this round (between rounds: in the next round)."""
+    index, c = _here(state)
+    r = _target_round(c)
+    if c.seating is None or c.phase == "harvest" or r >= len(c.seating.rounds):
+        raise DomainError(_("There is no round to change the seating of."))
+    a, b = payload["a"], payload["b"]
+    seating = swap(c.seating, r, a, b)
+    return [_seating_changed(index, seating, "swap", [a, b], r)]
+
+
+@command("cafe_remove", {FACILITATOR}, {"participant": Field(str, max_length=20)})
+def remove_person(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """Someone has left: take them out of this round and later ones; nobody else moves now."""
+    index, c = _here(state)
+    pid = payload["participant"]
+    if pid not in state.participants:
+        raise DomainError(_("There is no such participant."))
+    if pid in c.left:
+        raise DomainError(_("%s has already left the café.") % _label(state, pid))
+    r = _target_round(c)
+    seating = c.seating
+    if seating is not None and c.phase != "harvest" and r < len(seating.rounds):
+        if seating.table_of(r, pid) is not None:
+            seating = remove(seating, r, pid)
+    return [_seating_changed(index, seating, "left", [pid], r)]
+
+
+@command("cafe_host", {FACILITATOR, PARTICIPANT}, {"host": Field(bool),
+                                                   "participant": Field(str, required=False,
+                                                                        max_length=20)})
+def offer_to_host(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """Offer (or stop offering) to host: for the café before it starts, or, with volunteer
+    hosts, to stay at one's table and host the next round. The facilitator can choose."""
+    index, c = _here(state)
+    stage = state.stages[index]
+    mode = stage_option(stage, "hosts")
+    pid = actor.participant if actor.role == PARTICIPANT else payload.get("participant")
+    if not pid or pid not in state.participants:
+        raise DomainError(_("Choose who will host."))
+    if mode == "none":
+        raise DomainError(_("This café has no table hosts: everyone moves each round."))
+    if c.phase == "harvest" or (c.phase != "gathering" and mode == "fixed"):
+        raise DomainError(_("The hosts for this café have already been chosen."))
+    if c.phase != "gathering" and c.round + 1 >= stage_option(stage, "rounds"):
+        raise DomainError(_("This is the last round: there is no next round to host."))
+    if payload["host"] == (pid in c.volunteers):
+        raise DomainError(_("That is already noted.") if payload["host"]
+                          else _("That person has not offered to host."))
+    return [Draft("cafe_host_offered", {"stage": index, "participant": pid,
+                                        "host": payload["host"]})]
+
+
+# -- participant commands --------------------------------------------------------------------
+
+@command("cafe_take_seat", {PARTICIPANT})
+def take_seat(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """A participant without a table (arrived late, or came back) is given one."""
+    index, c = _here(state)
+    pid = actor.participant or ""
+    drafts = _seat_late(state, index, c, pid)
+    if drafts is None:
+        raise DomainError(_("You already have a table."))
+    return drafts
+
+
+def _seat_late(state: WorkshopState, index: int, c: Cafe, pid: str) -> list[Draft] | None:
+    """Drafts seating ``pid`` from the running (or next) round, or None if nothing to do."""
+    if c.seating is None or c.phase == "harvest":
+        return [Draft("cafe_returned", {"stage": index, "participant": pid})] \
+            if pid in c.left else None
+    r = _target_round(c)
+    if r >= len(c.seating.rounds) or c.seating.table_of(r, pid) is not None:
+        return None
+    seating = place_late(c.seating, r, pid)
+    return [_seating_changed(index, seating, "late", [pid], r)]
+
+
+def _on_join(state: WorkshopState, pid: str, now: float) -> list[Draft]:
+    """A phone joining mid-café is seated at once, without moving anyone seated."""
+    stage = state.stage
+    if state.status != "running" or stage is None or stage.kind != "cafe":
+        return []
+    return _seat_late(state, state.stage_index, cafe(state, state.stage_index), pid) or []
+
+
+JOIN_HOOKS.append(_on_join)
+
+
+def _seating_changed(index: int, seating: Seating | None, reason: str, people: list[str],
+                     round_index: int) -> Draft:
+    return Draft("cafe_seating_changed", {
+        "stage": index, "seating": seating.to_dict() if seating else None, "reason": reason,
+        "people": people, "round": round_index})
+
+
+@command("cafe_summary", {PARTICIPANT}, {"text": Field(str, max_length=MAX_SUMMARY)})
+def write_summary(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """The host writes (or rewrites) their table's handover summary for this round."""
+    index, c = _here(state)
+    r, table = writing_table(state, actor)
+    host = c.host(table)
+    if host is not None and host != actor.participant:
+        raise DomainError(_("The host of your table writes the summary. You can add notes "
+                            "to the tablecloth."))
+    text = clean_text(payload["text"], MAX_SUMMARY, _("summary"))
+    return [Draft("cafe_summary_written", {"stage": index, "round": r, "table": table,
+                                           "text": text})]
+
+
+# -- reducers --------------------------------------------------------------------------------
+
+def _cafe_for(state: WorkshopState, event: Event) -> Cafe:
+    return state.cafes.setdefault(event.data["stage"], Cafe())
+
+
+@reducer("cafe_round_started")
+def _round_started(state: WorkshopState, event: Event) -> None:
+    c = _cafe_for(state, event)
+    c.phase, c.round = "round", event.data["round"]
+    c.seating = Seating.from_dict(event.data["seating"])
+    c.volunteers = []  # offers were for this round; new offers are for the next
+    state.timer = Timer(duration=event.data["duration"], running=True,
+                        ends_at=event.data["ends_at"])
+
+
+@reducer("cafe_round_ended")
+def _round_ended(state: WorkshopState, event: Event) -> None:
+    _cafe_for(state, event).phase = "between"
+    state.timer = Timer(duration=state.timer.duration, remaining=0.0)
+
+
+@reducer("cafe_harvest_shown")
+def _harvest_shown(state: WorkshopState, event: Event) -> None:
+    _cafe_for(state, event).phase = "harvest"
+    state.timer = Timer()
+
+
+@reducer("cafe_seating_changed")
+def _seating(state: WorkshopState, event: Event) -> None:
+    c = _cafe_for(state, event)
+    data = event.data["seating"]
+    c.seating = Seating.from_dict(data) if data else None
+    if event.data["reason"] == "left":
+        c.left.update(event.data["people"])
+        c.volunteers = [p for p in c.volunteers if p not in c.left]
+    elif event.data["reason"] == "late":
+        c.left.difference_update(event.data["people"])
+
+
+@reducer("cafe_returned")
+def _returned(state: WorkshopState, event: Event) -> None:
+    _cafe_for(state, event).left.discard(event.data["participant"])
+
+
+@reducer("cafe_host_offered")
+def _host_offered(state: WorkshopState, event: Event) -> None:
+    c = _cafe_for(state, event)
+    pid = event.data["participant"]
+    if event.data["host"]:
+        c.volunteers.append(pid)
+    else:
+        c.volunteers = [p for p in c.volunteers if p != pid]
+
+
+@reducer("cafe_summary_written")
+def _summary(state: WorkshopState, event: Event) -> None:
+    c = _cafe_for(state, event)
+    c.summaries[(event.data["round"], event.data["table"])] = Summary(
+        event.data["text"], event.actor, event.at)
+
+
+# -- views -----------------------------------------------------------------------------------
+
+def _label(state: WorkshopState, pid: str) -> str:
+    return author_name(state, pid) or _("Participant %s") % pid.lstrip("p")
+
+
+def _public_name(state: WorkshopState, index: int, pid: str | None) -> str:
+    """A name the room may see: only in a named workshop, and only if the person gave one."""
+    if not pid or stage_is_anonymous(state, index):
+        return ""
+    return author_name(state, pid)
+
+
+def table_notes(state: WorkshopState, index: int, table: int, upto_round: int,
+                audience: str) -> list[dict[str, Any]]:
+    """A table's tablecloth: its visible notes from round 0 to ``upto_round``."""
+    return [note_view(state, n, audience) for n in state.notes.values()
+            if n.stage == index and n.table == table and n.round is not None
+            and n.round <= upto_round and not n.deleted and not n.hidden]
+
+
+def _summaries(c: Cafe, table: int, upto_round: int) -> list[dict[str, Any]]:
+    return [{"round": r, "table": t, "text": s.text}
+            for (r, t), s in sorted(c.summaries.items()) if t == table and r <= upto_round]
+
+
+def _counts(state: WorkshopState, index: int, round_index: int) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for n in state.notes.values():
+        if (n.stage == index and n.round == round_index and n.table is not None
+                and not n.deleted and not n.hidden):
+            counts[n.table] = counts.get(n.table, 0) + 1
+    return counts
+
+
+def _base(state: WorkshopState, index: int, c: Cafe) -> dict[str, Any]:
+    stage = state.stages[index]
+    etiquette = stage_option(stage, "etiquette") or [_(line) for line in DEFAULT_ETIQUETTE]
+    return {"phase": c.phase, "round": c.round, "rounds": stage_option(stage, "rounds"),
+            "hosts_mode": stage_option(stage, "hosts"), "etiquette": etiquette,
+            "tables": c.seating.tables if c.seating else 0,
+            "question": question(stage, c.round, None)}
+
+
+def _all_tables(state: WorkshopState, index: int, c: Cafe, audience: str) -> list[dict]:
+    """Every table's tablecloth and summaries (the harvest)."""
+    if c.seating is None:
+        return []
+    stage = state.stages[index]
+    return [{"table": t, "question": question(stage, c.round, t),
+             "notes": table_notes(state, index, t, c.round, audience),
+             "summaries": _summaries(c, t, c.round)} for t in range(c.seating.tables)]
+
+
+def phone_view(state: WorkshopState, index: int, pid: str | None) -> dict[str, Any]:
+    c = cafe(state, index)
+    out = _base(state, index, c)
+    pid = pid or ""
+    out["volunteered"] = pid in c.volunteers
+    out["left"] = pid in c.left
+    if c.phase == "harvest":
+        out["all_tables"] = _all_tables(state, index, c, PHONE)
+        return out
+    table = c.table_of(pid)
+    out["table"] = table
+    if table is None:
+        return out
+    stage = state.stages[index]
+    host = c.host(table)
+    out.update(question=question(stage, c.round, table), host=host,
+               host_name=_public_name(state, index, host) if host != pid else "",
+               i_host=host == pid,
+               tablemates=[{"name": _public_name(state, index, p), "host": p == host}
+                           for p in c.seated(table) if p != pid],
+               tablecloth=[{**nv, "mine": state.notes[nv["id"]].author == pid}
+                           for nv in table_notes(state, index, table, c.round, PHONE)],
+               summaries=_summaries(c, table, c.round))
+    if c.phase == "between" and c.round + 1 < out["rounds"]:
+        out["next_table"] = None  # announced when the next round starts
+    return out
+
+
+def screen_view(state: WorkshopState, index: int) -> dict[str, Any]:
+    c = cafe(state, index)
+    out = _base(state, index, c)
+    if c.phase == "harvest":
+        out["all_tables"] = _all_tables(state, index, c, SCREEN)
+        return out
+    if c.seating is None or c.round < 0:
+        out["waiting"] = len(_people(state, c))
+        return out
+    counts = _counts(state, index, c.round)
+    stage = state.stages[index]
+    out["map"] = [{"table": t, "seated": len(c.seated(t)),
+                   "names": [n for p in c.seated(t) if (n := _public_name(state, index, p))],
+                   "host_name": _public_name(state, index, c.host(t)),
+                   "notes": counts.get(t, 0),
+                   "question": question(stage, c.round, t)}
+                  for t in range(c.seating.tables)]
+    return out
+
+
+def console_view(state: WorkshopState, index: int) -> dict[str, Any]:
+    c = cafe(state, index)
+    stage = state.stages[index]
+    out = _base(state, index, c)
+    out["volunteers"] = [{"id": p, "name": _label(state, p)} for p in c.volunteers]
+    out["left"] = [{"id": p, "name": _label(state, p)} for p in sorted(c.left)]
+    out["warnings"] = warnings(stage)
+    if c.seating is None:
+        out["waiting"] = len(_people(state, c))
+        return out
+    s = c.seating
+    shown = _target_round(c) if c.phase != "harvest" else c.round
+    shown = min(shown, len(s.rounds) - 1)
+    counts = _counts(state, index, c.round)
+    out["shown_round"] = shown
+    out["seating"] = [{"table": t, "host": s.hosts[shown][t],
+                       "people": [{"id": p, "name": _label(state, p)} for p in s.rounds[shown][t]],
+                       "notes": counts.get(t, 0) if shown == c.round else 0,
+                       "summary": (c.summaries.get((c.round, t)).text  # type: ignore[union-attr]
+                                   if (c.round, t) in c.summaries else "")}
+                      for t in range(s.tables)]
+    out["new_share"] = [round(s.new_encounter_share(r), 3) for r in range(len(s.rounds))]
+    out["repeats"] = s.repeated_pairs()
+    if max((len(t) for t in s.rounds[shown]), default=0) > BIG_TABLE + 1:
+        out["warnings"].append(_("Some tables have more than %d people: add tables to keep "
+                                 "conversations small.") % (BIG_TABLE + 1))
+    if c.phase == "harvest":
+        out["all_tables"] = _all_tables(state, index, c, CONSOLE)
+    return out
+
+
+def view(state: WorkshopState, index: int, audience: str, participant: str | None
+         ) -> dict[str, Any]:
+    if audience == SCREEN:
+        return {"cafe": screen_view(state, index)}
+    if audience == CONSOLE:
+        return {"cafe": console_view(state, index)}
+    return {"cafe": phone_view(state, index, participant)}
+
+
+# -- notifiers -------------------------------------------------------------------------------
+
+def _cafe_emit(state: WorkshopState, index: int, audience: str,
+               participant: str | None = None) -> Emit:
+    return Emit(participant or audience, "cafe",
+                {"seq": state.seq, "stage": index,
+                 "cafe": view(state, index, audience, participant)["cafe"]})
+
+
+def _for_table(state: WorkshopState, index: int, table: int | None,
+               extra: tuple[str, ...] = ()) -> list[Emit]:
+    c = cafe(state, index)
+    people = set(c.seated(table)) if table is not None else set()
+    people.update(extra)
+    return [_cafe_emit(state, index, PHONE, p) for p in sorted(people)]
+
+
+def note_emits(state: WorkshopState, note: Note) -> list[Emit]:
+    """A tablecloth note changed: the people at its table, the projector's counts."""
+    if note.stage != state.stage_index:
+        return []
+    return [*_for_table(state, note.stage, note.table, (note.author,)),
+            _cafe_emit(state, note.stage, SCREEN)]
+
+
+@notifier("cafe_round_started", "cafe_round_ended", "cafe_harvest_shown")
+def _phase_changed(state: WorkshopState, event: Event) -> list[Emit]:
+    return [Emit(SCREEN, "snapshot", None), Emit(CONSOLE, "snapshot", None),
+            Emit(PHONES, "snapshot", None)]
+
+
+@notifier("cafe_seating_changed", "cafe_returned")
+def _seating_notice(state: WorkshopState, event: Event) -> list[Emit]:
+    index = event.data["stage"]
+    c = cafe(state, index)
+    people = event.data.get("people") or [event.data.get("participant")]
+    out = [_cafe_emit(state, index, CONSOLE), _cafe_emit(state, index, SCREEN)]
+    if c.phase == "round" and event.data.get("round") == c.round:
+        tables = {c.table_of(p) for p in people} - {None}
+        for t in sorted(tables):  # type: ignore[type-var]
+            out += _for_table(state, index, t)
+    seated = {e.audience for e in out}
+    out += [_cafe_emit(state, index, PHONE, p) for p in people if p and p not in seated]
+    return out
+
+
+@notifier("cafe_host_offered")
+def _host_notice(state: WorkshopState, event: Event) -> list[Emit]:
+    index = event.data["stage"]
+    return [_cafe_emit(state, index, CONSOLE),
+            _cafe_emit(state, index, PHONE, event.data["participant"])]
+
+
+@notifier("cafe_summary_written")
+def _summary_notice(state: WorkshopState, event: Event) -> list[Emit]:
+    index = event.data["stage"]
+    return [_cafe_emit(state, index, CONSOLE),
+            *_for_table(state, index, event.data["table"], (event.actor,))]
