@@ -16,6 +16,7 @@ from facilitator.core.seating import (
     lower_bound_repeats,
     place_late,
     plan_rounds,
+    rehost,
     remove,
     swap,
 )
@@ -350,3 +351,58 @@ def test_guards_name_the_problem() -> None:
     mate = seating.rounds[0][1][1]
     with pytest.raises(DomainError, match="already share"):
         swap(seating, 0, seating.rounds[0][1][0], mate)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(8, 300), rounds=st.integers(2, 5), size=st.integers(3, 6),
+       hosted=st.booleans(), seed=st.integers(0, 2**16))
+def test_rooms_of_8_to_300_people(n: int, rounds: int, size: int, hosted: bool,
+                                  seed: int) -> None:
+    people = names(n)
+    g = math.ceil(n / size)
+    hosts = {t: people[t] for t in range(g)} if hosted else {}
+    seating = plan_rounds(people, rounds, table_size=size, hosts=hosts, seed=seed)
+    for r in range(rounds):
+        check_round(seating, r, set(people))
+    check_hosts(seating, hosts, range(rounds))
+    assert seating.repeated_pairs() >= seating.lower_bound()
+
+
+@PROPERTY
+@given(plans(), st.data())
+def test_rehost_seats_new_hosts_at_their_tables_and_keeps_earlier_rounds(
+        args: dict, data: st.DataObject) -> None:
+    args = {**args, "rounds": max(2, args["rounds"]), "keep_apart": set()}
+    seating = plan_rounds(**args)
+    r = data.draw(st.integers(1, args["rounds"] - 1))
+    # like a volunteer café: someone who sat at each table in round r-1 stays to host it
+    hosts = {}
+    for t, table in enumerate(seating.rounds[r - 1]):
+        if table and data.draw(st.booleans()):
+            hosts[t] = data.draw(st.sampled_from(table))
+    if len(set(hosts.values())) != len(hosts):
+        return
+    after = rehost(seating, r, hosts)
+    assert after.rounds[:r] == seating.rounds[:r]
+    for later in range(r, args["rounds"]):
+        check_round(after, later, set(seating.people(later)))
+        for t in range(seating.tables):
+            assert after.hosts[later][t] == hosts.get(t)
+            if t in hosts:
+                assert after.rounds[later][t][0] == hosts[t]
+
+
+def test_rehost_refuses_unknown_people_and_tables() -> None:
+    seating = plan_rounds(names(12), 3, table_size=4)
+    with pytest.raises(DomainError, match="not seated"):
+        rehost(seating, 1, {0: "nobody"})
+    with pytest.raises(DomainError, match="no table 9"):
+        rehost(seating, 1, {8: "p00"})
+    with pytest.raises(DomainError, match="two tables"):
+        rehost(seating, 1, {0: "p00", 1: "p00"})
+
+
+def test_seating_round_trips_through_the_log() -> None:
+    seating = plan_rounds(names(10), 3, table_size=4, hosts={0: "p03"},
+                          keep_apart={frozenset(("p01", "p02"))}, seed=5)
+    assert Seating.from_dict(seating.to_dict()) == seating

@@ -1,0 +1,203 @@
+"""Pure tests of the World Café activity: rounds, seating in the log, tablecloths, hosts."""
+
+import pytest
+from room import FAC, Room
+
+from facilitator.activities.cafe import cafe, warnings
+from facilitator.core.commands import PARTICIPANT, Actor
+from facilitator.core.plan import load_plan
+from facilitator.core.state import replay
+from facilitator.core.views import CONSOLE, SCREEN, snapshot
+
+CAFE = {"kind": "cafe", "prompt": "What helps people here stay well?", "duration": 20,
+        "options": {"rounds": 2, "table_size": 4,
+                    "questions": ["What keeps you well?", "What could we build on?"]}}
+HARVEST = [{"kind": "cluster", "prompt": "Themes"}, {"kind": "vote", "prompt": "Priorities"}]
+
+
+def cafe_room(people: int = 12, **options) -> tuple[Room, list[Actor]]:
+    room = Room([{**CAFE, "options": {**CAFE["options"], **options}}, *HARVEST])
+    actors = [room.join(f"P{i}") for i in range(people)]
+    room.do(FAC, "start")
+    return room, actors
+
+
+def phone(room: Room, actor: Actor) -> dict:
+    return snapshot(room.state, "phone", actor.participant)["cafe"]
+
+
+def tables(room: Room, r: int) -> list[tuple[str, ...]]:
+    return list(cafe(room.state, 0).seating.rounds[r])
+
+
+def test_twelve_people_three_tables_two_rounds_with_fixed_hosts() -> None:
+    room, actors = cafe_room()
+    volunteer = actors[5]
+    room.do(volunteer, "cafe_host", {"host": True})
+    room.do(FAC, "cafe_start_round")
+    c = cafe(room.state, 0)
+    assert c.phase == "round" and c.round == 0
+    layout = tables(room, 0)
+    assert sorted(len(t) for t in layout) == [4, 4, 4]
+    assert sorted(p for t in layout for p in t) == sorted(a.participant for a in actors)
+    assert volunteer.participant in c.seating.hosts[0], "volunteers host first"
+    assert room.state.timer.running and room.state.timer.duration == 20 * 60
+
+    view = phone(room, volunteer)
+    assert view["i_host"] and view["question"] == "What keeps you well?"
+    traveller = next(a for a in actors if a.participant not in c.seating.hosts[0])
+    view = phone(room, traveller)
+    assert not view["i_host"] and view["host_name"] and len(view["tablemates"]) == 3
+
+    # a note goes to the writer's table only
+    room.do(traveller, "post_note", {"text": "Walking group on Thursdays", "stage": 0})
+    t = c.table_of(traveller.participant)
+    for a in actors:
+        cloth = [n["text"] for n in phone(room, a).get("tablecloth", [])]
+        assert (cloth == ["Walking group on Thursdays"]) == (c.table_of(a.participant) == t)
+    screen = snapshot(room.state, SCREEN)
+    assert screen["notes"] == [], "the projector shows counts during the café, not the notes"
+    assert [m["notes"] for m in screen["cafe"]["map"]] == [int(i == t) for i in range(3)]
+
+    host = c.host(t)
+    host_actor = Actor(PARTICIPANT, host)
+    assert "host of your table" in room.refused(traveller, "cafe_summary", {"text": "x"})
+    assert "still running" in room.refused(FAC, "cafe_start_round")
+    room.do(FAC, "cafe_end_round")
+    room.do(host_actor, "cafe_summary", {"text": "Walking came up a lot"})
+    room.do(FAC, "cafe_start_round")
+
+    # round 2: hosts stayed, travellers moved, the host retells the tablecloth and summary
+    assert c.seating.hosts[1] == c.seating.hosts[0]
+    for table_index, host_pid in enumerate(c.seating.hosts[1]):
+        assert c.table_of(host_pid) == table_index
+    view = phone(room, host_actor)
+    assert view["question"] == "What could we build on?"
+    assert [s["text"] for s in view["summaries"]] == ["Walking came up a lot"]
+    assert [n["text"] for n in view["tablecloth"]] == ["Walking group on Thursdays"]
+    newcomer = next(a for a in actors if c.table_of(a.participant) == t
+                    and a.participant != host)
+    assert [s["text"] for s in phone(room, newcomer)["summaries"]] == ["Walking came up a lot"]
+    assert c.seating.repeated_pairs() == c.seating.lower_bound() == 3  # docs/seating.md
+
+    room.do(FAC, "cafe_end_round")
+    assert "All 2 rounds" in room.refused(FAC, "cafe_start_round")
+    room.do(FAC, "cafe_harvest")
+    harvest = snapshot(room.state, SCREEN)["cafe"]["all_tables"]
+    assert len(harvest) == 3
+    assert [n["text"] for n in harvest[t]["notes"]] == ["Walking group on Thursdays"]
+
+    # the harvest moves on to themes: the café notes are what gets clustered
+    room.do(FAC, "next_stage")
+    board = snapshot(room.state, SCREEN)["board"]
+    assert board["source"] == 0
+    assert [n["text"] for n in board["ungrouped"]] == ["Walking group on Thursdays"]
+
+
+def test_seating_is_read_from_the_log_not_replanned() -> None:
+    room, actors = cafe_room(10)
+    room.do(FAC, "cafe_start_round")
+    again = replay(room.events)
+    assert cafe(again, 0).seating == cafe(room.state, 0).seating
+
+
+def test_late_arrival_is_seated_without_moving_anyone() -> None:
+    room, actors = cafe_room(12)
+    room.do(FAC, "cafe_start_round")
+    before = tables(room, 0)
+    late = room.join("Late")
+    after = tables(room, 0)
+    grown = [i for i in range(3) if after[i] != before[i]]
+    assert len(grown) == 1 and after[grown[0]] == (*before[grown[0]], late.participant)
+    view = phone(room, late)
+    assert view["table"] == grown[0] and len(view["tablemates"]) == 4
+
+
+def test_leaver_is_taken_out_and_nobody_else_moves() -> None:
+    room, actors = cafe_room(12)
+    room.do(FAC, "cafe_start_round")
+    before = tables(room, 0)
+    gone = actors[3].participant
+    room.do(FAC, "cafe_remove", {"participant": gone})
+    after = tables(room, 0)
+    assert after == [tuple(p for p in t if p != gone) for t in before]
+    assert all(gone not in t for r in cafe(room.state, 0).seating.rounds for t in r)
+    assert phone(room, actors[3])["left"] is True
+    room.do(actors[3], "cafe_take_seat")  # back again
+    assert cafe(room.state, 0).table_of(gone) is not None
+
+
+def test_volunteer_hosts_stay_at_their_table_for_the_next_round() -> None:
+    room, actors = cafe_room(12, hosts="volunteer", rounds=3)
+    room.do(FAC, "cafe_start_round")
+    c = cafe(room.state, 0)
+    first_hosts = set(c.seating.hosts[0])
+    stayer = next(a for a in actors if a.participant not in first_hosts)
+    table = c.table_of(stayer.participant)
+    room.do(FAC, "cafe_end_round")
+    room.do(stayer, "cafe_host", {"host": True})
+    room.do(FAC, "cafe_start_round")
+    assert c.host(table) == stayer.participant and c.table_of(stayer.participant) == table
+    for t in range(3):  # every next host sat at that table in the round before
+        assert c.host(t) in c.seating.rounds[0][t]
+        assert c.host(t) not in first_hosts
+    assert phone(room, stayer)["i_host"]
+
+
+def test_no_host_cafe_lets_anyone_at_the_table_write_the_summary() -> None:
+    room, actors = cafe_room(8, hosts="none")
+    assert "no table hosts" in room.refused(actors[0], "cafe_host", {"host": True})
+    room.do(FAC, "cafe_start_round")
+    assert cafe(room.state, 0).seating.hosts[0] == (None, None)
+    room.do(actors[0], "cafe_summary", {"text": "We talked about the park"})
+
+
+def test_out_of_phase_actions_are_refused_with_reasons() -> None:
+    room, actors = cafe_room(6)
+    assert "has not started" in room.refused(actors[0], "post_note", {"text": "hi"})
+    assert "No round has been held" in room.refused(FAC, "cafe_harvest")
+    assert "No round is running" in room.refused(FAC, "cafe_end_round")
+    room.do(FAC, "cafe_start_round")
+    assert "already share" in room.refused(
+        FAC, "cafe_swap", {"a": tables(room, 0)[0][1], "b": tables(room, 0)[0][2]})
+    assert "empty" in room.refused(actors[0], "post_note", {"text": "   "})
+
+
+def test_too_few_people_to_seat() -> None:
+    room, actors = cafe_room(1)
+    assert "at least 2 people" in room.refused(FAC, "cafe_start_round")
+
+
+def test_swap_moves_exactly_two_people() -> None:
+    room, actors = cafe_room(12, hosts="none")
+    room.do(FAC, "cafe_start_round")
+    before = tables(room, 0)
+    a, b = before[0][0], before[1][0]
+    room.do(FAC, "cafe_swap", {"a": a, "b": b})
+    after = tables(room, 0)
+    assert b in after[0] and a in after[1] and after[2] == before[2]
+
+
+def test_console_shows_seating_and_new_encounters() -> None:
+    room, actors = cafe_room(16, rounds=3, hosts="none")
+    room.do(FAC, "cafe_start_round")
+    view = snapshot(room.state, CONSOLE)["cafe"]
+    assert len(view["seating"]) == 4 and view["repeats"] == 0
+    assert view["new_share"] == [1.0, 1.0, 1.0]
+
+
+def test_anonymous_cafe_shows_no_names_to_the_room() -> None:
+    room = Room([{**CAFE, "anonymous": True}])
+    actors = [room.join(f"Name{i}") for i in range(8)]
+    room.do(FAC, "start")
+    room.do(FAC, "cafe_start_round")
+    screen = snapshot(room.state, SCREEN)["cafe"]["map"]
+    assert all(m["names"] == [] and m["host_name"] == "" for m in screen)
+    assert all(m["name"] == "" for m in phone(room, actors[0])["tablemates"])
+
+
+@pytest.mark.parametrize(("options", "warned"), [({"table_size": 6}, True),
+                                                 ({"table_size": 5}, False)])
+def test_big_tables_are_warned_about(options: dict, warned: bool) -> None:
+    plan = load_plan({"title": "T", "stages": [{**CAFE, "options": options}]})
+    assert bool(warnings(plan.stages[0])) == warned
