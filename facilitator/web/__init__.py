@@ -73,6 +73,91 @@ def message(title: str, text: str, status: int) -> tuple[str, int]:
 
 # -- create ----------------------------------------------------------------------------------
 
+def stage_forms(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each stage of a plan (as plain data) with its options as form fields and its warnings,
+    for the review page."""
+    from facilitator.activities import KINDS
+
+    out = []
+    for stage in data.get("stages", []):
+        if not isinstance(stage, dict):
+            continue
+        module = KINDS.get(stage.get("kind", ""))
+        options = stage.get("options") if isinstance(stage.get("options"), dict) else {}
+        fields = []
+        for name, spec in (module.OPTIONS.items() if module else ()):
+            value = options.get(name, spec.default)
+            if spec.type is list:
+                value = "\n".join(str(v) for v in value) if isinstance(value, list) else value
+            fields.append({"name": name, "type": spec.type.__name__, "value": value,
+                           "min": spec.minimum, "max": spec.maximum,
+                           "choices": spec.choices, "help": spec.help})
+        warnings: list[str] = []
+        if module and hasattr(module, "warnings"):
+            valid = {}  # warn about the options that are right, even if another is wrong
+            for name, value in options.items():
+                try:
+                    valid[name] = module.OPTIONS[name].check(value, name)
+                except (PlanError, KeyError):
+                    pass
+            try:
+                checked = load_plan({"title": "x", "stages": [{**stage, "options": valid}]})
+                warnings = module.warnings(checked.stages[0])
+            except PlanError:
+                pass
+        duration = stage.get("duration")
+        minutes = ""
+        if isinstance(duration, str) and duration.endswith("s") and duration[:-1].isdigit():
+            minutes = f"{int(duration[:-1]) / 60:g}"
+        elif isinstance(duration, int | float):
+            minutes = f"{duration:g}"
+        out.append({**stage, "fields": fields, "warnings": warnings, "minutes": minutes})
+    return out
+
+
+def _apply_form(data: dict[str, Any]) -> None:
+    """Copy the review page's edits (titles, prompts, minutes, options) into the plan data."""
+    from facilitator.activities import KINDS
+
+    form = request.form
+    data["title"] = form.get("title", data.get("title", ""))
+    for i, stage in enumerate(data["stages"]):
+        if not isinstance(stage, dict):
+            continue
+        for key in ("title", "prompt"):
+            if f"stage-{i}-{key}" in form:
+                stage[key] = form[f"stage-{i}-{key}"]
+        if f"stage-{i}-minutes" in form:
+            minutes = form[f"stage-{i}-minutes"].strip()
+            try:
+                stage["duration"] = float(minutes) if minutes else None
+            except ValueError:
+                stage["duration"] = minutes  # load_plan says what is wrong with it
+            if stage["duration"] is None:
+                del stage["duration"]
+        module = KINDS.get(stage.get("kind", ""))
+        if module is None or f"stage-{i}-options" not in form:
+            continue
+        options = dict(stage.get("options") or {})
+        for name, spec in module.OPTIONS.items():
+            key = f"stage-{i}-opt-{name}"
+            if spec.type is bool:
+                options[name] = key in form
+            elif key not in form:
+                continue
+            elif spec.type is int:
+                try:
+                    options[name] = int(form[key])
+                except ValueError:
+                    options[name] = form[key]  # refused by load_plan, naming the field
+            elif spec.type is list:
+                options[name] = [line.strip() for line in form[key].splitlines() if line.strip()]
+            else:
+                options[name] = form[key]
+            if options[name] == spec.default:
+                del options[name]
+        stage["options"] = options
+
 @bp.get("/")
 def index() -> str:
     return render_template("create.html", plans=session_plans(), error=None)
@@ -85,8 +170,9 @@ def review() -> Any:
         plan = _chosen_plan()
     except PlanError as exc:
         return render_template("create.html", plans=session_plans(), error=exc.message), 400
-    return render_template("review.html", plan=plan, plan_json=json.dumps(plan.to_dict()),
-                           error=None)
+    data = plan.to_dict()
+    return render_template("review.html", plan=plan, plan_json=json.dumps(data),
+                           stages=stage_forms(data), error=None)
 
 
 def _chosen_plan() -> Plan:
@@ -111,17 +197,12 @@ def create() -> Any:
     except ValueError:
         return message(_("Something went wrong"),
                        _("The plan was lost on the way. Please start again."), 400)
-    data["title"] = request.form.get("title", data.get("title", ""))
-    for i, stage in enumerate(data["stages"]):
-        if isinstance(stage, dict):
-            for key in ("title", "prompt"):
-                if f"stage-{i}-{key}" in request.form:
-                    stage[key] = request.form[f"stage-{i}-{key}"]
+    _apply_form(data)
     try:
         plan = load_plan(data)
     except PlanError as exc:
         return render_template("review.html", plan=None, plan_json=json.dumps(data),
-                               raw=data, error=exc.message), 400
+                               raw=data, stages=stage_forms(data), error=exc.message), 400
     row = service().create_workshop(plan)
     return redirect(url_for("web.console", key=row.console_key))
 

@@ -37,6 +37,31 @@ def test_create_flow_with_edited_title_and_prompt(app, service) -> None:
     assert state.stages[0].prompt == "What do you love about our street?"
 
 
+def test_world_cafe_options_are_edited_on_the_review_page(app, service) -> None:
+    import html
+
+    client = app.test_client()
+    review = client.post("/create/review", data={"plan": "world-cafe"}).get_data(as_text=True)
+    assert 'name="stage-0-opt-rounds"' in review and 'name="stage-0-opt-questions"' in review
+    assert 'value="20"' in review  # minutes per round
+    plan_json = html.unescape(re.search(r'name="plan_json" value="([^"]*)"', review).group(1))
+    form = {"plan_json": plan_json, "title": "Café", "stage-0-options": "1",
+            "stage-0-minutes": "15", "stage-0-opt-rounds": "2", "stage-0-opt-table_size": "6",
+            "stage-0-opt-hosts": "volunteer", "stage-0-opt-questions": "First?\n\nSecond?\n"}
+    created = client.post("/create", data=form)
+    assert created.status_code == 302
+    stage = service.live(service.store.workshops()[-1].id).state.stages[0]
+    assert stage.duration == 15 * 60
+    assert stage.options["rounds"] == 2 and stage.options["hosts"] == "volunteer"
+    assert stage.options["questions"] == ["First?", "Second?"]
+    # a bad value is refused naming the field; a big table is warned about
+    form.update({"stage-0-opt-rounds": "9"})
+    refused = client.post("/create", data=form)
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "stages[0].options.rounds" in page and "Tables of 6 are large" in page
+
+
 def test_uploaded_bad_plan_names_the_field(app) -> None:
     bad = b"title: T\nstages:\n  - kind: dance\n    prompt: P\n"
     r = app.test_client().post("/create/review", data={
