@@ -82,7 +82,8 @@ def screen_view_name(state: WorkshopState) -> str:
     if state.screen_view:
         return state.screen_view
     stage = state.stages[shown_stage(state)] if state.stages else None
-    return {"cluster": "themes", "vote": "results"}.get(stage.kind if stage else "", "wall")
+    return {"cluster": "themes", "vote": "results", "cafe": "cafe"}.get(
+        stage.kind if stage else "", "wall")
 
 
 def author_name(state: WorkshopState, pid: str) -> str:

@@ -1,6 +1,7 @@
 // The facilitator console: stage control, lock, join panel, moderation, counts, the timer,
 // what the projector shows, reveal, undo, the clustering board and the dot vote.
 import { BoardEditor } from "./board.js";
+import { renderConsoleCafe } from "./cafe.js";
 import { connect, el, fill, formatPeople, newId, readConfig, upsert } from "./common.js";
 import { resultsTable } from "./results.js";
 import { Countdown, formatSeconds } from "./timer.js";
@@ -65,6 +66,13 @@ function render() {
   renderMechanics();
   renderBoard();
   renderVote();
+  renderCafe();
+}
+
+function renderCafe() {
+  const show = kind() === "cafe" && Boolean(view.cafe);
+  $("cafe-panel").hidden = !show;
+  if (show) renderConsoleCafe($("cafe-panel"), view.cafe, t, act);
 }
 
 function kind() {
@@ -149,14 +157,15 @@ function stageLabel(i) {
 function renderNotes() {
   const current = view.workshop.stage || (view.stages && view.stages[0]);
   // the notes panel belongs to notes stages; clustering and voting have their own panels
-  $("notes-panel").hidden = Boolean(current) && current.kind !== "notes";
+  $("notes-panel").hidden = Boolean(current) && !["notes", "cafe"].includes(current.kind);
   const shown = Math.max(view.workshop.stage_index, 0);
   const notes = view.notes.filter((n) => n.stage === shown).sort((a, b) => a.posted_at - b.posted_at);
   $("notes").replaceChildren(...notes.map((note) => {
     const when = note.hidden_at ? new Date(note.hidden_at * 1000).toLocaleTimeString() : "";
     return el("li", { class: note.hidden ? "note hidden-note" : "note", "data-note-id": note.id },
       el("p", { class: "text", text: note.text }),
-      el("p", { class: "small muted", text: note.name || t.anonymous }),
+      el("p", { class: "small muted", text: (note.name || t.anonymous)
+        + (note.table !== undefined ? ` · ${fill(t.table_round, { table: note.table + 1, round: note.round + 1 })}` : "") }),
       note.hidden ? el("p", { class: "small", text: fill(t.hidden, { who: note.hidden_by, when }) }) : null,
       el("button", { type: "button", text: note.hidden ? t.unhide : t.hide,
                      "aria-label": `${note.hidden ? t.unhide : t.hide}: ${note.text.slice(0, 40)}`,
@@ -208,6 +217,16 @@ const socket = connect(
     people(data) {
       seen(data.seq);
       $("people").textContent = formatPeople(t.people, data);
+      if (view.cafe && view.cafe.phase === "gathering") {
+        view.cafe.waiting = data.joined - (view.cafe.left || []).length;
+        renderCafe();
+      }
+    },
+    cafe(data) {
+      seen(data.seq);
+      if (data.stage !== view.workshop.stage_index) return;
+      view.cafe = data.cafe;
+      renderCafe();
     },
     participant(data) {
       seen(data.seq);
@@ -260,3 +279,11 @@ $("open-vote").addEventListener("submit", (event) => {
   act("open_vote", payload);
 });
 $("close-vote").addEventListener("click", () => act("close_vote"));
+
+for (const button of document.querySelectorAll("[data-cafe]")) {
+  button.addEventListener("click", () => act(button.dataset.cafe));
+}
+document.querySelector(".cafe-swap").addEventListener("submit", (event) => {
+  event.preventDefault();
+  act("cafe_swap", { a: $("cafe-swap-a").value, b: $("cafe-swap-b").value });
+});

@@ -1,6 +1,7 @@
 // The projector screen: prompt, timer, and what the facilitator chose to show: the live wall
 // (or the silent-writing count), frequent words, themes, or vote results. Join panel, people.
 import { connect, el, fill, formatPeople, readConfig } from "./common.js";
+import { renderScreenCafe } from "./cafe.js";
 import { resultsList } from "./results.js";
 import { Chime, Countdown } from "./timer.js";
 
@@ -14,6 +15,7 @@ let silentCount = null; // notes written in a silent stage, not yet revealed
 let words = null;
 let board = null;
 let vote = null;
+let cafe = null;
 
 const chime = new Chime();
 const countdown = new Countdown({
@@ -49,7 +51,7 @@ function renderWorkshop() {
   $("status").textContent = status;
   $("joinpanel").classList.toggle("minimised", !workshop.qr_visible);
   const view = workshop.screen_view || "wall";
-  for (const name of ["wall", "words", "themes", "results"]) $(`view-${name}`).hidden = name !== view;
+  for (const name of ["wall", "words", "themes", "results", "cafe"]) $(`view-${name}`).hidden = name !== view;
   document.body.dataset.view = view;
 }
 
@@ -144,7 +146,9 @@ connect(
       words = data.words || null;
       board = data.board || null;
       vote = data.vote || null;
+      cafe = data.cafe || null;
       renderWorkshop();
+      renderCafe();
       renderWall();
       renderWords();
       renderBoard();
@@ -202,6 +206,16 @@ connect(
     people(data) {
       seen(data.seq);
       renderPeople(data);
+      if (cafe && cafe.phase === "gathering") {
+        cafe.waiting = data.joined; // nobody has left before the first round
+        renderCafe();
+      }
+    },
+    cafe(data) {
+      seen(data.seq);
+      if (workshop && data.stage !== workshop.stage_index) return;
+      cafe = data.cafe;
+      renderCafe();
     },
   },
   (status) => {
@@ -212,4 +226,8 @@ connect(
 
 function renderPeople(people) {
   $("people").textContent = formatPeople(t.people, people);
+}
+
+function renderCafe() {
+  if (cafe) renderScreenCafe($("view-cafe"), cafe, t);
 }

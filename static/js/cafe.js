@@ -1,0 +1,188 @@
+// World Café views for the phone, the projector and the console. Each takes the `cafe` part
+// of a snapshot (docs/protocol.md) and the page's translated strings `t`; text is set with
+// textContent only.
+import { el, fill } from "./common.js";
+
+const tableName = (t, i) => fill(t.cafe_table, { n: i + 1 });
+const roundName = (t, cafe) => fill(t.cafe_round, { n: cafe.round + 1, total: cafe.rounds });
+
+function noteItems(notes, t, withRound) {
+  return notes.map((note) => el("li", { class: "card", "data-note-id": note.id },
+    el("p", { class: "text", text: note.text }),
+    withRound || note.mine
+      ? el("p", { class: "small muted", text: [withRound ? fill(t.cafe_from_round, { n: note.round + 1 }) : "",
+                                                  note.mine ? t.cafe_yours : ""].filter(Boolean).join(" · ") })
+      : null));
+}
+
+function summaryItems(summaries, t) {
+  return summaries.map((s) => el("li", { class: "summary" },
+    el("p", { class: "small muted", text: fill(t.cafe_summary_of, { n: s.round + 1 }) }),
+    el("p", { class: "text", text: s.text })));
+}
+
+export function etiquetteList(cafe) {
+  return (cafe.etiquette || []).map((line) => el("li", { text: line }));
+}
+
+// All tables' tablecloths and summaries: the harvest (phone, projector, console).
+export function harvestTables(cafe, t) {
+  return (cafe.all_tables || []).map((table) => el("section", {
+    class: "cafe-table", "data-table": String(table.table), "aria-label": tableName(t, table.table) },
+  el("h3", { text: tableName(t, table.table) }),
+  el("p", { class: "small muted", text: table.question }),
+  table.summaries.length ? el("ul", { class: "summaries" }, ...summaryItems(table.summaries, t)) : null,
+  table.notes.length ? el("ul", { class: "cloth" }, ...noteItems(table.notes, t, true))
+    : el("p", { class: "muted", text: t.cafe_cloth_empty })));
+}
+
+// The phone: where to go, what to talk about, the tablecloth, the host's tasks.
+export function renderPhoneCafe(root, cafe, t, handlers) {
+  const $ = (sel) => root.querySelector(sel);
+  const phase = cafe.phase;
+  const seated = cafe.table !== null && cafe.table !== undefined;
+  let where = "";
+  if (phase === "gathering") where = t.cafe_gathering;
+  else if (phase === "harvest") where = t.cafe_harvest_phone;
+  else if (!seated) where = cafe.left ? t.cafe_left : t.cafe_no_table;
+  else if (cafe.i_host) where = `${roundName(t, cafe)}: ${fill(t.cafe_you_host, { n: cafe.table + 1 })}`;
+  else if (cafe.host_name) where = `${roundName(t, cafe)}: ${fill(t.cafe_go_host, { n: cafe.table + 1, name: cafe.host_name })}`;
+  else where = `${roundName(t, cafe)}: ${fill(t.cafe_go, { n: cafe.table + 1 })}`;
+  if (phase === "between" && seated) {
+    where = `${fill(t.cafe_round_over, { n: cafe.round + 1 })} ${cafe.i_host ? t.cafe_host_summary : (cafe.round + 1 < cafe.rounds ? t.cafe_carry : "")}`;
+  }
+  $(".cafe-where").textContent = where;
+  $(".cafe-where").dataset.table = seated ? String(cafe.table + 1) : "";
+
+  const etiquette = $(".cafe-etiquette");
+  etiquette.hidden = phase !== "gathering";
+  etiquette.querySelector("ul").replaceChildren(...etiquetteList(cafe));
+
+  // offering to host: before round 1, or (volunteer hosts) to stay for the next round
+  const lastRound = cafe.round + 1 >= cafe.rounds;
+  const canOffer = cafe.hosts_mode !== "none" && ((phase === "gathering")
+    || (cafe.hosts_mode === "volunteer" && seated && !lastRound && phase !== "harvest"));
+  const offer = $(".cafe-offer");
+  offer.hidden = !canOffer;
+  offer.setAttribute("aria-pressed", String(Boolean(cafe.volunteered)));
+  offer.textContent = cafe.volunteered ? t.cafe_offered
+    : phase === "gathering" ? t.cafe_offer_host : t.cafe_offer_stay;
+  offer.onclick = () => handlers.offer(!cafe.volunteered);
+
+  const seat = $(".cafe-seat");
+  seat.hidden = !(phase === "round" || phase === "between") || seated;
+  seat.onclick = handlers.takeSeat;
+
+  const mates = cafe.tablemates || [];
+  const named = mates.filter((m) => m.name).map((m) => m.name);
+  $(".cafe-mates").hidden = !seated || phase === "harvest";
+  $(".cafe-mates").textContent = seated
+    ? fill(mates.length === 1 ? t.cafe_mates_one : t.cafe_mates, { n: mates.length })
+      + (named.length ? `: ${named.join(", ")}` : "") : "";
+
+  const summaries = cafe.summaries || [];
+  const earlier = summaries.filter((s) => s.round < cafe.round);
+  const handover = $(".cafe-handover");
+  handover.hidden = !seated || earlier.length === 0 || phase === "harvest";
+  handover.querySelector("h2").textContent = cafe.i_host ? t.cafe_retell : t.cafe_handover;
+  handover.querySelector("ul").replaceChildren(...summaryItems(earlier, t));
+
+  // the summary: the host writes it (anyone at the table when there are no hosts)
+  const form = $(".cafe-summary-form");
+  const writer = seated && (cafe.i_host || cafe.hosts_mode === "none" || cafe.host === null);
+  form.hidden = !(writer && (phase === "round" || phase === "between"));
+  const mine = summaries.find((s) => s.round === cafe.round);
+  const area = form.querySelector("textarea");
+  if (!form.hidden && document.activeElement !== area && !area.dataset.dirty) {
+    area.value = mine ? mine.text : "";
+  }
+  form.querySelector(".cafe-summary-saved").textContent = mine ? t.cafe_summary_saved : "";
+
+  const cloth = cafe.tablecloth || [];
+  const clothBox = $(".cafe-cloth");
+  clothBox.hidden = !seated || phase === "harvest" || phase === "gathering";
+  clothBox.querySelector("h2").textContent = seated ? fill(t.cafe_cloth_of, { n: cafe.table + 1 }) : "";
+  clothBox.querySelector("ul").replaceChildren(...noteItems(cloth, t, cafe.round > 0));
+  clothBox.querySelector(".cafe-cloth-empty").hidden = cloth.length > 0;
+
+  const harvest = $(".cafe-harvest");
+  harvest.hidden = phase !== "harvest";
+  if (phase === "harvest") harvest.querySelector(".tables").replaceChildren(...harvestTables(cafe, t));
+}
+
+// The projector: the etiquette while people arrive, a map of tables during the rounds,
+// every tablecloth in the harvest. Note texts never appear before the harvest.
+export function renderScreenCafe(root, cafe, t) {
+  const $ = (sel) => root.querySelector(sel);
+  const phase = cafe.phase;
+  let line = "";
+  if (phase === "gathering") line = fill(t.cafe_waiting, { n: cafe.waiting || 0 });
+  else if (phase === "round") line = roundName(t, cafe);
+  else if (phase === "between") line = `${fill(t.cafe_round_over, { n: cafe.round + 1 })} ${cafe.round + 1 < cafe.rounds ? t.cafe_move_soon : ""}`;
+  else line = t.cafe_harvest_screen;
+  $(".cafe-line").textContent = line;
+  $(".cafe-question").textContent = phase === "round" || phase === "between" ? cafe.question : "";
+  const etiquette = $(".cafe-etiquette");
+  etiquette.hidden = phase !== "gathering";
+  etiquette.querySelector("ul").replaceChildren(...etiquetteList(cafe));
+  const map = cafe.map || [];
+  $(".cafe-map").hidden = !(phase === "round" || phase === "between");
+  $(".cafe-map").replaceChildren(...map.map((table) => el("li", {
+    class: "cafe-spot", "data-table": String(table.table), "data-seated": String(table.seated),
+    "data-notes": String(table.notes) },
+  el("h3", { text: tableName(t, table.table) }),
+  table.host_name ? el("p", { class: "host", text: fill(t.cafe_hosted_by, { name: table.host_name }) }) : null,
+  el("p", { class: "seated", text: fill(table.seated === 1 ? t.cafe_seated_one : t.cafe_seated, { n: table.seated }) }),
+  table.names.length ? el("p", { class: "names small", text: table.names.join(", ") }) : null,
+  el("p", { class: "count", text: fill(table.notes === 1 ? t.cafe_notes_one : t.cafe_notes, { n: table.notes }) }))));
+  const harvest = $(".cafe-harvest");
+  harvest.hidden = phase !== "harvest";
+  harvest.replaceChildren(...(phase === "harvest" ? harvestTables(cafe, t) : []));
+}
+
+// The console: round control, the seating with swaps and leavers, new encounters.
+export function renderConsoleCafe(root, cafe, t, act) {
+  const $ = (sel) => root.querySelector(sel);
+  const phase = cafe.phase;
+  const next = cafe.round + 2;
+  $(".cafe-state").textContent = phase === "gathering"
+    ? fill(t.cafe_waiting, { n: cafe.waiting || 0 })
+    : phase === "harvest" ? t.cafe_harvest_screen
+      : phase === "round" ? roundName(t, cafe) : fill(t.cafe_round_over, { n: cafe.round + 1 });
+  const start = $(".cafe-start");
+  start.hidden = phase === "round" || phase === "harvest" || cafe.round + 1 >= cafe.rounds;
+  start.textContent = fill(t.cafe_start, { n: next });
+  $(".cafe-end").hidden = phase !== "round";
+  $(".cafe-harvest-btn").hidden = phase !== "between";
+  $(".cafe-warnings").replaceChildren(...(cafe.warnings || []).map((w) => el("li", { text: w })));
+  const vols = cafe.volunteers || [];
+  $(".cafe-volunteers").textContent = vols.length
+    ? fill(t.cafe_volunteers, { names: vols.map((v) => v.name).join(", ") }) : "";
+  const share = cafe.new_share || [];
+  $(".cafe-share").textContent = share.length
+    ? `${share.map((s, i) => fill(t.cafe_share, { n: i + 1, pct: Math.round(s * 100) })).join(" · ")} · ${fill(t.cafe_repeats, { n: cafe.repeats })}`
+    : "";
+  const seating = cafe.seating || [];
+  $(".cafe-seating-h").textContent = seating.length
+    ? fill(t.cafe_seating_of, { n: cafe.shown_round + 1 }) : "";
+  $(".cafe-seating").replaceChildren(...seating.map((table) => el("li", {
+    class: "cafe-spot", "data-table": String(table.table) },
+  el("h3", { text: `${tableName(t, table.table)} · ${fill(t.cafe_notes, { n: table.notes })}` }),
+  el("ul", { class: "plain" }, ...table.people.map((p) => el("li", { "data-pid": p.id },
+    `${p.name}${p.id === table.host ? ` (${t.cafe_host})` : ""} `,
+    el("button", { type: "button", class: "link small", text: t.cafe_gone,
+                   "aria-label": `${t.cafe_gone}: ${p.name}`,
+                   onclick: () => act("cafe_remove", { participant: p.id }) })))),
+  table.summary ? el("p", { class: "small", text: `${t.cafe_summary_label} ${table.summary}` }) : null)));
+  // swap: two pickers over everyone seated in the shown round
+  const people = seating.flatMap((table) => table.people.map((p) => ({ ...p, table: table.table })));
+  for (const sel of [$(".cafe-swap-a"), $(".cafe-swap-b")]) {
+    const keep = sel.value;
+    sel.replaceChildren(...people.map((p) => el("option", { value: p.id, text: `${p.name} · ${tableName(t, p.table)}` })));
+    if (people.some((p) => p.id === keep)) sel.value = keep;
+  }
+  $(".cafe-swap").hidden = people.length < 2 || phase === "harvest";
+  const harvest = $(".cafe-harvest");
+  harvest.hidden = phase !== "harvest";
+  harvest.replaceChildren(...(phase === "harvest" ? harvestTables(cafe, t) : []));
+}
