@@ -218,6 +218,8 @@ def plan_rounds(people: list[str], rounds: int, *, tables: int | None = None,
             board.search([r], rng, 0, effort=2)
     bound = lower_bound_repeats(n, g, table_size, rounds, len(hosts) == g)
     board.search(list(range(rounds)), rng, bound)
+    for r in range(1, rounds):
+        board.travel(r)
 
     host_names = tuple(hosts.get(t) for t in range(g))
     out = tuple(board.layout(r, people) for r in range(rounds))
@@ -428,9 +430,11 @@ def _board_of(seating: Seating, extra: str | None = None) -> tuple[_Board, list[
 
 
 def _replan(board: _Board, start: int, rng: _Rng) -> None:
-    """Improve rounds ``start``.. with the earlier rounds fixed."""
+    """Improve rounds ``start``.. with the earlier rounds fixed; travellers then move on."""
     if start < len(board.tabs):
         board.search(list(range(start, len(board.tabs))), rng, 0)
+    for r in range(max(1, start), len(board.tabs)):
+        board.travel(r)
 
 
 def _seating_from(board: _Board, names: list[str], old: Seating, round_index: int,
@@ -631,6 +635,74 @@ class _Board:
                 self.cost(p, r, small) - self.cur[r][p], p))
             self.leave(r, p)
             self.join(r, p, small)
+
+    # -- travellers move ----------------------------------------------------------------
+
+    def stayers(self, r: int) -> list[int]:
+        """Travellers at a hosted table in round r who sat at that same table in round r-1."""
+        out = []
+        for t, members in enumerate(self.tabs[r]):
+            if self.pinned[r][t] is None:
+                continue
+            out += [p for p in members if p != self.pinned[r][t] and self.where[r - 1][p] == t]
+        return sorted(out)
+
+    def travel(self, r: int) -> None:
+        """Everyone but the host moves to a new table (METHODS.md): stays are undone.
+
+        Minimising repeats alone can leave a traveller where they were (with fixed hosts a
+        stayer costs the same one repeat, with the host, as two travellers from one table
+        meeting again). First stayers at different tables trade places in a ring, which
+        keeps every table's size; a last stayer swaps with the traveller elsewhere whose
+        swap adds the least weight and does not make them a stayer.
+        """
+        if self.g < 2:
+            return
+        for _attempt in range(self.n):
+            stay = self.stayers(r)
+            if not stay:
+                return
+            ring: dict[int, int] = {}
+            for p in stay:
+                ring.setdefault(self.where[r][p], p)
+            if len(ring) >= 2:
+                tables = sorted(ring)
+                movers = [ring[t] for t in tables]
+                breaches = self.breaches
+                self._place(r, movers, tables[1:] + tables[:1])
+                if self.breaches <= breaches:
+                    continue
+                self._place(r, movers, tables)  # it seated a keep-apart pair: undo
+            a = stay[0]
+            ta = self.where[r][a]
+            best: tuple[int, int] | None = None
+            for b in range(self.n):
+                tb = self.where[r][b]
+                if (tb < 0 or tb == ta or b == self.pinned[r][tb]
+                        or self.where[r - 1][b] == ta):
+                    continue
+                before, breaches = self.phi, self.breaches
+                self._swap(r, a, b)
+                delta, worse = self.phi - before, self.breaches > breaches
+                self._swap(r, a, b)
+                if not worse and (best is None or (delta, b) < best):
+                    best = (delta, b)
+            if best is None:
+                return
+            self._swap(r, a, best[1])
+
+    def _place(self, r: int, people: list[int], tables: list[int]) -> None:
+        for p in people:
+            self.leave(r, p)
+        for p, t in zip(people, tables, strict=True):
+            self.join(r, p, t)
+
+    def _swap(self, r: int, a: int, b: int) -> None:
+        ta, tb = self.where[r][a], self.where[r][b]
+        self.leave(r, a)
+        self.leave(r, b)
+        self.join(r, a, tb)
+        self.join(r, b, ta)
 
     # -- local search ------------------------------------------------------------------
 

@@ -82,6 +82,25 @@ def test_every_round_seats_everyone_once_at_balanced_tables(args: dict) -> None:
     check_hosts(seating, args.get("hosts", {}), range(args["rounds"]))
 
 
+def stays(seating: Seating) -> list[tuple[int, str]]:
+    """(round, traveller) at a hosted table they also sat at in the round before."""
+    out = []
+    for r in range(1, len(seating.rounds)):
+        for t, table in enumerate(seating.rounds[r]):
+            host = seating.hosts[r][t]
+            if host is not None:
+                out += [(r, p) for p in table if p != host and p in seating.rounds[r - 1][t]]
+    return out
+
+
+@PROPERTY
+@given(plans())
+def test_travellers_move_on_from_a_hosted_table(args: dict) -> None:
+    seating = plan_rounds(**args)
+    if seating.tables >= 2 and not args["keep_apart"]:  # keeping apart comes first
+        assert stays(seating) == []
+
+
 @PROPERTY
 @given(plans())
 def test_plan_is_deterministic_and_never_beats_the_lower_bound(args: dict) -> None:

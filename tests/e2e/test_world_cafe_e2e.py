@@ -1,0 +1,136 @@
+"""End to end in Chromium: a World Café with 12 phones at 3 tables over 2 rounds."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cafe_plan() -> dict:
+    plan = yaml.safe_load((ROOT / "sessions" / "world-cafe.yaml").read_text())
+    plan["stages"][0]["options"]["rounds"] = 2
+    return plan
+
+
+def table_of(phone: Page) -> int:
+    """The table the phone tells its person to go to (from 1)."""
+    where = phone.locator(".cafe-where")
+    expect(where).to_have_attribute("data-table", re.compile(r"^\d+$"))
+    return int(where.get_attribute("data-table"))
+
+
+def console_tables(console: Page) -> dict[str, int]:
+    """Who sits where, as the console (the server's seating) lists it: name -> table."""
+    out = {}
+    for spot in console.locator(".cafe-seating > li").all():
+        table = int(spot.get_attribute("data-table")) + 1
+        for person in spot.locator("li[data-pid]").all():
+            out[person.inner_text().split(" (")[0].replace("Gone", "").strip()] = table
+    return out
+
+
+def test_twelve_phones_three_tables_two_rounds(room: Any) -> None:
+    w = room.server.create(cafe_plan())
+    screen = room.new_page(viewport={"width": 1280, "height": 800})
+    screen.goto(w["projector_url"])
+    expect(screen.locator("#view-cafe")).to_be_visible()
+    console = room.console(w["console_url"])
+    names = [f"Person {i}" for i in range(12)]
+    phones = [room.phone(w["join_url"], name) for name in names]
+    console.locator("[data-action=start]").click()
+
+    # before round 1: the etiquette card, and one person offers to host
+    for phone in phones:
+        expect(phone.locator(".cafe-etiquette")).to_contain_text("Focus on what matters")
+    expect(screen.locator(".cafe-etiquette")).to_be_visible()
+    phones[7].locator(".cafe-offer").click()
+    expect(console.locator(".cafe-volunteers")).to_contain_text("Person 7")
+
+    console.locator(".cafe-start").click()
+    expect(console.locator(".cafe-seating > li")).to_have_count(3)
+    seating = {}
+    expect(console.locator(".cafe-seating li[data-pid]")).to_have_count(12)
+    seating[1] = console_tables(console)
+    hosts: dict[int, str] = {}
+    for name, phone in zip(names, phones, strict=True):
+        expect(phone.locator(".cafe-where")).to_contain_text("Round 1 of 2")
+        table = table_of(phone)
+        assert table == seating[1][name], f"{name}'s phone shows table {table}"
+        if "you host table" in phone.locator(".cafe-where").inner_text():
+            hosts[table] = name
+    assert sorted(hosts) == [1, 2, 3] and "Person 7" in hosts.values()
+    for name, phone in zip(names, phones, strict=True):
+        table = seating[1][name]
+        if hosts[table] != name:
+            expect(phone.locator(".cafe-where")).to_have_text(
+                f"Round 1 of 2: go to table {table} ({hosts[table]} hosts)")
+        expect(phone.locator("#stage-prompt")).to_contain_text("felt really well looked after")
+        expect(phone.locator("#timer-box")).to_be_visible()
+    map_spots = screen.locator(".cafe-map > li")
+    expect(map_spots).to_have_count(3)
+    for spot in map_spots.all():
+        expect(spot.locator(".seated")).to_have_text("4 seated")
+
+    # each writes on their table's tablecloth; other tables never see it, nor the projector
+    for name, phone in zip(names, phones, strict=True):
+        room.post_note(phone, f"Idea from {name} at table {seating[1][name]}")
+    for name, phone in zip(names, phones, strict=True):
+        cloth = phone.locator(".cafe-cloth li[data-note-id]")
+        expect(cloth).to_have_count(4)
+        for text in cloth.locator(".text").all_inner_texts():
+            assert text.endswith(f"at table {seating[1][name]}"), (name, text)
+    for spot in map_spots.all():
+        expect(spot.locator(".count")).to_have_text("4 notes")
+    assert "Idea from" not in screen.locator("body").inner_text()
+
+    # the round ends; each host writes the handover summary
+    console.locator(".cafe-end").click()
+    for table, host in hosts.items():
+        phone = phones[names.index(host)]
+        expect(phone.locator(".cafe-where")).to_contain_text("Write a short handover summary")
+        phone.locator("#cafe-summary").fill(f"Summary of table {table}: walking and lunch clubs")
+        phone.get_by_role("button", name="Save summary").click()
+        expect(phone.locator(".cafe-summary-saved")).to_have_text("Summary saved.")
+    traveller = next(p for n, p in zip(names, phones, strict=True) if n not in hosts.values())
+    expect(traveller.locator(".cafe-where")).to_contain_text("Carry one key idea")
+    expect(traveller.locator(".cafe-summary-form")).to_be_hidden()
+
+    # round 2: hosts stay, travellers move; the summary and tablecloth wait at each table
+    console.locator(".cafe-start").click()
+    expect(console.locator(".cafe-seating-h")).to_have_text("Seating, round 2")
+    expect(console.locator(".cafe-seating li[data-pid]")).to_have_count(12)
+    seating[2] = console_tables(console)
+    moved = 0
+    for name, phone in zip(names, phones, strict=True):
+        expect(phone.locator(".cafe-where")).to_contain_text("Round 2 of 2")
+        table = table_of(phone)
+        assert table == seating[2][name]
+        moved += table != seating[1][name]
+        handover = phone.locator(".cafe-handover")
+        expect(handover).to_contain_text(f"Summary of table {table}: walking and lunch clubs")
+        expect(phone.locator(".cafe-cloth li[data-note-id]")).to_have_count(4)
+        expect(phone.locator(".cafe-cloth")).to_contain_text(f"at table {table}")
+        expect(phone.locator("#stage-prompt")).to_contain_text("Which people, groups and places")
+        if name in hosts.values():
+            assert table == seating[1][name], "a host stays at their table"
+            expect(handover.locator("h2")).to_have_text("Retell this to the newcomers")
+    assert moved == 9, "every traveller moves"
+
+    console.locator(".cafe-end").click()
+    console.locator(".cafe-harvest-btn").click()
+    harvest = screen.locator(".cafe-harvest .cafe-table")
+    expect(harvest).to_have_count(3)
+    for i in range(3):
+        table = harvest.nth(i)
+        expect(table.locator("li[data-note-id]")).to_have_count(4)
+        expect(table).to_contain_text(f"Summary of table {i + 1}")
+    expect(phones[0].locator(".cafe-harvest .cafe-table")).to_have_count(3)
