@@ -15,6 +15,8 @@ class Block(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Block())
 import facilitator.core.plan, facilitator.core.state, facilitator.core.commands
 import facilitator.core.views, facilitator.activities, facilitator.activities.notes
+import facilitator.core.seating, facilitator.core.agenda, facilitator.core.pairing
+import facilitator.core.affirmative, facilitator.core.assets, facilitator.activities.cafe
 print('pure')
 """
 
