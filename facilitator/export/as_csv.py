@@ -2,7 +2,9 @@
 
 New columns go at the end of ``HEADER`` so existing consumers keep working. ``name`` is empty
 for notes of an anonymous stage; ``theme`` names the themes a note was grouped into (in any
-cluster stage, joined with "; "). Vote results are not contributions, so they are not here.
+cluster stage, joined with "; "). In a World Café, ``round`` and ``table`` (from 1) say where a
+note was written, and each host's summary is a row of ``type`` "summary" (its ``name`` is the
+host as the café showed them). Vote results are not contributions, so they are not here.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import io
 from facilitator.export.harvest import Harvest, iso
 
 HEADER = ("stage", "stage_title", "prompt", "note_id", "author", "name", "text", "hidden",
-          "posted_at", "edited_at", "theme")
+          "posted_at", "edited_at", "theme", "round", "table", "type")
 # a spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,5 +38,15 @@ def render(harvest: Harvest) -> str:
                 defuse(note.text), "true" if note.hidden else "false",
                 iso(note.posted_at), iso(note.edited_at) or "",
                 defuse("; ".join(harvest.theme_names(note))),
+                "" if note.round is None else note.round + 1,
+                "" if note.table is None else note.table + 1, "note",
             ])
+        for tables in stage.cafe.rounds if stage.cafe else ():
+            for t in tables:
+                if t.summary:
+                    writer.writerow([
+                        stage.index, defuse(stage.stage.title), defuse(t.question),
+                        f"summary-{t.round + 1}-{t.table + 1}", "", defuse(t.host),
+                        defuse(t.summary), "false", "", "", "", t.round + 1, t.table + 1,
+                        "summary"])
     return out.getvalue()

@@ -45,9 +45,15 @@ def _stage(harvest: Harvest, s: StageNotes) -> dict[str, Any]:
         "facts": facts(s), "hidden": s.hidden_count,
         "notes": [{"text": n.text, "name": harvest.note_name(n),
                    "edited": n.edited_at is not None} for n in s.visible],
-        "themes": None, "results": None,
+        "themes": None, "results": None, "cafe": None,
     }
-    if s.themes is not None:
+    if s.cafe is not None:
+        out["cafe"] = [{"round": tables[0].round + 1 if tables else 0, "tables": [
+            {"table": t.table + 1, "question": t.question, "host": t.host,
+             "members": ", ".join(t.members), "summary": t.summary,
+             "notes": [n.text for n in t.notes]} for t in tables]}
+            for tables in s.cafe.rounds]
+    elif s.themes is not None:
         groups = [(t.name, t.notes) for t in s.themes.themes]
         if s.themes.ungrouped:
             groups.append((_("Not grouped"), s.themes.ungrouped))

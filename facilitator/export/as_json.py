@@ -3,7 +3,9 @@
 Each stage says whether it was ``anonymous`` to the room, and whether it was written
 ``silent``-ly and then ``revealed`` (``null`` for a stage that was not silent). A note's
 ``name`` is "" in an anonymous stage (its ``author`` id stays). ``themes`` has one entry per
-cluster stage, ``votes`` one per vote stage that was opened, with ``Vote.results()``.
+cluster stage, ``votes`` one per vote stage that was opened, with ``Vote.results()``,
+``cafes`` one per World Café stage that held a round (rounds, tables and table numbers from 0
+here, like stage indexes). A café note has its ``round`` and ``table`` (``null`` otherwise).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def _note(harvest: Harvest, note: Note) -> dict[str, Any]:
             "name": harvest.note_name(note), "text": note.text,
             "posted_at": iso(note.posted_at), "edited_at": iso(note.edited_at),
             "hidden": note.hidden, "hidden_by": note.hidden_by,
-            "hidden_at": iso(note.hidden_at)}
+            "hidden_at": iso(note.hidden_at), "round": note.round, "table": note.table}
 
 
 def _stage(s: StageNotes) -> dict[str, Any]:
@@ -50,6 +52,19 @@ def _vote(s: StageNotes) -> dict[str, Any]:
             "results": [dict(r) for r in v.results]}
 
 
+def _cafe(s: StageNotes) -> dict[str, Any]:
+    """A café's rounds as run: per table the host and members (names or anonymous labels),
+    the question, the notes (ids and text) and the host's summary; and the seating's mix."""
+    assert s.cafe is not None
+    return {"stage": s.index, "repeated_pairs": s.cafe.repeats,
+            "new_encounter_share": [round(x, 3) for x in s.cafe.new_share],
+            "rounds": [{"round": tables[0].round if tables else 0, "tables": [
+                {"table": t.table, "question": t.question, "host": t.host or None,
+                 "members": t.members, "summary": t.summary or None,
+                 "notes": [{"id": n.id, "text": n.text} for n in t.notes]}
+                for t in tables]} for tables in s.cafe.rounds]}
+
+
 def to_data(harvest: Harvest) -> dict[str, Any]:
     """The export as plain data; deleted notes are left out of ``notes`` (not of ``events``),
     hidden ones out of ``themes``."""
@@ -68,6 +83,7 @@ def to_data(harvest: Harvest) -> dict[str, Any]:
         "notes": [_note(harvest, n) for n in harvest.notes],
         "themes": [_themes(s) for s in harvest.stages if s.themes is not None],
         "votes": [_vote(s) for s in harvest.stages if s.vote is not None],
+        "cafes": [_cafe(s) for s in harvest.stages if s.cafe is not None],
         "events": [e.to_dict() for e in harvest.events],
     }
 

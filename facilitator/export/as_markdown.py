@@ -56,7 +56,9 @@ def render(harvest: Harvest) -> str:
         if stage.stage.prompt:
             out += ["> " + inline(stage.stage.prompt, "> "), ""]
         out += ["*" + " ".join(inline(f) for f in facts(stage)) + "*", ""]
-        if stage.themes is not None:
+        if stage.cafe is not None:
+            out += _cafe(stage)
+        elif stage.themes is not None:
             out += _themes(stage)
         elif stage.stage.kind == "vote":
             out += _vote(stage)
@@ -103,3 +105,29 @@ def _vote(stage: StageNotes) -> list[str]:
         dots = ngettext("%d dot", "%d dots", row["count"]) % row["count"]
         out.append("- **" + rank_label(row) + "** " + inline(row["label"], "  ") + " — " + dots)
     return out
+
+
+def _cafe(stage: StageNotes) -> list[str]:
+    assert stage.cafe is not None
+    out: list[str] = []
+    for tables in stage.cafe.rounds:
+        r = tables[0].round + 1 if tables else 0
+        out += ["### " + _("Round %d") % r, ""]
+        for table in tables:
+            out += ["#### " + _("Table %d") % (table.table + 1), ""]
+            out.append("> " + inline(table.question, "> "))
+            out.append("")
+            people = []
+            if table.host:
+                people.append(_("Host: %s.") % inline(table.host))
+            if table.members:
+                people.append(_("With: %s.") % inline(", ".join(table.members)))
+            if people:
+                out += ["*" + " ".join(people) + "*", ""]
+            if table.summary:
+                out += ["**" + _("Host's summary:") + "** " + inline(table.summary), ""]
+            out += ["- " + inline(n.text, "  ") for n in table.notes]
+            if not table.notes:
+                out.append("*" + _("No notes.") + "*")
+            out.append("")
+    return out[:-1]

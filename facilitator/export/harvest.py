@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -54,6 +54,32 @@ class VoteResults:
 
 
 @dataclass(frozen=True)
+class CafeTable:
+    """One table in one round of a World Café: who sat there, what they wrote, the summary.
+
+    ``host`` and ``members`` are names, or anonymous labels ("Participant 3") when the café was
+    anonymous or the person gave no name: as the workshop was run.
+    """
+
+    round: int
+    table: int
+    question: str
+    host: str
+    members: list[str]
+    notes: list[Note]
+    summary: str
+
+
+@dataclass(frozen=True)
+class CafeRounds:
+    """The rounds a café held, table by table, and how well the seating mixed people."""
+
+    rounds: list[list[CafeTable]]
+    new_share: list[float]  # per round held: share of table pairs meeting for the first time
+    repeats: int  # pairs that met again, over the rounds held
+
+
+@dataclass(frozen=True)
 class StageNotes:
     """One stage of the plan with its notes (not deleted), in the order they were posted.
 
@@ -68,6 +94,7 @@ class StageNotes:
     themes: Themes | None = None
     vote: VoteResults | None = None
     source_anonymous: bool = False  # a cluster stage grouping notes written anonymously
+    cafe: CafeRounds | None = None
 
     @property
     def anonymous(self) -> bool:
@@ -121,7 +148,8 @@ class Harvest:
             stages.append(StageNotes(
                 i, s, by_stage.get(i, []), i in state.revealed, themes,
                 _vote(state, i) if s.kind == "vote" else None,
-                themes is not None and state.stages[themes.source].anonymous))
+                themes is not None and state.stages[themes.source].anonymous,
+                _cafe(state, i) if s.kind == "cafe" else None))
         return cls(row.code, row.created_at, state, list(events), stages,
                    state.title or row.title)
 
@@ -174,6 +202,48 @@ def _themes(state: WorkshopState, index: int) -> Themes:
                      if n.stage == source and n.id not in placed])
     return Themes(source, [ThemeNotes(t.id, t.name, visible(t.notes)) for t in b.themes.values()],
                   loose)
+
+
+def person_label(state: WorkshopState, pid: str | None, anonymous: bool) -> str:
+    """A name, or an anonymous label ("Participant 3") in an anonymous stage or when the
+    person gave none."""
+    if not pid:
+        return ""
+    person = state.participants.get(pid)
+    if person and person.name and not anonymous:
+        return person.name
+    return _("Participant %s") % pid.lstrip("p")
+
+
+def _cafe(state: WorkshopState, index: int) -> CafeRounds | None:
+    from facilitator.activities.cafe import cafe, question
+
+    c = cafe(state, index)
+    if c.seating is None or c.round < 0:
+        return None
+    stage = state.stages[index]
+    held = c.round + 1
+    notes: dict[tuple[int, int], list[Note]] = {}
+    for n in state.notes.values():
+        if n.stage == index and n.table is not None and not n.deleted and not n.hidden:
+            notes.setdefault((n.round or 0, n.table), []).append(n)
+
+    def label(pid: str | None) -> str:
+        return person_label(state, pid, stage.anonymous)
+
+    rounds = []
+    for r in range(held):
+        tables = []
+        for t, members in enumerate(c.seating.rounds[r]):
+            host = c.seating.hosts[r][t]
+            summary = c.summaries.get((r, t))
+            tables.append(CafeTable(r, t, question(stage, r, t), label(host),
+                                    [label(p) for p in members if p != host],
+                                    notes.get((r, t), []), summary.text if summary else ""))
+        rounds.append(tables)
+    played = replace(c.seating, rounds=c.seating.rounds[:held], hosts=c.seating.hosts[:held])
+    return CafeRounds(rounds, [played.new_encounter_share(r) for r in range(held)],
+                      played.repeated_pairs())
 
 
 def _vote(state: WorkshopState, index: int) -> VoteResults | None:
@@ -230,6 +300,13 @@ def facts(stage: StageNotes) -> list[str]:
                    else _("Written silently; the notes were never revealed to the room."))
     if stage.themes is not None:
         out.append(_("Themes from the notes of stage %d.") % (stage.themes.source + 1))
+    if stage.cafe is not None:
+        held = len(stage.cafe.rounds)
+        shares = ", ".join(f"{round(s * 100)}%" for s in stage.cafe.new_share)
+        out.append(ngettext("%d round was held.", "%d rounds were held.", held) % held)
+        out.append(_("New encounters at the tables, round by round: %s.") % shares)
+        out.append(ngettext("%d pair sat together again.", "%d pairs sat together again.",
+                            stage.cafe.repeats) % stage.cafe.repeats)
     if stage.stage.kind == "vote":
         vote = stage.vote
         if vote is None:

@@ -201,3 +201,66 @@ def test_anonymous_cafe_shows_no_names_to_the_room() -> None:
 def test_big_tables_are_warned_about(options: dict, warned: bool) -> None:
     plan = load_plan({"title": "T", "stages": [{**CAFE, "options": options}]})
     assert bool(warnings(plan.stages[0])) == warned
+
+
+def test_export_has_each_table_and_round_with_notes_summaries_and_seating() -> None:
+    import csv
+    import io
+    import json
+
+    from facilitator.export import render
+    from facilitator.store.sqlite import WorkshopRow
+
+    room, actors = cafe_room(8, hosts="fixed")
+    room.do(FAC, "cafe_start_round")
+    c = cafe(room.state, 0)
+    for a in actors:
+        room.do(a, "post_note", {"text": f"Idea of {a.participant}", "stage": 0})
+    room.do(FAC, "cafe_end_round")
+    host = c.host(1)
+    room.do(Actor(PARTICIPANT, host), "cafe_summary", {"text": "Table two: =the park"})
+    room.do(FAC, "cafe_start_round")
+    room.do(FAC, "cafe_end_round")
+    row = WorkshopRow(id="w", code="CAFE42", screen_key="s", console_key="c", title="T",
+                      created_at=0.0)
+
+    data = json.loads(render("json", row, room.events).body)
+    (cafe_data,) = data["cafes"]
+    assert [r["round"] for r in cafe_data["rounds"]] == [0, 1]
+    first = cafe_data["rounds"][0]["tables"]
+    assert len(first) == 2 and sum(len(t["notes"]) for t in first) == 8
+    assert first[1]["summary"] == "Table two: =the park"
+    assert first[1]["host"] == room.state.participants[host].name
+    assert sorted(first[0]["members"] + first[1]["members"] + [t["host"] for t in first]) \
+        == sorted(f"P{i}" for i in range(8))
+    assert cafe_data["new_encounter_share"][0] == 1.0
+    assert {n["table"] for n in data["notes"]} == {0, 1}
+
+    rows = list(csv.DictReader(io.StringIO(render("csv", row, room.events).body)))
+    notes = [r for r in rows if r["type"] == "note"]
+    assert len(notes) == 8 and {r["table"] for r in notes} == {"1", "2"}
+    (summary,) = [r for r in rows if r["type"] == "summary"]
+    assert summary["text"] == "Table two: =the park" and summary["table"] == "2"
+
+    md = render("md", row, room.events).body
+    assert "### Round 1" in md and "#### Table 2" in md and "Table two: \\=the park" in md
+    assert "2 rounds were held." in md
+    html = render("html", row, room.events).body
+    assert "Round 2" in html and "Host&#39;s summary:" in html
+
+
+def test_export_of_an_anonymous_cafe_has_no_names() -> None:
+    import json
+
+    from facilitator.export import render
+    from facilitator.store.sqlite import WorkshopRow
+
+    room = Room([{**CAFE, "anonymous": True}])
+    for i in range(6):
+        room.join(f"Secret{i}")
+    room.do(FAC, "start")
+    room.do(FAC, "cafe_start_round")
+    row = WorkshopRow(id="w", code="CAFE42", screen_key="s", console_key="c", title="T",
+                      created_at=0.0)
+    cafe_json = json.dumps(json.loads(render("json", row, room.events).body)["cafes"])
+    assert "Secret" not in cafe_json and "Participant 1" in cafe_json

@@ -189,6 +189,7 @@ def test_csv_rows_hidden_flag_and_formula_guard(log: Log) -> None:
         "stage": "0", "stage_title": "Hopes", "prompt": "What do you hope for this street?",
         "note_id": "n5", "author": "p1", "name": "Sam", "text": "A bench by the bus stop",
         "hidden": "false", "posted_at": "2026-11-24T09:10:05Z", "edited_at": "", "theme": "",
+        "round": "", "table": "", "type": "note",
     }
     assert by_text[XSS]["name"] == ""
     assert by_text["'=1+2"]["stage"] == "1"
@@ -451,9 +452,9 @@ def test_vote_ranking_with_ties_matches_the_core(room: Room) -> None:
 def test_csv_theme_column_at_the_end_and_no_vote_rows(room: Room) -> None:
     assert HEADER[:10] == ("stage", "stage_title", "prompt", "note_id", "author", "name",
                            "text", "hidden", "posted_at", "edited_at")
-    assert HEADER[-1] == "theme"
+    assert HEADER[10:] == ("theme", "round", "table", "type")  # added later, at the end
     body = render("csv", ROW, room.events).body
-    assert body.splitlines()[0].endswith(",edited_at,theme")
+    assert body.splitlines()[0].endswith(",edited_at,theme,round,table,type")
     themes = {r["text"]: r["theme"] for r in csv_rows(body)}
     assert themes == {"More trees": "Green", "Safer crossings": "Safety",
                       "A library": "Culture", "Bike lanes": "Green", "Night buses": "",
