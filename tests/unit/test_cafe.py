@@ -246,7 +246,7 @@ def test_export_has_each_table_and_round_with_notes_summaries_and_seating() -> N
     assert "### Round 1" in md and "#### Table 2" in md and "Table two: \\=the park" in md
     assert "2 rounds were held." in md
     html = render("html", row, room.events).body
-    assert "Round 2" in html and "Host&#39;s summary:" in html
+    assert "Round 2" in html and "Host's summary:" in html
 
 
 def test_export_of_an_anonymous_cafe_has_no_names() -> None:
