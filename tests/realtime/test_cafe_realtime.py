@@ -1,0 +1,90 @@
+"""The World Café over Socket.IO: a tablecloth note reaches its own table only; refusals
+change nothing; a phone joining mid-round is told its table at once."""
+
+import pytest
+
+from facilitator.core.plan import load_plan
+
+PLAN = {"title": "Café", "stages": [
+    {"kind": "cafe", "prompt": "What helps?", "options": {"rounds": 2, "table_size": 3}},
+]}
+
+
+def received(client, name):
+    return [e["args"][0] for e in client.get_received() if e["name"] == name]
+
+
+@pytest.fixture
+def cafe(service, connect):
+    row = service.create_workshop(load_plan(PLAN))
+    console = connect({"role": "console", "key": row.console_key})
+    screen = connect({"role": "screen", "key": row.screen_key})
+    phones = []
+    for i in range(6):
+        phone = connect({"role": "phone", "code": row.code})
+        assert phone.emit("join", {"client_id": f"j{i}", "name": f"P{i}",
+                                   "token": f"cafe-token-{i}-0123456789"}, callback=True)["ok"]
+        phones.append(phone)
+    assert console.emit("start", {}, callback=True)["ok"]
+    assert console.emit("cafe_start_round", {}, callback=True)["ok"]
+    tables = {}
+    for i, phone in enumerate(phones):
+        snap = received(phone, "snapshot")[-1]
+        tables[i] = snap["cafe"]["table"]
+    for c in (console, screen):
+        c.get_received()
+    return row, console, screen, phones, tables
+
+
+def test_a_tablecloth_note_reaches_only_its_table(cafe, service) -> None:
+    row, console, screen, phones, tables = cafe
+    assert sorted(tables.values()) == [0, 0, 0, 1, 1, 1]
+    ack = phones[0].emit("post_note", {"client_id": "n1", "text": "Lunch club"}, callback=True)
+    assert ack["ok"] and ack["note_id"]
+    for i, phone in enumerate(phones):
+        updates = received(phone, "cafe")
+        if tables[i] == tables[0]:
+            assert [n["text"] for n in updates[-1]["cafe"]["tablecloth"]] == ["Lunch club"]
+        else:
+            assert updates == [], f"phone {i} at another table heard about the note"
+    shown = received(screen, "cafe")[-1]["cafe"]
+    assert "Lunch club" not in str(shown)
+    assert [m["notes"] for m in shown["map"]] == [int(t == tables[0]) for t in range(2)]
+    assert received(screen, "note") == []
+    assert received(console, "note")[-1]["note"]["table"] == tables[0]
+
+
+def test_refusals_change_nothing(cafe, service) -> None:
+    row, console, screen, phones, tables = cafe
+    seq = service.live(row.id).state.seq
+    for client, event, payload, error in [
+        (phones[0], "cafe_start_round", {}, "Only the facilitator can do that."),
+        (console, "cafe_start_round", {}, "Round 1 is still running"),
+        (console, "cafe_harvest", {}, "Round 1 is still running"),
+        (console, "cafe_swap", {"a": "p1", "b": "nobody"}, "nobody is not seated"),
+        (phones[0], "cafe_summary", {"text": "x" * 1001}, "too long"),
+        (phones[0], "cafe_host", {"host": "yes"}, "must be true or false"),
+    ]:
+        ack = client.emit(event, {"client_id": f"bad-{event}", **payload}, callback=True)
+        assert ack["ok"] is False and error in ack["error"], (event, ack)
+    assert service.live(row.id).state.seq == seq
+
+
+def test_a_phone_joining_mid_round_is_seated_without_moving_anyone(cafe, service,
+                                                                     connect) -> None:
+    row, console, screen, phones, tables = cafe
+    before = service.live(row.id).state.cafes[0].seating.rounds[0]
+    late = connect({"role": "phone", "code": row.code})
+    ack = late.emit("join", {"client_id": "late", "token": "cafe-token-late-0123456789"},
+                    callback=True)
+    assert ack["ok"]
+    after = service.live(row.id).state.cafes[0].seating.rounds[0]
+    grown = [t for t in range(2) if after[t] != before[t]]
+    assert len(grown) == 1 and after[grown[0]][:-1] == before[grown[0]]
+    assert received(late, "cafe")[-1]["cafe"]["table"] == grown[0]
+    # the people already at that table hear who joined them; the others hear nothing
+    for i, phone in enumerate(phones):
+        heard = received(phone, "cafe")
+        assert bool(heard) == (tables[i] == grown[0])
+    assert received(console, "cafe")[-1]["cafe"]["seating"][grown[0]]["people"][-1]["id"] \
+        == ack["participant"]["participant"]
