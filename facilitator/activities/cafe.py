@@ -44,6 +44,7 @@ from facilitator.core.views import (
 )
 from facilitator.i18n import _
 
+SCREEN_VIEW = "cafe"  # the projector's default view: the café's own (templates/kinds/cafe)
 HOST_MODES = ("fixed", "volunteer", "none")
 DEFAULT_ROUND = 20 * 60
 MAX_SUMMARY = 1000

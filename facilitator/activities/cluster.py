@@ -34,6 +34,7 @@ OPTIONS = {
     "suggest": Option(bool, False, help="Participants may suggest which theme their note "
                                        "belongs to."),
 }
+SCREEN_VIEW = "themes"  # what the projector shows by default in this kind's stages
 MAX_THEME_NAME = 80
 MAX_GROUP = 500
 

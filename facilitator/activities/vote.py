@@ -37,6 +37,7 @@ OPTIONS = {
     "allow_multiple": Option(bool, False, help="Several dots may go on one item."),
     "hidden": Option(bool, True, help="Results stay hidden until the vote closes."),
 }
+SCREEN_VIEW = "results"
 MAX_ITEMS = 200
 
 

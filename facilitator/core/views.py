@@ -82,8 +82,9 @@ def screen_view_name(state: WorkshopState) -> str:
     if state.screen_view:
         return state.screen_view
     stage = state.stages[shown_stage(state)] if state.stages else None
-    return {"cluster": "themes", "vote": "results", "cafe": "cafe"}.get(
-        stage.kind if stage else "", "wall")
+    from facilitator.activities import KINDS
+
+    return getattr(KINDS[stage.kind], "SCREEN_VIEW", "wall") if stage else "wall"
 
 
 def author_name(state: WorkshopState, pid: str) -> str:

@@ -29,6 +29,15 @@ from facilitator.store import WorkshopRow
 bp = Blueprint("web", __name__)
 
 
+@bp.app_context_processor
+def activity_kinds() -> dict[str, Any]:
+    """Activity kinds with page parts: templates/kinds/<kind>/{phone,screen,console}.html."""
+    from facilitator.activities import KINDS
+
+    root = Path(current_app.root_path).parent / "templates" / "kinds"
+    return {"page_kinds": [k for k in KINDS if (root / k).is_dir()]}
+
+
 def service() -> Service:
     return current_app.extensions["facilitator"]
 

@@ -1,7 +1,7 @@
 // The facilitator console: stage control, lock, join panel, moderation, counts, the timer,
 // what the projector shows, reveal, undo, the clustering board and the dot vote.
 import { BoardEditor } from "./board.js";
-import { renderConsoleCafe } from "./cafe.js";
+import { plugins, withPluginEvents } from "./kinds/index.js";
 import { connect, el, fill, formatPeople, newId, readConfig, upsert } from "./common.js";
 import { resultsTable } from "./results.js";
 import { Countdown, formatSeconds } from "./timer.js";
@@ -66,13 +66,11 @@ function render() {
   renderMechanics();
   renderBoard();
   renderVote();
-  renderCafe();
+  renderKinds();
 }
 
-function renderCafe() {
-  const show = kind() === "cafe" && Boolean(view.cafe);
-  $("cafe-panel").hidden = !show;
-  if (show) renderConsoleCafe($("cafe-panel"), view.cafe, t, act);
+function renderKinds() {
+  if (view) for (const k of kinds) k.render(view.workshop);
 }
 
 function kind() {
@@ -175,12 +173,15 @@ function renderNotes() {
   if (kind() === "notes") renderMechanics();
 }
 
+const kinds = plugins("console", { t, act });
+
 const socket = connect(
   () => ({ role: "console", key: cfg.key, since: lastSeq }),
-  {
+  withPluginEvents({
     snapshot(data) {
       seen(data.seq);
       view = data;
+      for (const k of kinds) k.snapshot(data);
       $("undo").disabled = !data.can_undo;
       $("people").textContent = formatPeople(t.people, data.people);
       countdown.update(data.workshop, data.now);
@@ -217,21 +218,13 @@ const socket = connect(
     people(data) {
       seen(data.seq);
       $("people").textContent = formatPeople(t.people, data);
-      if (view.cafe && view.cafe.phase === "gathering") {
-        view.cafe.waiting = data.joined - (view.cafe.left || []).length;
-        renderCafe();
-      }
-    },
-    cafe(data) {
-      seen(data.seq);
-      if (data.stage !== view.workshop.stage_index) return;
-      view.cafe = data.cafe;
-      renderCafe();
+      for (const k of kinds) if (k.people) k.people(data);
+      renderKinds();
     },
     participant(data) {
       seen(data.seq);
     },
-  },
+  }, kinds, seen, () => view && view.workshop, () => renderKinds()),
   (status) => {
     $("conn").textContent = t[status];
     $("conn").dataset.status = status;
@@ -280,10 +273,3 @@ $("open-vote").addEventListener("submit", (event) => {
 });
 $("close-vote").addEventListener("click", () => act("close_vote"));
 
-for (const button of document.querySelectorAll("[data-cafe]")) {
-  button.addEventListener("click", () => act(button.dataset.cafe));
-}
-document.querySelector(".cafe-swap").addEventListener("submit", (event) => {
-  event.preventDefault();
-  act("cafe_swap", { a: $("cafe-swap-a").value, b: $("cafe-swap-b").value });
-});

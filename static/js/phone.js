@@ -1,6 +1,6 @@
 // The phone page: join (name optional), see what to do now, post and manage own notes.
 import { Outbox, connect, el, fill, newId, readConfig, store, upsert } from "./common.js";
-import { renderPhoneCafe } from "./cafe.js";
+import { plugins, withPluginEvents } from "./kinds/index.js";
 import { resultsList } from "./results.js";
 import { Countdown } from "./timer.js";
 
@@ -12,7 +12,7 @@ const pendingTokenBox = store(`fac:${cfg.code}:pending-token`);
 const seqBox = store(`fac:${cfg.code}:seq`);
 
 let view = { joined: false, workshop: null, notes: [], me: null, vote: null, themes: null,
-             to_place: null, cafe: null };
+             to_place: null };
 let lastSeq = seqBox.get(0);
 let editing = null;
 let editDraft = null; // what is typed in the note being edited, kept across re-renders
@@ -61,25 +61,22 @@ outbox.onResult = (ack, item) => {
   } else if (kind === "delete_note") {
     view.notes = view.notes.filter((n) => n.id !== item.payload.note_id);
     say(t.deleted);
-  } else if (kind === "cafe_summary") {
-    $("cafe-summary").dataset.dirty = "";
-    say(t.cafe_summary_saved);
-  } else if (kind === "cafe_host") {
-    say(t.cafe_offer_sent);
-  } else if (kind === "cafe_take_seat") {
-    say(t.cafe_seated_now);
   } else if (kind === "suggest_theme") {
     const note = (view.to_place || []).find((n) => n.id === item.payload.note_id);
     if (note) note.suggested = item.payload.theme_id;
     say(t.suggest_sent);
+  } else {
+    const thanks = kinds.map((k) => k.acked && k.acked(kind, ack)).find(Boolean);
+    if (thanks) say(thanks);
   }
   render();
 };
+const kinds = plugins("phone", { t, send: (event, payload) => outbox.send(event, payload), say });
 
 const socket = connect(
   () => ({ role: "phone", code: cfg.code, token: tokenBox.get() || pendingTokenBox.get(),
            since: lastSeq }),
-  {
+  withPluginEvents({
     snapshot(data) {
       seen(data.seq);
       if (!data.joined && tokenBox.get()) tokenBox.remove(); // unknown here: join again
@@ -89,7 +86,8 @@ const socket = connect(
       }
       view = { joined: data.joined, workshop: data.workshop, notes: data.notes, me: data.me,
                vote: data.vote || null, themes: data.themes || null,
-               to_place: data.to_place || null, cafe: data.cafe || null };
+               to_place: data.to_place || null };
+      for (const k of kinds) k.snapshot(data);
       countdown.update(data.workshop, data.now);
       render();
     },
@@ -109,12 +107,6 @@ const socket = connect(
       view.vote = data.vote;
       render();
     },
-    cafe(data) {
-      seen(data.seq);
-      if (view.workshop && data.stage !== view.workshop.stage_index) return;
-      view.cafe = data.cafe;
-      render();
-    },
     me(data) {
       seen(data.seq);
       view.me = data.me;
@@ -130,7 +122,7 @@ const socket = connect(
       view.notes = view.notes.filter((n) => n.id !== data.note_id);
       render();
     },
-  },
+  }, kinds, seen, () => view.workshop, () => render()),
   (status, message) => {
     const conn = $("conn");
     conn.textContent = status === "error" && message ? `${t.error} (${message})` : t[status];
@@ -170,13 +162,6 @@ $("note-form").addEventListener("submit", (event) => {
 
 $("note-text").addEventListener("input", updateCount);
 
-$("cafe-summary").addEventListener("input", () => { $("cafe-summary").dataset.dirty = "1"; });
-document.querySelector(".cafe-summary-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  const text = $("cafe-summary").value.trim();
-  if (!text) return say(t.empty);
-  outbox.send("cafe_summary", { text });
-});
 
 function maxLength() {
   const stage = view.workshop && view.workshop.stage;
@@ -217,14 +202,12 @@ function render() {
   else if (w.status === "ended") what = t.ended;
   else if (w.locked) what = t.locked;
   else if (stage && stage.kind === "notes") what = stage.instructions || t.write;
-  else if (inCafe()) what = cafeWritable() ? t.cafe_write : (stage.instructions || "");
-  else what = (stage && stage.instructions) || t.not_notes;
+  else what = fromKinds("what") || (stage && stage.instructions) || t.not_notes;
   $("stage-what").textContent = what;
-  if (inCafe() && view.cafe.question && view.cafe.phase !== "gathering") {
-    $("stage-prompt").textContent = view.cafe.question;
-  }
+  const prompt = fromKinds("prompt");
+  if (prompt) $("stage-prompt").textContent = prompt;
   const canWrite = w.status === "running" && !w.locked && stage
-    && (stage.kind === "notes" || cafeWritable());
+    && (stage.kind === "notes" || Boolean(fromKinds("writable")));
   $("note-form").hidden = !canWrite;
   if (canWrite) updateCount();
   $("me-line").textContent = view.me && view.me.name
@@ -235,28 +218,17 @@ function render() {
   $("anon-note").hidden = !(running && stage.anonymous);
   renderVote();
   renderSuggest();
-  renderCafe();
+  for (const k of kinds) k.render(w);
   renderNotes();
 }
 
-function inCafe() {
-  const w = view.workshop;
-  return Boolean(w && w.status === "running" && w.stage && w.stage.kind === "cafe" && view.cafe);
-}
-
-function cafeWritable() {
-  const c = view.cafe;
-  return inCafe() && (c.phase === "round" || c.phase === "between")
-    && c.table !== null && c.table !== undefined;
-}
-
-function renderCafe() {
-  $("cafe").hidden = !inCafe();
-  if (!inCafe()) return;
-  renderPhoneCafe($("cafe"), view.cafe, t, {
-    offer: (host) => outbox.send("cafe_host", { host }),
-    takeSeat: () => outbox.send("cafe_take_seat", {}),
-  });
+// The first answer a kind's plug-in gives for this step (writable, prompt, what).
+function fromKinds(method) {
+  for (const k of kinds) {
+    const answer = k[method] && k[method](view.workshop);
+    if (answer) return answer;
+  }
+  return undefined;
 }
 
 // My dots per item, counting taps still waiting in the outbox (offline, or not yet answered).

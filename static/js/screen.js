@@ -1,7 +1,7 @@
 // The projector screen: prompt, timer, and what the facilitator chose to show: the live wall
 // (or the silent-writing count), frequent words, themes, or vote results. Join panel, people.
 import { connect, el, fill, formatPeople, readConfig } from "./common.js";
-import { renderScreenCafe } from "./cafe.js";
+import { plugins, withPluginEvents } from "./kinds/index.js";
 import { resultsList } from "./results.js";
 import { Chime, Countdown } from "./timer.js";
 
@@ -15,7 +15,7 @@ let silentCount = null; // notes written in a silent stage, not yet revealed
 let words = null;
 let board = null;
 let vote = null;
-let cafe = null;
+const kinds = plugins("screen", { t });
 
 const chime = new Chime();
 const countdown = new Countdown({
@@ -51,7 +51,9 @@ function renderWorkshop() {
   $("status").textContent = status;
   $("joinpanel").classList.toggle("minimised", !workshop.qr_visible);
   const view = workshop.screen_view || "wall";
-  for (const name of ["wall", "words", "themes", "results", "cafe"]) $(`view-${name}`).hidden = name !== view;
+  for (const section of document.querySelectorAll(".screen-main [id^=view-]")) {
+    section.hidden = section.id !== `view-${view}`;
+  }
   document.body.dataset.view = view;
 }
 
@@ -136,7 +138,7 @@ function renderVote() {
 
 connect(
   () => ({ role: "screen", key: cfg.key, since: lastSeq }),
-  {
+  withPluginEvents({
     snapshot(data) {
       seen(data.seq);
       workshop = data.workshop;
@@ -146,9 +148,9 @@ connect(
       words = data.words || null;
       board = data.board || null;
       vote = data.vote || null;
-      cafe = data.cafe || null;
+      for (const k of kinds) k.snapshot(data);
       renderWorkshop();
-      renderCafe();
+      renderKinds();
       renderWall();
       renderWords();
       renderBoard();
@@ -160,6 +162,7 @@ connect(
       seen(data.seq);
       workshop = data.workshop;
       renderWorkshop();
+      renderKinds();
       renderSilent();
       countdown.update(workshop, data.now);
     },
@@ -206,18 +209,10 @@ connect(
     people(data) {
       seen(data.seq);
       renderPeople(data);
-      if (cafe && cafe.phase === "gathering") {
-        cafe.waiting = data.joined; // nobody has left before the first round
-        renderCafe();
-      }
+      for (const k of kinds) if (k.people) k.people(data);
+      renderKinds();
     },
-    cafe(data) {
-      seen(data.seq);
-      if (workshop && data.stage !== workshop.stage_index) return;
-      cafe = data.cafe;
-      renderCafe();
-    },
-  },
+  }, kinds, seen, () => workshop, () => renderKinds()),
   (status) => {
     $("conn").textContent = t[status] || "";
     $("conn").dataset.status = status;
@@ -228,6 +223,6 @@ function renderPeople(people) {
   $("people").textContent = formatPeople(t.people, people);
 }
 
-function renderCafe() {
-  if (cafe) renderScreenCafe($("view-cafe"), cafe, t);
+function renderKinds() {
+  for (const k of kinds) k.render(workshop);
 }

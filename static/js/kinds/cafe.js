@@ -1,7 +1,7 @@
-// World Café views for the phone, the projector and the console. Each takes the `cafe` part
-// of a snapshot (docs/protocol.md) and the page's translated strings `t`; text is set with
-// textContent only.
-import { el, fill } from "./common.js";
+// The World Café on the phone, the projector and the console: plug-ins for the pages (see
+// static/js/kinds/index.js). Each keeps the `cafe` part of the snapshot (docs/protocol.md)
+// and renders it into its section of templates/kinds/cafe/; text is set with textContent only.
+import { el, fill } from "../common.js";
 
 const tableName = (t, i) => fill(t.cafe_table, { n: i + 1 });
 const roundName = (t, cafe) => fill(t.cafe_round, { n: cafe.round + 1, total: cafe.rounds });
@@ -21,12 +21,12 @@ function summaryItems(summaries, t) {
     el("p", { class: "text", text: s.text })));
 }
 
-export function etiquetteList(cafe) {
+function etiquetteList(cafe) {
   return (cafe.etiquette || []).map((line) => el("li", { text: line }));
 }
 
 // All tables' tablecloths and summaries: the harvest (phone, projector, console).
-export function harvestTables(cafe, t) {
+function harvestTables(cafe, t) {
   return (cafe.all_tables || []).map((table) => el("section", {
     class: "cafe-table", "data-table": String(table.table), "aria-label": tableName(t, table.table) },
   el("h3", { text: tableName(t, table.table) }),
@@ -37,7 +37,7 @@ export function harvestTables(cafe, t) {
 }
 
 // The phone: where to go, what to talk about, the tablecloth, the host's tasks.
-export function renderPhoneCafe(root, cafe, t, handlers) {
+function renderPhoneCafe(root, cafe, t, handlers) {
   const $ = (sel) => root.querySelector(sel);
   const phase = cafe.phase;
   const seated = cafe.table !== null && cafe.table !== undefined;
@@ -112,7 +112,7 @@ export function renderPhoneCafe(root, cafe, t, handlers) {
 
 // The projector: the etiquette while people arrive, a map of tables during the rounds,
 // every tablecloth in the harvest. Note texts never appear before the harvest.
-export function renderScreenCafe(root, cafe, t) {
+function renderScreenCafe(root, cafe, t) {
   const $ = (sel) => root.querySelector(sel);
   const phase = cafe.phase;
   let line = "";
@@ -141,7 +141,7 @@ export function renderScreenCafe(root, cafe, t) {
 }
 
 // The console: round control, the seating with swaps and leavers, new encounters.
-export function renderConsoleCafe(root, cafe, t, act) {
+function renderConsoleCafe(root, cafe, t, act) {
   const $ = (sel) => root.querySelector(sel);
   const phase = cafe.phase;
   const next = cafe.round + 2;
@@ -185,4 +185,111 @@ export function renderConsoleCafe(root, cafe, t, act) {
   const harvest = $(".cafe-harvest");
   harvest.hidden = phase !== "harvest";
   harvest.replaceChildren(...(phase === "harvest" ? harvestTables(cafe, t) : []));
+}
+
+// -- plug-ins --------------------------------------------------------------------------------
+
+const inCafe = (w) => Boolean(w && w.status === "running" && w.stage && w.stage.kind === "cafe");
+
+// Keeps the latest `cafe` view: from each snapshot, and from `cafe` updates for this stage.
+function holder() {
+  const h = {
+    cafe: null,
+    snapshot(data) { h.cafe = data.cafe || null; },
+    update(data, workshop) {
+      if (!workshop || data.stage === workshop.stage_index) h.cafe = data.cafe;
+    },
+  };
+  return h;
+}
+
+export function phone(ctx) {
+  const root = document.getElementById("cafe");
+  const state = holder();
+  const active = (w) => inCafe(w) && Boolean(state.cafe);
+  const seated = () => state.cafe && state.cafe.table !== null && state.cafe.table !== undefined;
+  const area = root.querySelector("textarea");
+  area.addEventListener("input", () => { area.dataset.dirty = "1"; });
+  root.querySelector(".cafe-summary-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = area.value.trim();
+    if (!text) return ctx.say(ctx.t.empty);
+    ctx.send("cafe_summary", { text });
+  });
+  return {
+    snapshot: state.snapshot,
+    events: { cafe: state.update },
+    render(w) {
+      root.hidden = !active(w);
+      if (!active(w)) return;
+      renderPhoneCafe(root, state.cafe, ctx.t, {
+        offer: (host) => ctx.send("cafe_host", { host }),
+        takeSeat: () => ctx.send("cafe_take_seat", {}),
+      });
+    },
+    // a note in a café goes on the writer's table's tablecloth, while a round is on
+    writable(w) {
+      return active(w) && ["round", "between"].includes(state.cafe.phase) && seated();
+    },
+    what(w) {
+      if (!active(w)) return undefined;
+      return this.writable(w) ? ctx.t.cafe_write : undefined;
+    },
+    prompt(w) {
+      if (!active(w) || state.cafe.phase === "gathering") return undefined;
+      return state.cafe.question || undefined;
+    },
+    acked(event) {
+      if (event === "cafe_summary") {
+        area.dataset.dirty = "";
+        return ctx.t.cafe_summary_saved;
+      }
+      if (event === "cafe_host") return ctx.t.cafe_offer_sent;
+      if (event === "cafe_take_seat") return ctx.t.cafe_seated_now;
+      return undefined;
+    },
+  };
+}
+
+export function screen(ctx) {
+  const root = document.getElementById("view-cafe");
+  const state = holder();
+  return {
+    snapshot: state.snapshot,
+    events: { cafe: state.update },
+    people(data) {
+      // nobody has left before the first round: everyone who joined waits for a table
+      if (state.cafe && state.cafe.phase === "gathering") state.cafe.waiting = data.joined;
+    },
+    render() {
+      if (state.cafe) renderScreenCafe(root, state.cafe, ctx.t);
+    },
+  };
+}
+
+export function console(ctx) {
+  const root = document.getElementById("cafe-panel");
+  const state = holder();
+  for (const button of root.querySelectorAll("[data-cafe]")) {
+    button.addEventListener("click", () => ctx.act(button.dataset.cafe));
+  }
+  root.querySelector(".cafe-swap").addEventListener("submit", (event) => {
+    event.preventDefault();
+    ctx.act("cafe_swap", { a: root.querySelector(".cafe-swap-a").value,
+                           b: root.querySelector(".cafe-swap-b").value });
+  });
+  return {
+    snapshot: state.snapshot,
+    events: { cafe: state.update },
+    people(data) {
+      if (state.cafe && state.cafe.phase === "gathering") {
+        state.cafe.waiting = data.joined - (state.cafe.left || []).length;
+      }
+    },
+    render(w) {
+      const show = inCafe(w) && Boolean(state.cafe);
+      root.hidden = !show;
+      if (show) renderConsoleCafe(root, state.cafe, ctx.t, ctx.act);
+    },
+  };
 }

@@ -1,0 +1,41 @@
+// The activity kinds whose pages have their own parts (templates/kinds/<kind>/ and a module
+// here). A kind's module exports phone(ctx), screen(ctx) and console(ctx), each returning a
+// plug-in the page drives (docs/architecture.md, "Page plug-ins"):
+//   snapshot(data)      the page received a snapshot: keep this kind's part of it
+//   events: {name(data, workshop)}  server events this kind handles (the page re-renders)
+//   render(workshop)    show or hide this kind's section and fill it
+//   people(data)        optional: the joined / online counts changed
+// Phone plug-ins may also answer writable(workshop) (the note form posts now), prompt() and
+// what() (override the heading and the "what to do" line) and acked(event, ack) (a thank-you).
+import * as cafe from "./cafe.js";
+
+export const KINDS = { cafe };
+
+// A page's plug-ins: each kind's factory for this page, with its own strings (#t-<kind>)
+// over the page's.
+export function plugins(page, ctx) {
+  const out = [];
+  for (const [kind, module] of Object.entries(KINDS)) {
+    const box = document.getElementById(`t-${kind}`);
+    if (!module[page] || !box) continue;
+    out.push(module[page]({ ...ctx, t: { ...ctx.t, ...JSON.parse(box.textContent) } }));
+  }
+  return out;
+}
+
+// Add every plug-in's server events to a page's handlers; ``after`` runs after each (render).
+export function withPluginEvents(handlers, list, seen, getWorkshop, after) {
+  const out = { ...handlers };
+  for (const plugin of list) {
+    for (const [name, fn] of Object.entries(plugin.events || {})) {
+      const before = out[name];
+      out[name] = (data) => {
+        if (before) before(data);
+        seen(data.seq);
+        fn(data, getWorkshop());
+        after();
+      };
+    }
+  }
+  return out;
+}
