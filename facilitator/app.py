@@ -20,7 +20,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(DEFAULTS)
     app.config.update(from_env())
     app.config.update(config or {})
-    app.config["MAX_CONTENT_LENGTH"] = max(app.config["MAX_UPLOAD_BYTES"], 256 * 1024)
+    from facilitator.photos import MAX_BYTES as MAX_PHOTO_BYTES
+
+    # the largest body any route takes: a photo (each route checks its own, smaller limit)
+    app.config["MAX_CONTENT_LENGTH"] = max(app.config["MAX_UPLOAD_BYTES"], MAX_PHOTO_BYTES
+                                           + 64 * 1024)
     if not app.config["DATABASE"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE"] = str(Path(app.instance_path) / "facilitator.db")

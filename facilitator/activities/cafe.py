@@ -48,6 +48,7 @@ SCREEN_VIEW = "cafe"  # the projector's default view: the café's own (templates
 HOST_MODES = ("fixed", "volunteer", "none")
 DEFAULT_ROUND = 20 * 60
 MAX_SUMMARY = 1000
+MAX_PHOTOS = 12  # per table and round: a tablecloth or two, from a few angles
 MAX_TABLES = 500
 BIG_TABLE = 5  # above this, conversation suffers: warn (METHODS.md: about 4, at most 5 or 6)
 
@@ -98,6 +99,17 @@ class Summary:
 
 
 @dataclass
+class Photo:
+    id: str
+    round: int
+    table: int
+    author: str
+    width: int
+    height: int
+    removed: bool = False
+
+
+@dataclass
 class Cafe:
     """A café stage's progress: phase, the current round and the seating, hosts who offered,
     people who left, and the hosts' handover summaries by (round, table)."""
@@ -108,6 +120,7 @@ class Cafe:
     volunteers: list[str] = field(default_factory=list)
     left: set[str] = field(default_factory=set)
     summaries: dict[tuple[int, int], Summary] = field(default_factory=dict)
+    photos: dict[str, Photo] = field(default_factory=dict)
 
     def table_of(self, pid: str, round_index: int | None = None) -> int | None:
         r = self.round if round_index is None else round_index
@@ -371,6 +384,37 @@ def write_summary(state: WorkshopState, actor: Actor, payload: dict, now: float)
                                            "text": text})]
 
 
+@command("cafe_photo", {PARTICIPANT}, {"photo": Field(str, max_length=40),
+                                       "width": Field(int), "height": Field(int)},
+         upload=True)
+def add_photo(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """A photo of the paper tablecloth, already cleaned and stored by the upload route."""
+    index, c = _here(state)
+    r, table = writing_table(state, actor)
+    if payload["photo"] in c.photos and not c.photos[payload["photo"]].removed:
+        raise DomainError(_("That photo is already on the tablecloth."))
+    here = [p for p in c.photos.values() if (p.round, p.table) == (r, table) and not p.removed]
+    if len(here) >= MAX_PHOTOS:
+        raise DomainError(_("This table has %d photos already, which is the most.")
+                          % MAX_PHOTOS)
+    return [Draft("cafe_photo_added", {"stage": index, "round": r, "table": table,
+                                       "photo": payload["photo"], "width": payload["width"],
+                                       "height": payload["height"]})]
+
+
+@command("cafe_remove_photo", {PARTICIPANT, FACILITATOR}, {"photo": Field(str, max_length=40)})
+def remove_photo(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """Take a photo away (its author, or the facilitator); the log keeps that it was there."""
+    index = state.stage_index
+    c = cafe(state, index)
+    photo = c.photos.get(payload["photo"])
+    if photo is None or photo.removed:
+        raise DomainError(_("That photo is not on a tablecloth (it may have been removed)."))
+    if actor.role == PARTICIPANT and photo.author != actor.participant:
+        raise DomainError(_("You can only remove your own photos."))
+    return [Draft("cafe_photo_removed", {"stage": index, "photo": photo.id})]
+
+
 # -- reducers --------------------------------------------------------------------------------
 
 def _cafe_for(state: WorkshopState, event: Event) -> Cafe:
@@ -426,6 +470,18 @@ def _host_offered(state: WorkshopState, event: Event) -> None:
         c.volunteers = [p for p in c.volunteers if p != pid]
 
 
+@reducer("cafe_photo_added")
+def _photo_added(state: WorkshopState, event: Event) -> None:
+    d = event.data
+    _cafe_for(state, event).photos[d["photo"]] = Photo(d["photo"], d["round"], d["table"],
+                                                       event.actor, d["width"], d["height"])
+
+
+@reducer("cafe_photo_removed")
+def _photo_removed(state: WorkshopState, event: Event) -> None:
+    _cafe_for(state, event).photos[event.data["photo"]].removed = True
+
+
 @reducer("cafe_summary_written")
 def _summary(state: WorkshopState, event: Event) -> None:
     c = _cafe_for(state, event)
@@ -452,6 +508,19 @@ def table_notes(state: WorkshopState, index: int, table: int, upto_round: int,
     return [note_view(state, n, audience) for n in state.notes.values()
             if n.stage == index and n.table == table and n.round is not None
             and n.round <= upto_round and not n.deleted and not n.hidden]
+
+
+def photo_src(state: WorkshopState, photo_id: str) -> str:
+    """Where a page loads a photo from (web/photos)."""
+    return f"/photos/{state.code}/{photo_id}.jpg"
+
+
+def _photos(state: WorkshopState, c: Cafe, table: int, upto_round: int,
+            pid: str | None = None) -> list[dict[str, Any]]:
+    return [{"id": p.id, "round": p.round, "table": p.table, "src": photo_src(state, p.id),
+             "width": p.width, "height": p.height, "mine": p.author == pid}
+            for p in c.photos.values()
+            if p.table == table and p.round <= upto_round and not p.removed]
 
 
 def _summaries(c: Cafe, table: int, upto_round: int) -> list[dict[str, Any]]:
@@ -484,7 +553,8 @@ def _all_tables(state: WorkshopState, index: int, c: Cafe, audience: str) -> lis
     stage = state.stages[index]
     return [{"table": t, "question": question(stage, c.round, t),
              "notes": table_notes(state, index, t, c.round, audience),
-             "summaries": _summaries(c, t, c.round)} for t in range(c.seating.tables)]
+             "summaries": _summaries(c, t, c.round),
+             "photos": _photos(state, c, t, c.round)} for t in range(c.seating.tables)]
 
 
 def phone_view(state: WorkshopState, index: int, pid: str | None) -> dict[str, Any]:
@@ -509,7 +579,8 @@ def phone_view(state: WorkshopState, index: int, pid: str | None) -> dict[str, A
                            for p in c.seated(table) if p != pid],
                tablecloth=[{**nv, "mine": state.notes[nv["id"]].author == pid}
                            for nv in table_notes(state, index, table, c.round, PHONE)],
-               summaries=_summaries(c, table, c.round))
+               summaries=_summaries(c, table, c.round),
+               photos=_photos(state, c, table, c.round, pid))
     if c.phase == "between" and c.round + 1 < out["rounds"]:
         out["next_table"] = None  # announced when the next round starts
     return out
@@ -554,7 +625,9 @@ def console_view(state: WorkshopState, index: int) -> dict[str, Any]:
                        "people": [{"id": p, "name": _label(state, p)} for p in s.rounds[shown][t]],
                        "notes": counts.get(t, 0) if shown == c.round else 0,
                        "summary": (c.summaries.get((c.round, t)).text  # type: ignore[union-attr]
-                                   if (c.round, t) in c.summaries else "")}
+                                   if (c.round, t) in c.summaries else ""),
+                       "photos": [p for p in _photos(state, c, t, c.round)
+                                  if p["round"] == c.round] if shown == c.round else []}
                       for t in range(s.tables)]
     out["new_share"] = [round(s.new_encounter_share(r), 3) for r in range(len(s.rounds))]
     out["repeats"] = s.repeated_pairs()
@@ -626,6 +699,17 @@ def _host_notice(state: WorkshopState, event: Event) -> list[Emit]:
     index = event.data["stage"]
     return [_cafe_emit(state, index, CONSOLE),
             _cafe_emit(state, index, PHONE, event.data["participant"])]
+
+
+@notifier("cafe_photo_added", "cafe_photo_removed")
+def _photo_notice(state: WorkshopState, event: Event) -> list[Emit]:
+    index = event.data["stage"]
+    photo = cafe(state, index).photos[event.data["photo"]]
+    out = [_cafe_emit(state, index, CONSOLE),
+           *_for_table(state, index, photo.table, (photo.author,))]
+    if cafe(state, index).phase == "harvest":
+        out.append(_cafe_emit(state, index, SCREEN))
+    return out
 
 
 @notifier("cafe_summary_written")

@@ -65,18 +65,20 @@ class Command:
     fields: dict[str, Field] = field(default_factory=dict)
     doc: str = ""
     ack: Callable[[list[Any]], dict[str, Any]] | None = None  # extra ack fields from events
+    upload: bool = False  # sent by the HTTP upload route only (it stores the file first)
 
 
 COMMANDS: dict[str, Command] = {}
 
 
 def command(name: str, roles: set[str], fields: dict[str, Field] | None = None,
-            ack: Callable[[list[Any]], dict[str, Any]] | None = None):
-    """Register ``decide`` as the command ``name`` that ``roles`` may send."""
+            ack: Callable[[list[Any]], dict[str, Any]] | None = None, upload: bool = False):
+    """Register ``decide`` as the command ``name`` that ``roles`` may send (``upload``: only
+    through an HTTP upload route, which stores the uploaded file before sending it)."""
 
     def register(fn: Decide) -> Decide:
         doc = (fn.__doc__ or "").strip()
-        COMMANDS[name] = Command(name, frozenset(roles), fn, fields or {}, doc, ack)
+        COMMANDS[name] = Command(name, frozenset(roles), fn, fields or {}, doc, ack, upload)
         return fn
 
     return register

@@ -51,7 +51,10 @@ def _stage(harvest: Harvest, s: StageNotes) -> dict[str, Any]:
         out["cafe"] = [{"round": tables[0].round + 1 if tables else 0, "tables": [
             {"table": t.table + 1, "question": t.question, "host": t.host,
              "members": ", ".join(t.members), "summary": t.summary,
-             "notes": [n.text for n in t.notes]} for t in tables]}
+             "notes": [n.text for n in t.notes],
+             "photos": ngettext("%d photo of the tablecloth", "%d photos of the tablecloth",
+                                len(t.photos)) % len(t.photos) if t.photos else ""}
+            for t in tables]}
             for tables in s.cafe.rounds]
     elif s.themes is not None:
         groups = [(t.name, t.notes) for t in s.themes.themes]

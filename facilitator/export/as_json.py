@@ -61,7 +61,8 @@ def _cafe(s: StageNotes) -> dict[str, Any]:
             "rounds": [{"round": tables[0].round if tables else 0, "tables": [
                 {"table": t.table, "question": t.question, "host": t.host or None,
                  "members": t.members, "summary": t.summary or None,
-                 "notes": [{"id": n.id, "text": n.text} for n in t.notes]}
+                 "notes": [{"id": n.id, "text": n.text} for n in t.notes],
+                 "photos": t.photos}
                 for t in tables]} for tables in s.cafe.rounds]}
 
 

@@ -127,6 +127,10 @@ def _cafe(stage: StageNotes) -> list[str]:
             if table.summary:
                 out += ["**" + _("Host's summary:") + "** " + inline(table.summary), ""]
             out += ["- " + inline(n.text, "  ") for n in table.notes]
+            if table.photos:
+                n = len(table.photos)
+                out.append("- *" + ngettext("%d photo of the tablecloth", "%d photos of the "
+                                            "tablecloth", n) % n + "*")
             if not table.notes:
                 out.append("*" + _("No notes.") + "*")
             out.append("")

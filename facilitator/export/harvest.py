@@ -68,6 +68,7 @@ class CafeTable:
     members: list[str]
     notes: list[Note]
     summary: str
+    photos: list[str]  # ids of the photos of the paper tablecloth (files kept with the workshop)
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,9 @@ def _cafe(state: WorkshopState, index: int) -> CafeRounds | None:
             summary = c.summaries.get((r, t))
             tables.append(CafeTable(r, t, question(stage, r, t), label(host),
                                     [label(p) for p in members if p != host],
-                                    notes.get((r, t), []), summary.text if summary else ""))
+                                    notes.get((r, t), []), summary.text if summary else "",
+                                    [p.id for p in c.photos.values()
+                                     if (p.round, p.table) == (r, t) and not p.removed]))
         rounds.append(tables)
     played = replace(c.seating, rounds=c.seating.rounds[:held], hosts=c.seating.hosts[:held])
     return CafeRounds(rounds, [played.new_encounter_share(r) for r in range(held)],

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, request
 from flask_socketio import SocketIO, join_room
 
-from facilitator.core.commands import PARTICIPANT, VISITOR, Actor
+from facilitator.core.commands import COMMANDS, PARTICIPANT, VISITOR, Actor
 from facilitator.core.state import FACILITATOR
 from facilitator.core.views import CONSOLE, PHONE, PHONES, SCREEN, Emit, people_view, snapshot
 from facilitator.i18n import _
@@ -190,6 +190,9 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             actor = Actor(PARTICIPANT, conn.participant) if conn.participant else Actor(VISITOR)
         else:
             return {"ok": False, "error": _("The projector screen cannot send actions.")}
+        cmd = COMMANDS.get(event)
+        if cmd is not None and cmd.upload:
+            return {"ok": False, "error": _("Photos are sent with the photo button.")}
         # RESOLUTION
         result = service.handle(conn.workshop, actor, event, payload, client_id)
         if result.ok and event == "join" and conn.participant is None and result.extra:
@@ -202,4 +205,5 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         send(conn.workshop, result.emits)
         return result.ack()
 
+    app.extensions["facilitator.send"] = send  # for HTTP routes that change a workshop
     return presence

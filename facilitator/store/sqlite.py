@@ -50,6 +50,13 @@ CREATE TABLE IF NOT EXISTS devices (
     participant TEXT NOT NULL,
     PRIMARY KEY (workshop_id, token_hash)
 );
+CREATE TABLE IF NOT EXISTS files (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (workshop_id, id)
+);
 """
 
 
@@ -166,10 +173,10 @@ class SqliteStore:
         return [WorkshopRow(*r) for r in rows]
 
     def delete_workshop(self, workshop_id: str) -> None:
-        """Delete a workshop and everything in it: events, devices, the workshop row."""
+        """Delete a workshop and everything in it: events, devices, files, the workshop row."""
 
         def txn(conn: sqlite3.Connection) -> None:
-            for table in ("events", "devices"):
+            for table in ("events", "devices", "files"):
                 conn.execute(f"DELETE FROM {table} WHERE workshop_id=?", (workshop_id,))
             conn.execute("DELETE FROM workshops WHERE id=?", (workshop_id,))
 
@@ -212,6 +219,20 @@ class SqliteStore:
             (workshop_id, after, limit)).fetchall())
         return [Event(seq, type_, actor, at, json.loads(data), cid)
                 for seq, type_, actor, at, data, cid in rows]
+
+    # -- files (photos): content-addressed, kept with the workshop, deleted with it ------------
+
+    def put_file(self, workshop_id: str, file_id: str, mime: str, data: bytes) -> None:
+        """Store a file once (the same id again is a no-op: ids come from the content)."""
+        self._write(lambda c: c.execute(
+            "INSERT OR IGNORE INTO files (workshop_id, id, mime, data) VALUES (?, ?, ?, ?)",
+            (workshop_id, file_id, mime, data)))
+
+    def get_file(self, workshop_id: str, file_id: str) -> tuple[str, bytes] | None:
+        """(mime type, bytes) of a stored file, or None."""
+        found = self._one("SELECT mime, data FROM files WHERE workshop_id=? AND id=?",
+                          (workshop_id, file_id))
+        return (found[0], bytes(found[1])) if found else None
 
     def participant_for(self, workshop_id: str, token_hash: str) -> str | None:
         found = self._one("SELECT participant FROM devices WHERE workshop_id=? AND token_hash=?",

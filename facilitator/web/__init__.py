@@ -263,6 +263,53 @@ def phone(code: str) -> Any:
     return render_template("phone.html", row=row)
 
 
+# -- photos ----------------------------------------------------------------------------------
+
+@bp.post("/photos/<code>")
+def upload_photo(code: str) -> Any:
+    """A phone sends a photo of its table's tablecloth (multipart: ``photo``, ``token``,
+    ``client_id``). The photo is cleaned (no metadata, upright, at most 1600 px) and stored
+    before the ``cafe_photo`` action records it; the answer is the action's ack as JSON."""
+    from facilitator.core.commands import PARTICIPANT, Actor
+    from facilitator.core.errors import DomainError
+    from facilitator.photos import MAX_BYTES, clean
+
+    row = service().store.find(code=normalise_code(code))
+    if row is None:
+        return jsonify(ok=False, error=_("This workshop no longer exists.")), 404
+    pid = service().participant_for_token(row.id, request.form.get("token"))
+    if pid is None:
+        return jsonify(ok=False, error=_("Please join the workshop first.")), 403
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:
+        return jsonify(ok=False, error=_("Choose a photo first.")), 400
+    try:
+        photo = clean(upload.read(MAX_BYTES + 1))
+    except DomainError as exc:
+        return jsonify(ok=False, error=exc.message), 400
+    service().store.put_file(row.id, photo.id, "image/jpeg", photo.data)
+    result = service().handle(row.id, Actor(PARTICIPANT, pid), "cafe_photo",
+                              {"photo": photo.id, "width": photo.width,
+                               "height": photo.height},
+                              request.form.get("client_id") or None)
+    if result.emits:
+        current_app.extensions["facilitator.send"](row.id, result.emits)
+    return jsonify(result.ack()), 200 if result.ok else 400
+
+
+@bp.get("/photos/<code>/<photo_id>.jpg")
+def photo(code: str, photo_id: str) -> Response:
+    """A stored photo. Its id (from the photo's content, 120 bits) is only given to the
+    people who may see it: its table, the console, and the room at the harvest."""
+    row = _row(code=normalise_code(code))
+    found = service().store.get_file(row.id, photo_id) if len(photo_id) <= 40 else None
+    if found is None:
+        abort(404)
+    mime, data = found
+    return Response(data, mimetype=mime, headers={
+        "Cache-Control": "private, max-age=86400", "Content-Security-Policy": "sandbox"})
+
+
 # -- screen and console ----------------------------------------------------------------------
 
 def _row(**key: str) -> WorkshopRow:
@@ -327,4 +374,6 @@ def not_found(_error: Exception) -> Any:
 
 @bp.app_errorhandler(413)
 def too_large(_error: Exception) -> Any:
+    if request.path.startswith("/photos/"):
+        return jsonify(ok=False, error=_("That photo is too large (at most 8 MB).")), 413
     return message(_("Too large"), _("That file is too large (at most 100 KB)."), 413)

@@ -71,7 +71,10 @@ outbox.onResult = (ack, item) => {
   }
   render();
 };
-const kinds = plugins("phone", { t, send: (event, payload) => outbox.send(event, payload), say });
+const kinds = plugins("phone", {
+  t, say, code: cfg.code, token: () => tokenBox.get(),
+  send: (event, payload) => outbox.send(event, payload),
+});
 
 const socket = connect(
   () => ({ role: "phone", code: cfg.code, token: tokenBox.get() || pendingTokenBox.get(),

@@ -21,6 +21,16 @@ def cafe_plan() -> dict:
     return plan
 
 
+def tablecloth_photo() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (240, 235, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
 def table_of(phone: Page) -> int:
     """The table the phone tells its person to go to (from 1)."""
     where = phone.locator(".cafe-where")
@@ -92,6 +102,20 @@ def test_twelve_phones_three_tables_two_rounds(room: Any) -> None:
         expect(spot.locator(".count")).to_have_text("4 notes")
     assert "Idea from" not in screen.locator("body").inner_text()
 
+    # someone photographs their table's paper tablecloth: the table sees it, others do not
+    photographer = phones[1]
+    photo_table = seating[1][names[1]]
+    photographer.locator("#cafe-photo").set_input_files(files=[{
+        "name": "IMG_0042.JPG", "mimeType": "image/jpeg", "buffer": tablecloth_photo()}])
+    photographer.get_by_role("button", name="Send photo").click()
+    expect(photographer.locator(".cafe-photo-status")).to_have_text(
+        "Photo added to the tablecloth.")
+    for name, phone in zip(names, phones, strict=True):
+        photos = phone.locator(".cafe-cloth .photo img")
+        expect(photos).to_have_count(1 if seating[1][name] == photo_table else 0)
+    expect(photographer.locator(".cafe-cloth .photo img")).to_have_js_property("complete", True)
+    assert photographer.locator(".cafe-cloth .photo img").evaluate("i => i.naturalWidth") == 320
+
     # the round ends; each host writes the handover summary
     console.locator(".cafe-end").click()
     for table, host in hosts.items():
@@ -133,4 +157,5 @@ def test_twelve_phones_three_tables_two_rounds(room: Any) -> None:
         table = harvest.nth(i)
         expect(table.locator("li[data-note-id]")).to_have_count(4)
         expect(table).to_contain_text(f"Summary of table {i + 1}")
+        expect(table.locator(".photo img")).to_have_count(1 if i + 1 == photo_table else 0)
     expect(phones[0].locator(".cafe-harvest .cafe-table")).to_have_count(3)

@@ -88,3 +88,57 @@ def test_a_phone_joining_mid_round_is_seated_without_moving_anyone(cafe, service
         assert bool(heard) == (tables[i] == grown[0])
     assert received(console, "cafe")[-1]["cafe"]["seating"][grown[0]]["people"][-1]["id"] \
         == ack["participant"]["participant"]
+
+
+def jpeg_with_gps() -> bytes:
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (55.0, 57.0, 10.0)})
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_a_tablecloth_photo_is_cleaned_stored_shown_at_its_table_and_deleted_with_all(
+        cafe, service, app) -> None:
+    import io
+
+    row, console, screen, phones, tables = cafe
+    client = app.test_client()
+
+    def upload(token: str, data: bytes, client_id: str):
+        return client.post(f"/photos/{row.code}", content_type="multipart/form-data", data={
+            "photo": (io.BytesIO(data), "IMG_0001.JPG"), "token": token,
+            "client_id": client_id})
+
+    assert upload("not-a-token-0123456789", jpeg_with_gps(), "x").status_code == 403
+    refused = upload("cafe-token-0-0123456789", b"%PDF-1.4 not a photo", "pdf")
+    assert refused.status_code == 400 and "not a photo" in refused.get_json()["error"]
+    seq = service.live(row.id).state.seq
+    ack = upload("cafe-token-0-0123456789", jpeg_with_gps(), "ph1").get_json()
+    assert ack["ok"] and ack["seq"] == seq + 1
+    again = upload("cafe-token-0-0123456789", jpeg_with_gps(), "ph1").get_json()
+    assert again["ok"] and again.get("duplicate") and service.live(row.id).state.seq == seq + 1
+
+    photos = received(phones[0], "cafe")[-1]["cafe"]["photos"]
+    assert len(photos) == 1 and photos[0]["mine"]
+    for i, phone in enumerate(phones[1:], start=1):
+        heard = received(phone, "cafe")
+        assert bool(heard) == (tables[i] == tables[0])
+    image = client.get(photos[0]["src"])
+    assert image.status_code == 200 and image.mimetype == "image/jpeg"
+    assert b"Exif" not in image.data and image.headers["Content-Security-Policy"] == "sandbox"
+    assert client.get(f"/photos/{row.code}/ph{'0' * 30}.jpg").status_code == 404
+
+    # the photo command itself is for the upload route only
+    forged = phones[1].emit("cafe_photo", {"client_id": "f", "photo": "ph" + "1" * 30,
+                                           "width": 1, "height": 1}, callback=True)
+    assert forged["ok"] is False and "photo button" in forged["error"]
+    # a facilitator can take a photo away; deleting the workshop deletes the file
+    assert console.emit("cafe_remove_photo", {"photo": photos[0]["id"]}, callback=True)["ok"]
+    assert received(phones[0], "cafe")[-1]["cafe"]["photos"] == []
+    service.delete_workshop(row.id)
+    assert service.store.get_file(row.id, photos[0]["id"]) is None

@@ -1,7 +1,7 @@
 // The World Café on the phone, the projector and the console: plug-ins for the pages (see
 // static/js/kinds/index.js). Each keeps the `cafe` part of the snapshot (docs/protocol.md)
 // and renders it into its section of templates/kinds/cafe/; text is set with textContent only.
-import { el, fill } from "../common.js";
+import { el, fill, newId } from "../common.js";
 
 const tableName = (t, i) => fill(t.cafe_table, { n: i + 1 });
 const roundName = (t, cafe) => fill(t.cafe_round, { n: cafe.round + 1, total: cafe.rounds });
@@ -13,6 +13,16 @@ function noteItems(notes, t, withRound) {
       ? el("p", { class: "small muted", text: [withRound ? fill(t.cafe_from_round, { n: note.round + 1 }) : "",
                                                   note.mine ? t.cafe_yours : ""].filter(Boolean).join(" · ") })
       : null));
+}
+
+// Photos of paper tablecloths; ``remove`` (optional) offers to take one away.
+function photoItems(photos, t, remove) {
+  return (photos || []).map((p) => el("li", { class: "photo", "data-photo-id": p.id },
+    el("img", { src: p.src, width: String(p.width), height: String(p.height), loading: "lazy",
+                alt: fill(t.cafe_photo_alt, { n: p.table + 1, r: p.round + 1 }) }),
+    remove && (p.mine || remove.any)
+      ? el("button", { type: "button", class: "link small", text: t.cafe_remove_photo,
+                       onclick: () => remove.send(p.id) }) : null));
 }
 
 function summaryItems(summaries, t) {
@@ -32,6 +42,7 @@ function harvestTables(cafe, t) {
   el("h3", { text: tableName(t, table.table) }),
   el("p", { class: "small muted", text: table.question }),
   table.summaries.length ? el("ul", { class: "summaries" }, ...summaryItems(table.summaries, t)) : null,
+  (table.photos || []).length ? el("ul", { class: "photos plain" }, ...photoItems(table.photos, t)) : null,
   table.notes.length ? el("ul", { class: "cloth" }, ...noteItems(table.notes, t, true))
     : el("p", { class: "muted", text: t.cafe_cloth_empty })));
 }
@@ -102,8 +113,11 @@ function renderPhoneCafe(root, cafe, t, handlers) {
   const clothBox = $(".cafe-cloth");
   clothBox.hidden = !seated || phase === "harvest" || phase === "gathering";
   clothBox.querySelector("h2").textContent = seated ? fill(t.cafe_cloth_of, { n: cafe.table + 1 }) : "";
-  clothBox.querySelector("ul").replaceChildren(...noteItems(cloth, t, cafe.round > 0));
-  clothBox.querySelector(".cafe-cloth-empty").hidden = cloth.length > 0;
+  clothBox.querySelector("ul.cloth").replaceChildren(...noteItems(cloth, t, cafe.round > 0));
+  clothBox.querySelector("ul.photos").replaceChildren(...photoItems(cafe.photos, t,
+    { send: (id) => handlers.send("cafe_remove_photo", { photo: id }) }));
+  clothBox.querySelector(".cafe-cloth-empty").hidden = cloth.length > 0 || (cafe.photos || []).length > 0;
+  $(".cafe-photo-form").hidden = !seated || !(phase === "round" || phase === "between");
 
   const harvest = $(".cafe-harvest");
   harvest.hidden = phase !== "harvest";
@@ -173,7 +187,9 @@ function renderConsoleCafe(root, cafe, t, act) {
     el("button", { type: "button", class: "link small", text: t.cafe_gone,
                    "aria-label": `${t.cafe_gone}: ${p.name}`,
                    onclick: () => act("cafe_remove", { participant: p.id }) })))),
-  table.summary ? el("p", { class: "small", text: `${t.cafe_summary_label} ${table.summary}` }) : null)));
+  table.summary ? el("p", { class: "small", text: `${t.cafe_summary_label} ${table.summary}` }) : null,
+  (table.photos || []).length ? el("ul", { class: "photos plain" }, ...photoItems(table.photos, t,
+    { any: true, send: (id) => act("cafe_remove_photo", { photo: id }) })) : null)));
   // swap: two pickers over everyone seated in the shown round
   const people = seating.flatMap((table) => table.people.map((p) => ({ ...p, table: table.table })));
   for (const sel of [$(".cafe-swap-a"), $(".cafe-swap-b")]) {
@@ -216,6 +232,27 @@ export function phone(ctx) {
     if (!text) return ctx.say(ctx.t.empty);
     ctx.send("cafe_summary", { text });
   });
+  // a photo goes by HTTP (too big for the outbox): the server cleans and stores it, then acks
+  const photoForm = root.querySelector(".cafe-photo-form");
+  const status = photoForm.querySelector(".cafe-photo-status");
+  photoForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const file = photoForm.querySelector("input[type=file]").files[0];
+    if (!file) { status.textContent = ctx.t.cafe_photo_choose; return; }
+    const body = new FormData();
+    body.append("photo", file);
+    body.append("token", ctx.token());
+    body.append("client_id", newId());
+    status.textContent = ctx.t.cafe_photo_sending;
+    try {
+      const response = await fetch(`/photos/${encodeURIComponent(ctx.code)}`, { method: "POST", body });
+      const ack = await response.json();
+      status.textContent = ack.ok ? ctx.t.cafe_photo_sent : `${ctx.t.refused} ${ack.error}`;
+      if (ack.ok) photoForm.reset();
+    } catch {
+      status.textContent = ctx.t.cafe_photo_offline;
+    }
+  });
   return {
     snapshot: state.snapshot,
     events: { cafe: state.update },
@@ -225,6 +262,7 @@ export function phone(ctx) {
       renderPhoneCafe(root, state.cafe, ctx.t, {
         offer: (host) => ctx.send("cafe_host", { host }),
         takeSeat: () => ctx.send("cafe_take_seat", {}),
+        send: ctx.send,
       });
     },
     // a note in a café goes on the writer's table's tablecloth, while a round is on
