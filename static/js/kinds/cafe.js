@@ -308,6 +308,12 @@ export function screen(ctx) {
 export function console(ctx) {
   const root = document.getElementById("cafe-panel");
   const state = holder();
+  let people = []; // everyone who joined, to choose hosts from before round 1
+  const pick = root.querySelector("#cafe-host-pick");
+  root.querySelector(".cafe-choose-host").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (pick.value) ctx.act("cafe_host", { participant: pick.value, host: true });
+  });
   for (const button of root.querySelectorAll("[data-cafe]")) {
     button.addEventListener("click", () => ctx.act(button.dataset.cafe));
   }
@@ -317,8 +323,18 @@ export function console(ctx) {
                            b: root.querySelector(".cafe-swap-b").value });
   });
   return {
-    snapshot: state.snapshot,
-    events: { cafe: state.update },
+    snapshot(data) {
+      state.snapshot(data);
+      people = data.participants || [];
+    },
+    events: {
+      cafe: state.update,
+      participant(data) {
+        const i = people.findIndex((p) => p.id === data.participant.id);
+        if (i >= 0) people[i] = data.participant;
+        else people.push(data.participant);
+      },
+    },
     people(data) {
       if (state.cafe && state.cafe.phase === "gathering") {
         state.cafe.waiting = data.joined - (state.cafe.left || []).length;
@@ -327,7 +343,16 @@ export function console(ctx) {
     render(w) {
       const show = inCafe(w) && Boolean(state.cafe);
       root.hidden = !show;
-      if (show) renderConsoleCafe(root, state.cafe, ctx.t, ctx.act);
+      if (!show) return;
+      renderConsoleCafe(root, state.cafe, ctx.t, ctx.act);
+      const cafe = state.cafe;
+      const offered = new Set((cafe.volunteers || []).map((v) => v.id));
+      const form = root.querySelector(".cafe-choose-host");
+      form.hidden = cafe.phase !== "gathering" || cafe.hosts_mode === "none";
+      const keep = pick.value;
+      pick.replaceChildren(...people.filter((p) => !offered.has(p.id)).map((p) =>
+        el("option", { value: p.id, text: p.name || fill(ctx.t.cafe_participant, { n: p.id.slice(1) }) })));
+      if ([...pick.options].some((o) => o.value === keep)) pick.value = keep;
     },
   };
 }
