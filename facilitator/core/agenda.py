@@ -23,9 +23,9 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from facilitator.core.errors import DomainError
+from facilitator.core.rng import Rng as _Rng
 from facilitator.i18n import _
 
-_MASK = (1 << 64) - 1
 _UNLIMITED = 1 << 62  # a capacity of None ("some place else") sorts above every real room
 # Steps of simulated annealing per topic to place, and at most this many in all: a budget in
 # steps rather than time keeps the result deterministic.
@@ -470,24 +470,6 @@ def suggest_agenda(agenda: Agenda, seed: int = 0,
     return board.suggestion(names or {})
 
 
-class _Rng:
-    """SplitMix64: a tiny seeded generator, stable across Python versions and platforms."""
-
-    def __init__(self, seed: int) -> None:
-        self.state = (seed * 0xD1B54A32D192ED03 + 0x632BE59BD9B4E019) & _MASK
-
-    def next(self) -> int:
-        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return z ^ (z >> 31)
-
-    def below(self, n: int) -> int:
-        return self.next() % n
-
-    def unit(self) -> float:
-        return (self.next() >> 11) / float(1 << 53)
 
 
 def _misfits(heads: list[int], caps: list[int]) -> int:

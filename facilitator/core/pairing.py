@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from facilitator.core.errors import DomainError
+from facilitator.core.rng import Rng as _Rng
 from facilitator.i18n import _, ngettext
 
 MAX_PEOPLE = 5000
-_MASK = (1 << 64) - 1
 # Work (trios looked at, plus people squared and earlier pairs per matching tried) that
 # pair_people may spend trying other trios for an odd count; bounds the runtime without a clock.
 _TRIO_BUDGET = 600_000
@@ -511,25 +511,3 @@ class _Matcher:
         if trio is not None:
             out.append(trio)
         return sorted(out, key=min)
-
-
-class _Rng:
-    """SplitMix64: a tiny seeded generator, stable across Python versions and platforms."""
-
-    def __init__(self, seed: int) -> None:
-        self.state = (seed * 0xD1B54A32D192ED03 + 0x632BE59BD9B4E019) & _MASK
-
-    def next(self) -> int:
-        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return z ^ (z >> 31)
-
-    def below(self, n: int) -> int:
-        return self.next() % n
-
-    def shuffle(self, xs: list) -> None:
-        for i in range(len(xs) - 1, 0, -1):
-            j = self.below(i + 1)
-            xs[i], xs[j] = xs[j], xs[i]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from facilitator.core.errors import DomainError
+from facilitator.core.rng import Rng as _Rng
 from facilitator.i18n import _
 
 MAX_PEOPLE = 5000
@@ -31,7 +32,6 @@ _APART = 1 << 20
 # Work (roughly: candidate swaps looked at) each call may spend improving; bounds the runtime
 # of tight instances (very large tables) without a clock.
 _WORK_BUDGET = 6_000_000
-_MASK = (1 << 64) - 1
 # Each tabu step looks at this many travellers who meet someone again and makes the best
 # move among theirs: 1 is a plain random walk, more is steadier but slower per step.
 _SAMPLE = 3
@@ -448,27 +448,6 @@ def _seating_from(board: _Board, names: list[str], old: Seating, round_index: in
 
 
 # -- the working board -----------------------------------------------------------------------
-
-class _Rng:
-    """SplitMix64: a tiny seeded generator, stable across Python versions and platforms."""
-
-    def __init__(self, seed: int) -> None:
-        self.state = (seed * 0xD1B54A32D192ED03 + 0x632BE59BD9B4E019) & _MASK
-
-    def next(self) -> int:
-        self.state = (self.state + 0x9E3779B97F4A7C15) & _MASK
-        z = self.state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-        return z ^ (z >> 31)
-
-    def below(self, n: int) -> int:
-        return self.next() % n
-
-    def shuffle(self, xs: list) -> None:
-        for i in range(len(xs) - 1, 0, -1):
-            j = self.below(i + 1)
-            xs[i], xs[j] = xs[j], xs[i]
 
 
 class _Board:
