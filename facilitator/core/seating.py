@@ -655,6 +655,16 @@ class _Board:
             a = stay[0]
             ta = self.where[r][a]
             best: tuple[int, int] | None = None
+            for u in range(self.g):  # a move to a smaller table keeps sizes within one
+                if u != ta and len(self.tabs[r][u]) < len(self.tabs[r][ta]):
+                    before, breaches = self.phi, self.breaches
+                    self.leave(r, a)
+                    self.join(r, a, u)
+                    delta, worse = self.phi - before, self.breaches > breaches
+                    self.leave(r, a)
+                    self.join(r, a, ta)
+                    if not worse and (best is None or (delta, -1 - u) < best):
+                        best = (delta, -1 - u)
             for b in range(self.n):
                 tb = self.where[r][b]
                 if (tb < 0 or tb == ta or b == self.pinned[r][tb]
@@ -668,7 +678,11 @@ class _Board:
                     best = (delta, b)
             if best is None:
                 return
-            self._swap(r, a, best[1])
+            if best[1] < 0:
+                self.leave(r, a)
+                self.join(r, a, -1 - best[1])
+            else:
+                self._swap(r, a, best[1])
 
     def _place(self, r: int, people: list[int], tables: list[int]) -> None:
         for p in people:
