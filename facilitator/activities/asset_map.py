@@ -956,6 +956,34 @@ def view(state: WorkshopState, index: int, audience: str, participant: str | Non
     return {"assets": phone_view(state, index, participant)}
 
 
+def report_facts(state: WorkshopState, index: int) -> list[str]:
+    """Sentences the harvest reports state about an asset-mapping stage (no private entry,
+    no name)."""
+    step = step_of(state, index)
+    m = asset_map(state)
+    shown = [g for g in live_gifts(state) if _shown(g.visibility)]
+    out = [_("Asset map, step: %s.") % step]
+    if person_centred(state):
+        out.append(_("A person-centred map: nothing was shown on a projector."))
+    if step == "purpose":
+        out.append(_("Purpose: %s") % m.purpose if m.purpose else _("No purpose was set."))
+    elif step == "personal":
+        out.append(_("%d personal entries were shared with the group.") % len(shown))
+    elif step == "community":
+        counts = kind_counts(state)
+        out.append(_("Community assets by kind: %s.") % ", ".join(
+            f"{k.label} {counts[k.key]}" for k in ASSET_KINDS.values()))
+    elif step == "connections":
+        agreed_ = sum(1 for cid, c in suggestions(state).items() if agreed(state, cid, c)
+                      and m.follows.get(cid))
+        out.append(_("%(n)d connections suggested, %(a)d agreed by both sides.")
+                   % {"n": len(suggestions(state)), "a": agreed_})
+    else:
+        thin = [ASSET_KINDS[k].label for k in thin_kinds(state, index)]
+        out.append(_("Thin kinds (gaps and opportunities): %s.") % (", ".join(thin) or "-"))
+    return out
+
+
 # -- notifiers -------------------------------------------------------------------------------
 
 def _current(state: WorkshopState) -> int | None:
