@@ -544,15 +544,19 @@ def set_contact(state: WorkshopState, actor: Actor, payload: dict, now: float) -
 
 
 @command("asset_follow", {PARTICIPANT},
-         {"connection": Field(str, max_length=50), "follow": Field(bool)})
+         {"connection": Field(str, max_length=50), "follow": Field(bool),
+          "person": Field(str, required=False, max_length=20)})
 def follow(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
-    """Say you would like to follow a connection up (or no longer)."""
+    """Say you would like to follow a connection up (or no longer), for yourself or for the
+    person you interviewed."""
     _here(state, ("connections",))
     cid = payload["connection"]
     c = visible_connections(state).get(cid)
     if c is None:
         raise DomainError(_("That connection is not open to you."))
     sides = [o for o in _sides(state, c) if controller(state, o) == actor.participant]
+    if payload.get("person"):
+        sides = [o for o in sides if o == _owner(state, actor, payload["person"])]
     if not sides:
         raise DomainError(_("That connection is not open to you."))
     owner = sides[0]

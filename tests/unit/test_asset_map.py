@@ -437,3 +437,26 @@ def test_any_sequence_keeps_views_private_and_replays_the_same(actions) -> None:
     again = replay(room.events)
     assert again.asset_map.gifts == m.gifts and again.asset_map.assets == m.assets
     assert again.asset_map.follows == m.follows and again.asset_map.status == m.status
+
+
+def test_an_interviewer_follows_up_for_the_person_they_interviewed() -> None:
+    room, (a, b, c) = mapping(review=False)
+    to_step(room, "personal")
+    vid = room.do(a, "asset_interviewee", {"name": "Mrs Okafor", "consent": True})[0].data["id"]
+    offer = gift(room, a, "offer", "Bass guitar lessons", person=vid)
+    wish = gift(room, b, "wish", "To find live music locally")
+    to_step(room, "connections")
+    cid = f"{offer}~{wish}"
+    row = phone(room, a)["connections"][0]
+    assert (row["id"], row["owner"], row["side"]) == (cid, vid, "offer")
+    assert "not open to you" in room.refused(c, "asset_follow", {"connection": cid,
+                                                                  "follow": True})
+    assert "not open to you" in room.refused(c, "asset_follow", {
+        "connection": cid, "follow": True, "person": vid})
+    room.do(a, "asset_contact", {"contact": "via the community centre", "person": vid})
+    room.do(a, "asset_follow", {"connection": cid, "follow": True, "person": vid})
+    assert asset_map(room.state).follows[cid] == {vid}
+    room.do(b, "asset_follow", {"connection": cid, "follow": True})
+    theirs = phone(room, b)["connections"][0]
+    assert theirs["their_name"] == "Mrs Okafor"
+    assert theirs["their_contact"] == "via the community centre"

@@ -243,7 +243,7 @@ export function phone(ctx) {
         el("p", { class: "small muted", text: fill(t.assets_why, { why: c.why }) }),
         el("button", { type: "button", class: "toggle assets-follow", "aria-pressed": String(c.i_follow),
                        text: c.i_follow ? t.assets_following : t.assets_follow,
-                       onclick: () => ctx.send("asset_follow", { connection: c.id, follow: !c.i_follow }) }),
+                       onclick: () => ctx.send("asset_follow", withPerson({ connection: c.id, follow: !c.i_follow })) }),
         outcome);
     }));
   }
