@@ -64,6 +64,7 @@ MAX_PLACE = 120
 MAX_CONTACT = 200
 MAX_PEOPLE = 20  # interviewees one person may record for
 SCREEN_ITEMS = 40  # items per box on the projector (counts are always complete)
+SCREEN_LINKS = 40  # connections drawn on the projector, agreed ones first
 
 #: Categories of a person-centred (wellness toolbox) map, besides ``heart``.
 WELLNESS: dict[str, Category] = {
@@ -173,7 +174,7 @@ class AssetMap:
     status: dict[str, str] = field(default_factory=dict)  # connection -> shared | dismissed
     follows: dict[str, set[str]] = field(default_factory=dict)
     version: int = 0  # bumped by any change to what can be matched
-    memo: Any = field(default=None, compare=False, repr=False)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def asset(self, asset_id: str) -> Asset | None:
         return next((a for a in self.assets if a.id == asset_id), None)
@@ -570,7 +571,7 @@ def follow(state: WorkshopState, actor: Actor, payload: dict, now: float) -> lis
 
 def _changed(m: AssetMap) -> None:
     m.version += 1
-    m.memo = None
+    m.memo = {}  # suggestions, duplicates: derived from what changed
 
 
 @reducer("asset_purpose_set")
@@ -705,8 +706,8 @@ def suggestions(state: WorkshopState) -> dict[str, Connection]:
     offers, head and hands entries and community assets; wishes are wishes. Private entries
     are never matched."""
     m = asset_map(state)
-    if m.memo is not None and m.memo[0] == m.version:
-        return m.memo[1]
+    if "suggestions" in m.memo:
+        return m.memo["suggestions"]
     gifts = [g for g in live_gifts(state) if _shown(g.visibility)]
     offers = [Item(g.id, g.owner, g.text, g.category) for g in gifts
               if g.category in OFFER_SIDE]
@@ -717,8 +718,27 @@ def suggestions(state: WorkshopState) -> dict[str, Connection]:
     found = suggest_connections(offers, wishes, float(min_score), per_wish=5) \
         if offers and wishes else []
     out = {f"{c.offer_id}~{c.wish_id}": c for c in found}
-    m.memo = (m.version, out)
+    m.memo["suggestions"] = out
     return out
+
+
+def _by_owner(state: WorkshopState) -> dict[str, list[str]]:
+    """Suggestion ids by the owners who decide about them (for phones' views)."""
+    m = asset_map(state)
+    if "by_owner" not in m.memo:
+        index: dict[str, list[str]] = {}
+        for cid, c in suggestions(state).items():
+            for o in _sides(state, c):
+                index.setdefault(o, []).append(cid)
+        m.memo["by_owner"] = index
+    return m.memo["by_owner"]
+
+
+def _duplicates(state: WorkshopState, shown: list[Asset]) -> list[tuple[str, str, str]]:
+    m = asset_map(state)
+    if "duplicates" not in m.memo:
+        m.memo["duplicates"] = similar_assets(shown)
+    return m.memo["duplicates"]
 
 
 def visible_connections(state: WorkshopState) -> dict[str, Connection]:
@@ -831,9 +851,12 @@ def screen_view(state: WorkshopState, index: int) -> dict[str, Any]:
         kinds.append({"key": k.key, "label": k.label, "help": k.help, "count": counts[k.key],
                       "thin": k.key in thin,
                       "items": [_asset_view(state, a, SCREEN) for a in here[-SCREEN_ITEMS:]]})
-    connections = []
+    connections: list[dict[str, Any]] = []
     if step in ("connections", "map"):
-        for cid, c in visible_connections(state).items():
+        visible = visible_connections(state)
+        ranked = sorted(visible, key=lambda cid: not agreed(state, cid, visible[cid]))
+        for cid in ranked[:SCREEN_LINKS]:
+            c = visible[cid]
             connections.append({"id": cid, "offer": c.offer_id, "wish": c.wish_id,
                                 "offer_text": _entry_text(state, c.offer_id),
                                 "wish_text": _entry_text(state, c.wish_id),
@@ -869,7 +892,7 @@ def console_view(state: WorkshopState, index: int) -> dict[str, Any]:
     kind_of = {a.id: a.kind for a in shown_assets}
     duplicates = [{"a": x, "b": y, "a_name": names[x], "b_name": names[y], "reason": reason,
                    "same_kind": kind_of[x] == kind_of[y]}
-                  for x, y, reason in similar_assets(shown_assets)][:50]
+                  for x, y, reason in _duplicates(state, shown_assets)[:50]]
     out: dict[str, Any] = {
         "step": step, "purpose": m.purpose, "suggested_purpose": stage_option(stage, "purpose"),
         "person_centred": person_centred(state), "personal": personal, "kinds": kinds,
@@ -879,7 +902,8 @@ def console_view(state: WorkshopState, index: int) -> dict[str, Any]:
         "review": _settings(state)[1]}
     if step in ("connections", "map"):
         rows = []
-        for cid, c in suggestions(state).items():
+        found = suggestions(state)
+        for cid, c in list(found.items())[:200]:
             follows = m.follows.get(cid, set())
             rows.append({"id": cid, "offer": _entry_text(state, c.offer_id),
                          "offer_kind": _entry_kind(state, c.offer_id),
@@ -890,8 +914,8 @@ def console_view(state: WorkshopState, index: int) -> dict[str, Any]:
                          "why": _why(c), "status": m.status.get(cid, "suggested"),
                          "follows": len(follows & set(_sides(state, c))),
                          "sides": len(_sides(state, c)), "agreed": agreed(state, cid, c)})
-        out["suggestions"] = rows[:200]
-        out["suggestion_count"] = len(rows)
+        out["suggestions"] = rows
+        out["suggestion_count"] = len(found)
     return out
 
 
@@ -928,7 +952,17 @@ def phone_view(state: WorkshopState, index: int, pid: str | None) -> dict[str, A
         "connections": [],
     }
     if step in ("connections", "map") and pid:
-        for cid, c in visible_connections(state).items():
+        found = suggestions(state)
+        index = _by_owner(state)
+        _min, reviewed = _settings(state)
+        ids = index.get(pid, [])
+        if len(owners) > 1:  # an interviewer: their own and their interviewees', best first
+            order = {cid: i for i, cid in enumerate(found)}
+            ids = sorted({cid for o in owners for cid in index.get(o, ())}, key=order.__getitem__)
+        for cid in ids:
+            c = found[cid]
+            if m.status.get(cid) != "shared" and (reviewed or m.status.get(cid) == "dismissed"):
+                continue
             sides = _sides(state, c)
             mine = [o for o in sides if o in owners]
             if not mine:
