@@ -6,10 +6,11 @@ Each kind's module is pure: OPTIONS for the plan, commands
 
 from types import ModuleType
 
-from facilitator.activities import cafe, cluster, mechanics, notes, vote
+from facilitator.activities import asset_map, cafe, cluster, mechanics, notes, vote
 from facilitator.core.state import WorkshopState
 
-KINDS: dict[str, ModuleType] = {"notes": notes, "cluster": cluster, "vote": vote, "cafe": cafe}
+KINDS: dict[str, ModuleType] = {"notes": notes, "cluster": cluster, "vote": vote, "cafe": cafe,
+                                "assets": asset_map}
 
 __all__ = ["KINDS", "mechanics", "source_stage"]
 

@@ -66,6 +66,16 @@ def _cafe(s: StageNotes) -> dict[str, Any]:
                 for t in tables]} for tables in s.cafe.rounds]}
 
 
+def _asset_map(harvest: Harvest) -> dict[str, Any] | None:
+    """The asset map (docs/activities/assets.md): the shareable inventory, what the room saw
+    by category and kind, and the agreed connections; ``null`` without an asset map."""
+    from facilitator.export import asset_inventory as inv
+
+    if not inv.has_map(harvest.state):
+        return None
+    return {"inventory": inv.inventory(harvest.state), "map": inv.summary(harvest.state)}
+
+
 def to_data(harvest: Harvest) -> dict[str, Any]:
     """The export as plain data; deleted notes are left out of ``notes`` (not of ``events``),
     hidden ones out of ``themes``."""
@@ -85,6 +95,7 @@ def to_data(harvest: Harvest) -> dict[str, Any]:
         "themes": [_themes(s) for s in harvest.stages if s.themes is not None],
         "votes": [_vote(s) for s in harvest.stages if s.vote is not None],
         "cafes": [_cafe(s) for s in harvest.stages if s.cafe is not None],
+        "asset_map": _asset_map(harvest),
         "events": [e.to_dict() for e in harvest.events],
     }
 

@@ -96,6 +96,7 @@ class StageNotes:
     vote: VoteResults | None = None
     source_anonymous: bool = False  # a cluster stage grouping notes written anonymously
     cafe: CafeRounds | None = None
+    assets: list[str] | None = None  # an asset-mapping stage: what the report says of it
 
     @property
     def anonymous(self) -> bool:
@@ -150,7 +151,8 @@ class Harvest:
                 i, s, by_stage.get(i, []), i in state.revealed, themes,
                 _vote(state, i) if s.kind == "vote" else None,
                 themes is not None and state.stages[themes.source].anonymous,
-                _cafe(state, i) if s.kind == "cafe" else None))
+                _cafe(state, i) if s.kind == "cafe" else None,
+                _assets(state, i) if s.kind == "assets" else None))
         return cls(row.code, row.created_at, state, list(events), stages,
                    state.title or row.title)
 
@@ -249,6 +251,12 @@ def _cafe(state: WorkshopState, index: int) -> CafeRounds | None:
                       played.repeated_pairs())
 
 
+def _assets(state: WorkshopState, index: int) -> list[str]:
+    from facilitator.activities.asset_map import report_facts
+
+    return report_facts(state, index)
+
+
 def _vote(state: WorkshopState, index: int) -> VoteResults | None:
     vote = state.votes.get(index)
     if vote is None:
@@ -303,6 +311,8 @@ def facts(stage: StageNotes) -> list[str]:
                    else _("Written silently; the notes were never revealed to the room."))
     if stage.themes is not None:
         out.append(_("Themes from the notes of stage %d.") % (stage.themes.source + 1))
+    if stage.assets:
+        out += stage.assets
     if stage.cafe is not None:
         held = len(stage.cafe.rounds)
         shares = ", ".join(f"{round(s * 100)}%" for s in stage.cafe.new_share)
