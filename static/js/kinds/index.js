@@ -7,9 +7,11 @@
 //   people(data)        optional: the joined / online counts changed
 // Phone plug-ins may also answer writable(workshop) (the note form posts now), prompt() and
 // what() (override the heading and the "what to do" line) and acked(event, ack) (a thank-you).
+import * as adopt from "./adopt.js";
 import * as cafe from "./cafe.js";
+import * as openspace from "./openspace.js";
 
-export const KINDS = { cafe };
+export const KINDS = { cafe, openspace, adopt };
 
 // A page's plug-ins: each kind's factory for this page, with its own strings (#t-<kind>)
 // over the page's.
