@@ -344,3 +344,58 @@ def test_random_marketplaces_through_the_activity(seed, topics, spaces, slots) -
     for c in conflicts(after):
         if c.kind == "two_places":
             assert c.slot_id in two_before, "the suggestion never puts a convener twice"
+
+
+def test_the_book_of_proceedings_in_every_format() -> None:
+    import csv
+    import io
+    import json
+
+    from facilitator.export import FORMATS, render
+    from facilitator.store.sqlite import WorkshopRow
+
+    room = Room([{**OS, "title": "Open Space"}, *CONVERGE])
+    ann, bo, cy = room.join("Ann"), room.join("Bo"), room.join("Cy")
+    room.do(FAC, "start")
+    a, b = post(room, ann, "Safe pavements"), post(room, bo, "Lunch clubs")
+    room.do(ann, "os_place", {"topic": a, "space": "s1", "slot": "slot1"})
+    room.do(bo, "os_place", {"topic": b, "space": "s2", "slot": "slot1"})
+    room.do(FAC, "os_set_slot", {"slot": 0})
+    room.do(cy, "os_check_in", {"topic": a, "show_name": True})
+    room.do(bo, "os_check_in", {"topic": a})
+    room.do(cy, "os_entry_add", {"topic": a, "kind": "point", "text": "Kerbs too high"})
+    room.do(ann, "os_entry_add", {"topic": a, "kind": "recommendation",
+                                  "text": "Drop kerbs at crossings"})
+    room.do(ann, "os_entry_add", {"topic": a, "kind": "action", "text": "Walk the route",
+                                  "owner": "Ann", "due": "2026-04-01"})
+    room.do(FAC, "next_stage")
+    room.do(FAC, "open_vote", {"dots": 1})
+    for p in (ann, bo, cy):
+        room.do(p, "place_dot", {"item_id": a})
+    room.do(FAC, "close_vote")
+    room.do(FAC, "next_stage")
+    room.do(cy, "adopt_item", {"item": a, "on": True, "step": "Call the council",
+                               "show_name": True})
+    row = WorkshopRow("w", "QKH4A7", "s", "c", "Open Space", 1_790_000_000.0)
+    out = {fmt: render(fmt, row, room.events).body for fmt in FORMATS}
+    data = json.loads(out["json"])
+    book = data["openspaces"][0]
+    assert book["theme"] == OS["prompt"]
+    first = book["sessions"][0]
+    assert (first["title"], first["space"], first["attended"]) == ("Safe pavements", "Hall", 2)
+    assert first["names"] == ["Cy"], "only the person who agreed is named"
+    assert first["key_points"] == ["Kerbs too high"]
+    assert book["actions"] == [{"session": "Safe pavements", "text": "Walk the route",
+                                "owner": "Ann", "due": "2026-04-01"}]
+    assert data["votes"][0]["results"][0]["label"] == "Safe pavements"
+    assert data["adoptions"][0]["items"][0]["names"] == ["Cy"]
+    rows = list(csv.DictReader(io.StringIO(out["csv"])))
+    kinds = [(r["type"], r["text"]) for r in rows]
+    assert ("topic", "Safe pavements") in kinds and ("action", "Walk the route") in kinds
+    assert ("adopt", "Safe pavements") in kinds
+    for fmt in ("md", "html"):
+        for text in (OS["prompt"], "Safe pavements", "Lunch clubs", "Kerbs too high",
+                     "Drop kerbs at crossings", "Walk the route", "2026-04-01",
+                     "2 people checked in", "Call the council", "Action plan"):
+            assert text in out[fmt], (fmt, text)
+    assert "Bo" not in out["html"].split("Participants who agreed to be named")[1][:40]
