@@ -112,7 +112,9 @@ export function phone(ctx) {
   const prefix = `fac:${location.pathname}:os`;
   const editBox = store(`${prefix}:edit`); // the entry being rewritten: {id, base, text, owner, due}
   let editingTopic = null;
-  let reportTopic = null;
+  const reportBox = store(`${prefix}:report`); // the session whose report this phone writes
+  let reportTopic = reportBox.get(null);
+  let lastCheckin; // a new check-in switches the report to that session
 
   const draftBox = (kind) => store(`${prefix}:draft:${reportTopic}:${kind}`);
   // Drafts are saved as they are typed, per session and kind, and survive a reload.
@@ -146,6 +148,7 @@ export function phone(ctx) {
   }
   $(".os-report-topic").addEventListener("change", (event) => {
     reportTopic = event.target.value;
+    reportBox.set(reportTopic);
     loadDrafts();
     render();
   });
@@ -207,8 +210,14 @@ export function phone(ctx) {
     const can = (me.can_report || []).filter((id) => topics[id]);
     section.hidden = false;
     const select = $(".os-report-topic");
-    if (!can.includes(reportTopic)) {
-      reportTopic = me.checkin && can.includes(me.checkin) ? me.checkin : can[0] || null;
+    const first = lastCheckin === undefined;
+    const moved = !first && me.checkin !== lastCheckin && can.includes(me.checkin);
+    lastCheckin = me.checkin || null;
+    if (first) loadDrafts(); // after a reload: what was being typed comes back
+    if (moved || !can.includes(reportTopic)) {
+      reportTopic = moved ? me.checkin
+        : me.checkin && can.includes(me.checkin) ? me.checkin : can[0] || null;
+      reportBox.set(reportTopic);
       loadDrafts();
     }
     select.replaceChildren(...can.map((id) => el("option", { value: id, text: topics[id].title })));
