@@ -508,9 +508,10 @@ export function console(ctx) {
       }
       return box;
     }));
-    $(".os-unplaced").replaceChildren(...os.topics.filter((x) => !x.cell).map((topic) => el("li", {}, chip(topic))),
+    $(".os-unplaced").replaceChildren(...[...os.topics.filter((x) => !x.cell).map((topic) => el("li", {}, chip(topic))),
       selected && topics[selected].cell ? el("li", {}, el("button", { type: "button", class: "small", text: t.os_unplace,
-        onclick: () => { ctx.act("os_unplace", { topic: selected }); selected = null; } })) : null);
+        onclick: () => { ctx.act("os_unplace", { topic: selected }); selected = null; } })) : null].filter(Boolean));
+    for (const sel of [".os-warnings", ".os-messages", ".os-conflicts", ".os-hints"]) $(sel).hidden = !$(sel).children.length;
     $(".os-news-list").replaceChildren(...os.topics.filter((x) => x.cell).map((topic) => reportBlock(os, topic, t)));
   }
 
