@@ -6,11 +6,21 @@ Each kind's module is pure: OPTIONS for the plan, commands
 
 from types import ModuleType
 
-from facilitator.activities import asset_map, cafe, cluster, mechanics, notes, vote
+from facilitator.activities import (
+    adopt,
+    asset_map,
+    cafe,
+    cluster,
+    mechanics,
+    notes,
+    openspace,
+    vote,
+)
 from facilitator.core.state import WorkshopState
 
 KINDS: dict[str, ModuleType] = {"notes": notes, "cluster": cluster, "vote": vote, "cafe": cafe,
                                 "assets": asset_map}
+KINDS.update(openspace=openspace, adopt=adopt)  # Open Space and its convergence sign-ups
 
 __all__ = ["KINDS", "mechanics", "source_stage"]
 

@@ -78,6 +78,10 @@ class Vote:
 def _source_items(state: WorkshopState, index: int) -> list[dict[str, str]]:
     source = vote_source(state, index)
     kind = state.stages[source].kind
+    if kind == "openspace":  # convergence: the topics or the actions of an Open Space
+        from facilitator.activities.openspace import vote_items
+
+        return vote_items(state, source)
     if kind == "cluster":
         b = board(state, source)
         return [{"id": t.id, "label": t.name} for t in b.themes.values()
@@ -93,7 +97,7 @@ def vote_source(state: WorkshopState, index: int) -> int:
     if chosen >= 0:
         return chosen
     for i in range(index - 1, -1, -1):
-        if state.stages[i].kind in (*WRITING_KINDS, "cluster"):
+        if state.stages[i].kind in (*WRITING_KINDS, "cluster", "openspace"):
             return i
     return index
 

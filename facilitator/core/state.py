@@ -96,6 +96,7 @@ class WorkshopState:
     votes: dict[int, Any] = field(default_factory=dict)  # vote stage -> Vote
     cafes: dict[int, Any] = field(default_factory=dict)  # café stage -> Cafe
     asset_map: Any = None  # the workshop's asset map (activities/asset_map.py), once begun
+    openspaces: dict[int, Any] = field(default_factory=dict)  # open space / adopt stage
     undo_stack: list[Event] = field(default_factory=list)  # facilitator events to undo
     seq: int = 0
 

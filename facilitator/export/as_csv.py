@@ -4,15 +4,22 @@ New columns go at the end of ``HEADER`` so existing consumers keep working. ``na
 for notes of an anonymous stage; ``theme`` names the themes a note was grouped into (in any
 cluster stage, joined with "; "). In a World Café, ``round`` and ``table`` (from 1) say where a
 note was written, and each host's summary is a row of ``type`` "summary" (its ``name`` is the
-host as the café showed them). Vote results are not contributions, so they are not here.
+host as the café showed them).
+
+In an Open Space, each topic is a row of ``type`` "topic" (``text`` its title, ``theme`` its
+space and slot, ``name`` its conveners, ``hidden`` unused, ``round`` the attendance count),
+followed by its report's "point", "recommendation" and "action" rows (an action's ``name`` is
+its owner and ``edited_at`` its date); sign-ups are rows of ``type`` "adopt". Vote results are
+not contributions, so they are not here.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
-from facilitator.export.harvest import Harvest, iso
+from facilitator.export.harvest import Harvest, StageNotes, iso
 
 HEADER = ("stage", "stage_title", "prompt", "note_id", "author", "name", "text", "hidden",
           "posted_at", "edited_at", "theme", "round", "table", "type")
@@ -49,4 +56,27 @@ def render(harvest: Harvest) -> str:
                         f"summary-{t.round + 1}-{t.table + 1}", "", defuse(t.host),
                         defuse(t.summary), "false", "", "", "", t.round + 1, t.table + 1,
                         "summary"])
+        if stage.openspace is not None:
+            _openspace(writer, stage)
+        for item in stage.adopt.items if stage.adopt else ():
+            writer.writerow([stage.index, defuse(stage.stage.title), defuse(stage.stage.prompt),
+                             "", "", defuse(", ".join(item["names"])), defuse(item["label"]),
+                             "false", "", "", defuse("; ".join(item["steps"])),
+                             item["volunteers"], "", "adopt"])
     return out.getvalue()
+
+
+def _openspace(writer: Any, stage: StageNotes) -> None:
+    assert stage.openspace is not None
+    book = stage.openspace
+    for x in book.sessions + book.unplaced:
+        where = f"{x.space}, {x.slot}" if x.space else ""
+        base = [stage.index, defuse(stage.stage.title), defuse(book.theme)]
+        writer.writerow([*base, x.id, "", defuse(", ".join(x.conveners)), defuse(x.title),
+                         "false", "", "", defuse(where), x.attended, "", "topic"])
+        rows = ([("point", t, "", "") for t in x.points]
+                + [("recommendation", t, "", "") for t in x.recommendations]
+                + [("action", t, o, d) for t, o, d in x.actions])
+        for kind, text, owner, due in rows:
+            writer.writerow([*base, x.id, "", defuse(owner), defuse(text), "false", "", due,
+                             defuse(x.title), "", "", kind])

@@ -45,7 +45,8 @@ def _stage(harvest: Harvest, s: StageNotes) -> dict[str, Any]:
         "facts": facts(s), "hidden": s.hidden_count,
         "notes": [{"text": n.text, "name": harvest.note_name(n),
                    "edited": n.edited_at is not None} for n in s.visible],
-        "themes": None, "results": None, "cafe": None,
+        "themes": None, "results": None, "cafe": None, "openspace": s.openspace,
+        "adopt": s.adopt.items if s.adopt else None,
     }
     if s.cafe is not None:
         out["cafe"] = [{"round": tables[0].round + 1 if tables else 0, "tables": [

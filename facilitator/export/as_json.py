@@ -5,7 +5,9 @@ Each stage says whether it was ``anonymous`` to the room, and whether it was wri
 ``name`` is "" in an anonymous stage (its ``author`` id stays). ``themes`` has one entry per
 cluster stage, ``votes`` one per vote stage that was opened, with ``Vote.results()``,
 ``cafes`` one per World Café stage that held a round (rounds, tables and table numbers from 0
-here, like stage indexes). A café note has its ``round`` and ``table`` (``null`` otherwise).
+here, like stage indexes); ``openspaces`` the book of proceedings of each Open Space stage and
+``adoptions`` who took the top priorities forward. A café note has its ``round`` and
+``table`` (``null`` otherwise).
 """
 
 from __future__ import annotations
@@ -76,6 +78,27 @@ def _asset_map(harvest: Harvest) -> dict[str, Any] | None:
     return {"inventory": inv.inventory(harvest.state), "map": inv.summary(harvest.state)}
 
 
+def _openspace(s: StageNotes) -> dict[str, Any]:
+    """An Open Space's book of proceedings: theme, grid, each session's report with its
+    attendance count, unplaced topics, merges, and the action plan."""
+    assert s.openspace is not None
+    book = s.openspace
+
+    def session(x: Any) -> dict[str, Any]:
+        return {"id": x.id, "title": x.title, "titles": x.titles, "conveners": x.conveners,
+                "space": x.space or None, "slot": x.slot or None, "attended": x.attended,
+                "names": x.names, "key_points": x.points,
+                "recommendations": x.recommendations,
+                "actions": [{"text": a, "owner": o, "due": d} for a, o, d in x.actions],
+                "merged_by_override": x.merged_by_override}
+
+    return {"stage": s.index, "theme": book.theme, "spaces": book.spaces, "slots": book.slots,
+            "sessions": [session(x) for x in book.sessions],
+            "unplaced": [session(x) for x in book.unplaced], "merges": book.merges,
+            "actions": [{"session": t, "text": a, "owner": o, "due": d}
+                        for t, a, o, d in book.actions]}
+
+
 def to_data(harvest: Harvest) -> dict[str, Any]:
     """The export as plain data; deleted notes are left out of ``notes`` (not of ``events``),
     hidden ones out of ``themes``."""
@@ -96,6 +119,9 @@ def to_data(harvest: Harvest) -> dict[str, Any]:
         "votes": [_vote(s) for s in harvest.stages if s.vote is not None],
         "cafes": [_cafe(s) for s in harvest.stages if s.cafe is not None],
         "asset_map": _asset_map(harvest),
+        "openspaces": [_openspace(s) for s in harvest.stages if s.openspace is not None],
+        "adoptions": [{"stage": s.index, "items": s.adopt.items}
+                      for s in harvest.stages if s.adopt is not None],
         "events": [e.to_dict() for e in harvest.events],
     }
 

@@ -56,7 +56,11 @@ def render(harvest: Harvest) -> str:
         if stage.stage.prompt:
             out += ["> " + inline(stage.stage.prompt, "> "), ""]
         out += ["*" + " ".join(inline(f) for f in facts(stage)) + "*", ""]
-        if stage.cafe is not None:
+        if stage.openspace is not None:
+            out += _openspace(stage)
+        elif stage.adopt is not None:
+            out += _adopt(stage)
+        elif stage.cafe is not None:
             out += _cafe(stage)
         elif stage.themes is not None:
             out += _themes(stage)
@@ -135,3 +139,60 @@ def _cafe(stage: StageNotes) -> list[str]:
                 out.append("*" + _("No notes.") + "*")
             out.append("")
     return out[:-1]
+
+
+def _openspace(stage: StageNotes) -> list[str]:
+    """The book of proceedings: the theme, the grid, each session's report, the action plan."""
+    assert stage.openspace is not None
+    book = stage.openspace
+    out = ["### " + _("Theme"), "", "> " + inline(book.theme, "> "), "",
+           "### " + _("The grid"), "",
+           "| " + _("Time") + " | " + _("Space") + " | " + _("Session") + " | "
+           + _("Convened by") + " | " + _("Attendance") + " |",
+           "| --- | --- | --- | --- | --- |"]
+    cell = lambda text: inline(text).replace("|", "\\|")  # noqa: E731
+    for x in book.sessions:
+        out.append(f"| {cell(x.slot)} | {cell(x.space)} | {cell(x.title)} | "
+                   f"{cell(', '.join(x.conveners))} | {x.attended} |")
+    out.append("")
+    for x in book.sessions + book.unplaced:
+        out += ["### " + " ".join(escape(x.title)), ""]
+        where = (_("%(space)s, %(slot)s.") % {"space": inline(x.space), "slot": inline(x.slot)}
+                 if x.space else _("Not on the grid."))
+        came = ngettext("%d person checked in.", "%d people checked in.", x.attended) % x.attended
+        out += ["*" + where + " " + _("Convened by %s.") % inline(", ".join(x.conveners))
+                + " " + came + "*", ""]
+        if x.names:
+            out += [_("Participants who agreed to be named: %s.") % inline(", ".join(x.names)),
+                    ""]
+        for heading, items in ((_("Key points"), x.points),
+                               (_("Recommendations"), x.recommendations)):
+            if items:
+                out += ["**" + heading + "**", ""] + ["- " + inline(t, "  ") for t in items] + [""]
+        if x.actions:
+            out += ["**" + _("Actions") + "**", ""]
+            out += ["- " + inline(t, "  ") + " — " + _("%(owner)s, by %(due)s")
+                    % {"owner": inline(o), "due": d} for t, o, d in x.actions]
+            out.append("")
+        if not (x.points or x.recommendations or x.actions):
+            out += ["*" + _("No report.") + "*", ""]
+    if book.actions:
+        out += ["### " + _("Action plan"), ""]
+        out += ["- " + d + ": " + inline(a, "  ") + " — " + inline(o) + " (" + inline(t) + ")"
+                for t, a, o, d in book.actions]
+        out.append("")
+    return out[:-1]
+
+
+def _adopt(stage: StageNotes) -> list[str]:
+    assert stage.adopt is not None
+    out = []
+    for item in stage.adopt.items:
+        who = ngettext("%d volunteer", "%d volunteers", item["volunteers"]) % item["volunteers"]
+        if item["names"]:
+            who += ": " + inline(", ".join(item["names"]))
+        out.append("- **" + item["rank"] + "** " + inline(item["label"], "  ") + " — " + who)
+        out += ["  - " + inline(step, "    ") for step in item["steps"]]
+    if not out:
+        out.append("*" + _("Nobody signed up.") + "*")
+    return out

@@ -81,6 +81,50 @@ class CafeRounds:
 
 
 @dataclass(frozen=True)
+class OSSession:
+    """One Open Space topic in the book of proceedings: where it ran, who convened it, how
+    many checked in (``names``: only those who agreed, in a named stage) and its report."""
+
+    id: str
+    title: str
+    titles: list[str]
+    conveners: list[str]
+    space: str
+    slot: str
+    attended: int
+    names: list[str]
+    points: list[str]
+    recommendations: list[str]
+    actions: list[tuple[str, str, str]]  # (text, owner, due)
+    merged_by_override: bool
+
+
+@dataclass(frozen=True)
+class OpenSpaceBook:
+    """An Open Space stage's book of proceedings: theme, grid, reports, action plan."""
+
+    theme: str
+    spaces: list[str]
+    slots: list[str]
+    sessions: list[OSSession]  # on the grid, in grid order (slot, then space): never ranked
+    unplaced: list[OSSession]
+    merges: list[str]
+
+    @property
+    def actions(self) -> list[tuple[str, str, str, str]]:
+        """Every action of every report: (session title, text, owner, due), by date."""
+        rows = [(s.title, *a) for s in self.sessions + self.unplaced for a in s.actions]
+        return sorted(rows, key=lambda r: (r[3], r[0]))
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """The top items of a convergence vote and who took each forward."""
+
+    items: list[dict[str, Any]]  # {rank, label, count, volunteers, names, steps}
+
+
+@dataclass(frozen=True)
 class StageNotes:
     """One stage of the plan with its notes (not deleted), in the order they were posted.
 
@@ -97,6 +141,8 @@ class StageNotes:
     source_anonymous: bool = False  # a cluster stage grouping notes written anonymously
     cafe: CafeRounds | None = None
     assets: list[str] | None = None  # an asset-mapping stage: what the report says of it
+    openspace: OpenSpaceBook | None = None
+    adopt: Adoption | None = None
 
     @property
     def anonymous(self) -> bool:
@@ -152,7 +198,9 @@ class Harvest:
                 _vote(state, i) if s.kind == "vote" else None,
                 themes is not None and state.stages[themes.source].anonymous,
                 _cafe(state, i) if s.kind == "cafe" else None,
-                _assets(state, i) if s.kind == "assets" else None))
+                _assets(state, i) if s.kind == "assets" else None,
+                openspace=_openspace(state, i) if s.kind == "openspace" else None,
+                adopt=_adoption(state, i) if s.kind == "adopt" else None))
         return cls(row.code, row.created_at, state, list(events), stages,
                    state.title or row.title)
 
@@ -257,6 +305,57 @@ def _assets(state: WorkshopState, index: int) -> list[str]:
     return report_facts(state, index)
 
 
+def _openspace(state: WorkshopState, index: int) -> OpenSpaceBook:
+    from facilitator.activities.openspace import grid, openspace
+
+    o = openspace(state, index)
+    stage = state.stages[index]
+    spaces, slots = grid(stage)
+    space_name = {s.id: s.name for s in spaces}
+    slot_label = {s.id: s.label for s in slots}
+
+    def session(t: Any) -> OSSession:
+        cell = o.cell_of(t.id)
+        entries = [e for e in o.entries.values() if e.topic == t.id and not e.deleted]
+        came = o.attended.get(t.id, set())
+        names = [] if stage.anonymous else [
+            n for p in sorted(came) if p in o.public and (n := state.participants[p].name)]
+        return OSSession(
+            t.id, t.display, list(t.titles),
+            [person_label(state, p, stage.anonymous) for p in t.conveners],
+            space_name[cell[0]] if cell else "", slot_label[cell[1]] if cell else "",
+            len(came), names,
+            [e.text for e in entries if e.kind == "point"],
+            [e.text for e in entries if e.kind == "recommendation"],
+            [(e.text, e.owner, e.due) for e in entries if e.kind == "action"],
+            t.merged_override)
+
+    order = {(sp.id, sl.id): (j, i) for j, sl in enumerate(slots) for i, sp in enumerate(spaces)}
+    live = o.live_topics()
+    placed = sorted((t for t in live if o.cell_of(t.id)), key=lambda t: order[o.cell_of(t.id)])
+    merges = []
+    for t in o.topics.values():
+        if t.merged_into is not None:
+            into = o.topics[t.merged_into]
+            merges.append((_("“%(a)s” was merged into “%(b)s” by the facilitator (override).")
+                           if t.merged_override else
+                           _("“%(a)s” was merged into “%(b)s” with every convener's consent."))
+                          % {"a": t.title, "b": into.title})
+    return OpenSpaceBook(stage.prompt,
+                         [f"{s.name} ({s.capacity})" if s.capacity else s.name for s in spaces],
+                         [s.label for s in slots], [session(t) for t in placed],
+                         [session(t) for t in live if not o.cell_of(t.id)], merges)
+
+
+def _adoption(state: WorkshopState, index: int) -> Adoption:
+    from facilitator.activities.adopt import adopt_view
+
+    view = adopt_view(state, index, "screen", None)  # names only of those who agreed
+    return Adoption([{"rank": rank_label(i), "label": i["label"], "count": i["count"],
+                      "volunteers": i["volunteers"], "names": i["names"], "steps": i["steps"]}
+                     for i in view["items"]])
+
+
 def _vote(state: WorkshopState, index: int) -> VoteResults | None:
     vote = state.votes.get(index)
     if vote is None:
@@ -320,6 +419,18 @@ def facts(stage: StageNotes) -> list[str]:
         out.append(_("New encounters at the tables, round by round: %s.") % shares)
         out.append(ngettext("%d pair sat together again.", "%d pairs sat together again.",
                             stage.cafe.repeats) % stage.cafe.repeats)
+    if stage.openspace is not None:
+        book = stage.openspace
+        out.append(ngettext("%d session ran on the grid", "%d sessions ran on the grid",
+                            len(book.sessions)) % len(book.sessions)
+                   + " " + _("(%(spaces)d spaces by %(slots)d time slots).")
+                   % {"spaces": len(book.spaces), "slots": len(book.slots)})
+        out.append(_("Attendance counts the people who checked in to a session; names only "
+                     "of those who agreed. Sessions are listed in the order of the grid, "
+                     "not ranked."))
+        out += book.merges
+    if stage.adopt is not None:
+        out.append(_("Names only of people who agreed to show them."))
     if stage.stage.kind == "vote":
         vote = stage.vote
         if vote is None:

@@ -18,6 +18,7 @@ import facilitator.core.views, facilitator.activities, facilitator.activities.no
 import facilitator.core.seating, facilitator.core.agenda, facilitator.core.pairing
 import facilitator.core.affirmative, facilitator.core.assets, facilitator.activities.cafe
 import facilitator.activities.asset_map
+import facilitator.activities.openspace, facilitator.activities.adopt
 print('pure')
 """
 

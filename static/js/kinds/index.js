@@ -8,9 +8,11 @@
 // Phone plug-ins may also answer writable(workshop) (the note form posts now), prompt() and
 // what() (override the heading and the "what to do" line) and acked(event, ack) (a thank-you).
 import * as assets from "./assets.js";
+import * as adopt from "./adopt.js";
 import * as cafe from "./cafe.js";
+import * as openspace from "./openspace.js";
 
-export const KINDS = { cafe, assets };
+export const KINDS = { cafe, assets, openspace, adopt };
 
 // A page's plug-ins: each kind's factory for this page, with its own strings (#t-<kind>)
 // over the page's.

@@ -1,0 +1,527 @@
+// Open Space on the phone, the projector and the console: plug-ins for the pages (see
+// static/js/kinds/index.js and docs/activities/openspace.md). Each keeps the `openspace` part
+// of the snapshot and its updates; participant text is set with textContent only.
+import { el, fill, store } from "../common.js";
+
+const inOpenSpace = (w) => Boolean(w && w.status === "running" && w.stage && w.stage.kind === "openspace");
+const KINDS = ["point", "recommendation", "action"];
+
+function byId(list) {
+  return Object.fromEntries((list || []).map((x) => [x.id, x]));
+}
+
+function slotOf(os, id) {
+  return os.slots.find((s) => s.id === id);
+}
+
+function cellWords(os, cell, t) {
+  if (!cell) return t.os_unplaced || "";
+  const space = os.spaces.find((s) => s.id === cell[0]);
+  const slot = slotOf(os, cell[1]);
+  return fill(t.os_where || "{space}, {slot}", { space: space ? space.name : "", slot: slot ? slot.label : "" });
+}
+
+function nowLine(os, t) {
+  if (os.now < 0) return t.os_before;
+  if (os.now >= os.slots.length) return t.os_over;
+  const next = os.slots[os.now + 1];
+  return fill(t.os_now, { slot: os.slots[os.now].label }) + (next && t.os_next ? ` · ${fill(t.os_next, { slot: next.label })}` : "");
+}
+
+// Keeps the latest `openspace` view, applying the small updates the server sends.
+function holder() {
+  const h = {
+    os: null,
+    snapshot(data) { h.os = data.openspace || null; },
+    events: {
+      openspace(data, w) { if (!w || data.stage === w.stage_index) h.os = data.openspace; },
+      os_topics(data) {
+        if (!h.os || data.stage === undefined) return;
+        for (const topic of data.topics) {
+          const i = h.os.topics.findIndex((x) => x.id === topic.id);
+          if (!topic.live) { if (i >= 0) h.os.topics.splice(i, 1); } else if (i >= 0) h.os.topics[i] = topic;
+          else h.os.topics.push(topic);
+        }
+      },
+      os_me(data) { if (h.os) h.os.me = data.me; },
+      os_attendance(data) {
+        if (!h.os) return;
+        h.os.attendance = data.attendance;
+        h.os.attended = data.attendance.attended;
+      },
+      os_report(data) {
+        if (!h.os) return;
+        h.os.entries = h.os.entries.filter((e) => e.topic !== data.topic).concat(data.entries);
+      },
+    },
+  };
+  return h;
+}
+
+// One report (key points, recommendations, actions), read-only: news wall, projector, console.
+function reportBlock(os, topic, t) {
+  const entries = os.entries.filter((e) => e.topic === topic.id);
+  const attended = (os.attended || (os.attendance && os.attendance.attended) || {})[topic.id] || 0;
+  const parts = KINDS.map((kind) => {
+    const list = entries.filter((e) => e.kind === kind);
+    if (!list.length) return null;
+    return el("div", { class: `os-part os-${kind}` },
+      el("h4", { text: t[`os_${kind}`] }),
+      el("ul", {}, ...list.map((e) => el("li", { "data-entry-id": e.id },
+        el("span", { class: "text", text: e.text }),
+        kind === "action" ? el("span", { class: "small muted", text: ` — ${fill(t.os_action_line, { owner: e.owner, due: e.due })}` }) : null))));
+  }).filter(Boolean);
+  return el("section", { class: "os-news-item", "data-topic": topic.id },
+    el("h3", { text: topic.title }),
+    el("p", { class: "small muted", text: `${cellWords(os, topic.cell, t)} · ${fill(t.os_attended, { n: attended })}` }),
+    ...(parts.length ? parts : [el("p", { class: "muted", text: t.os_no_entries })]));
+}
+
+function principlesInto(root, os) {
+  root.querySelector(".os-principle-list").replaceChildren(...os.principles.map((p) => el("li", { text: p })));
+  root.querySelector(".os-law").textContent = os.law;
+}
+
+// The grid: a table with a row per slot and a column per space. ``cell(topic, space, slot)``
+// fills each cell; the now and next rows are marked in words, not by colour alone.
+function gridTable(os, t, cell) {
+  const topics = byId(os.topics);
+  const at = {};
+  for (const topic of os.topics) if (topic.cell) at[topic.cell.join("|")] = topic;
+  const head = el("tr", {}, el("th", { scope: "col", text: t.os_slot }),
+    ...os.spaces.map((s) => el("th", { scope: "col" }, el("span", { text: s.name }),
+      el("span", { class: "small muted", text: ` · ${s.capacity ? fill(t.os_capacity, { n: s.capacity }) : t.os_anywhere}` }))));
+  const rows = os.slots.map((slot, i) => {
+    const tag = i === os.now ? t.os_now_tag : i === os.now + 1 && os.now >= 0 ? t.os_next_tag : "";
+    return el("tr", { class: tag ? `os-${i === os.now ? "now" : "next"}` : null, "data-slot": slot.id },
+      el("th", { scope: "row" }, el("span", { text: slot.label }), tag ? el("strong", { class: "os-tag", text: ` (${tag})` }) : null),
+      ...os.spaces.map((space) => el("td", { "data-space": space.id, "data-slot": slot.id },
+        cell(at[`${space.id}|${slot.id}`] || null, space, slot))));
+  });
+  void topics;
+  return el("table", { class: "os-grid" }, el("thead", {}, head), el("tbody", {}, ...rows));
+}
+
+// -- phone -----------------------------------------------------------------------------------
+
+export function phone(ctx) {
+  const t = ctx.t;
+  const root = document.getElementById("openspace");
+  const $ = (sel) => root.querySelector(sel);
+  const state = holder();
+  const prefix = `fac:${location.pathname}:os`;
+  const editBox = store(`${prefix}:edit`); // the entry being rewritten: {id, base, text, owner, due}
+  let editingTopic = null;
+  const reportBox = store(`${prefix}:report`); // the session whose report this phone writes
+  let reportTopic = reportBox.get(null);
+  let lastCheckin; // a new check-in switches the report to that session
+
+  const draftBox = (kind) => store(`${prefix}:draft:${reportTopic}:${kind}`);
+  // Drafts are saved as they are typed, per session and kind, and survive a reload.
+  for (const form of root.querySelectorAll(".os-add")) {
+    const kind = form.dataset.kind;
+    for (const input of form.querySelectorAll("[data-field]")) {
+      input.addEventListener("input", () => {
+        const draft = draftBox(kind).get({});
+        draft[input.dataset.field] = input.value;
+        draftBox(kind).set(draft);
+      });
+    }
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const fields = Object.fromEntries([...form.querySelectorAll("[data-field]")].map((i) => [i.dataset.field, i.value.trim()]));
+      if (!fields.text) return ctx.say(t.empty);
+      const payload = { topic: reportTopic, kind, text: fields.text };
+      if (kind === "action") Object.assign(payload, { owner: fields.owner || "", due: fields.due || "" });
+      ctx.send("os_entry_add", payload);
+      draftBox(kind).remove();
+      for (const input of form.querySelectorAll("[data-field]")) input.value = "";
+    });
+  }
+  function loadDrafts() {
+    for (const form of root.querySelectorAll(".os-add")) {
+      const draft = draftBox(form.dataset.kind).get({});
+      for (const input of form.querySelectorAll("[data-field]")) {
+        if (document.activeElement !== input) input.value = draft[input.dataset.field] || "";
+      }
+    }
+  }
+  $(".os-report-topic").addEventListener("change", (event) => {
+    reportTopic = event.target.value;
+    reportBox.set(reportTopic);
+    loadDrafts();
+    render();
+  });
+
+  $(".os-post").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const title = $("#os-title").value.trim();
+    const blurb = $("#os-blurb").value.trim();
+    if (!title) return ctx.say(t.empty);
+    if (editingTopic) ctx.send("os_topic_edit", { topic: editingTopic, title, blurb });
+    else ctx.send("os_topic_post", { title, blurb });
+    editingTopic = null;
+    $("#os-title").value = "";
+    $("#os-blurb").value = "";
+    render();
+  });
+  $(".os-post-cancel").addEventListener("click", () => {
+    editingTopic = null;
+    $("#os-title").value = "";
+    $("#os-blurb").value = "";
+    render();
+  });
+  $(".os-checkout").addEventListener("click", () => ctx.send("os_check_out", {}));
+  $(".os-show-name").addEventListener("change", (event) => {
+    const me = state.os && state.os.me;
+    if (me && me.checkin) ctx.send("os_check_in", { topic: me.checkin, show_name: event.target.checked });
+  });
+
+  function entryEditor(entry) {
+    const draft = editBox.get(null);
+    const area = el("textarea", { rows: 3, "aria-label": `${t.os_edit}: ${entry.text.slice(0, 40)}`, class: "os-edit-text" });
+    area.value = draft.text;
+    const save = () => editBox.set({ ...editBox.get({}), text: area.value, owner: owner ? owner.value : "", due: due ? due.value : "" });
+    area.addEventListener("input", save);
+    const owner = entry.kind === "action" ? el("input", { "aria-label": t.os_action, maxlength: 60, class: "os-edit-owner" }) : null;
+    const due = entry.kind === "action" ? el("input", { type: "date", "aria-label": t.os_action, class: "os-edit-due" }) : null;
+    if (owner) { owner.value = draft.owner || ""; owner.addEventListener("input", save); }
+    if (due) { due.value = draft.due || ""; due.addEventListener("input", save); }
+    const stale = entry.rev !== draft.base;
+    return el("div", { class: "os-editor" },
+      stale ? el("p", { class: "notice os-conflict", role: "alert", text: fill(t.os_conflict, { text: entry.text }) }) : null,
+      area, owner, due,
+      el("div", { class: "row" },
+        el("button", { type: "button", class: "primary", text: stale ? t.os_save_over : t.os_save, onclick: () => {
+          const current = editBox.get({});
+          const payload = { entry: entry.id, base: entry.rev, text: (current.text || "").trim() };
+          if (!payload.text) return ctx.say(t.empty);
+          if (entry.kind === "action") Object.assign(payload, { owner: current.owner || "", due: current.due || "" });
+          // a stale base is refused by the server: only "save mine instead" sends the new one
+          if (!stale) payload.base = current.base;
+          ctx.send("os_entry_edit", payload);
+        } }),
+        el("button", { type: "button", text: t.os_cancel, onclick: () => { editBox.remove(); render(); } })));
+  }
+
+  function renderReport(os, me) {
+    const section = $(".os-report");
+    const topics = byId(os.topics);
+    const can = (me.can_report || []).filter((id) => topics[id]);
+    section.hidden = false;
+    const select = $(".os-report-topic");
+    const first = lastCheckin === undefined;
+    const moved = !first && me.checkin !== lastCheckin && can.includes(me.checkin);
+    lastCheckin = me.checkin || null;
+    if (first) loadDrafts(); // after a reload: what was being typed comes back
+    if (moved || !can.includes(reportTopic)) {
+      reportTopic = moved ? me.checkin
+        : me.checkin && can.includes(me.checkin) ? me.checkin : can[0] || null;
+      reportBox.set(reportTopic);
+      loadDrafts();
+    }
+    select.replaceChildren(...can.map((id) => el("option", { value: id, text: topics[id].title })));
+    if (reportTopic) select.value = reportTopic;
+    select.hidden = !can.length;
+    for (const form of root.querySelectorAll(".os-add")) form.hidden = !reportTopic;
+    const box = $(".os-entries");
+    if (!reportTopic) {
+      box.replaceChildren(el("p", { class: "muted", text: t.os_no_report }));
+      return;
+    }
+    const editing = editBox.get(null);
+    const entries = os.entries.filter((e) => e.topic === reportTopic);
+    box.replaceChildren(...KINDS.map((kind) => el("div", { class: `os-part os-${kind}` },
+      el("h3", { text: t[`os_${kind}`] }),
+      el("ul", { class: "plain" }, ...entries.filter((e) => e.kind === kind).map((e) => {
+        if (editing && editing.id === e.id) return el("li", { "data-entry-id": e.id }, entryEditor(e));
+        return el("li", { "data-entry-id": e.id },
+          el("p", { class: "text", text: e.text }),
+          kind === "action" ? el("p", { class: "small muted", text: fill(t.os_action_line, { owner: e.owner, due: e.due }) }) : null,
+          el("button", { type: "button", class: "link small", text: t.os_edit, "aria-label": `${t.os_edit}: ${e.text.slice(0, 40)}`,
+                         onclick: () => { editBox.set({ id: e.id, base: e.rev, text: e.text, owner: e.owner, due: e.due }); render(); } }));
+      })))));
+    const focusedEditor = box.querySelector(".os-edit-text");
+    if (focusedEditor && editing && editing.focus !== false) setTimeout(() => focusedEditor.focus(), 0);
+  }
+
+  function renderMine(os, me) {
+    const topics = byId(os.topics);
+    const free = [];
+    const taken = new Set(os.topics.filter((x) => x.cell).map((x) => x.cell.join("|")));
+    for (const slot of os.slots) for (const space of os.spaces) if (!taken.has(`${space.id}|${slot.id}`)) free.push([space.id, slot.id]);
+    $(".os-post-btn").textContent = editingTopic ? t.os_save_topic : t.os_post;
+    $(".os-post-cancel").hidden = !editingTopic;
+    const merges = (me.merges || []).map((m) => el("li", { class: "notice os-merge", "data-merge": m.id },
+      el("p", { text: m.waiting_for_me ? fill(t.os_merge_wait, { a: m.titles[0], b: m.titles[1] })
+        : fill(t.os_merge_waiting, { a: m.titles[0], b: m.titles[1] }) }),
+      m.waiting_for_me ? el("div", { class: "row" },
+        el("button", { type: "button", class: "primary", text: t.os_agree, onclick: () => ctx.send("os_merge_answer", { merge: m.id, yes: true }) }),
+        el("button", { type: "button", text: t.os_decline, onclick: () => ctx.send("os_merge_answer", { merge: m.id, yes: false }) })) : null));
+    const mine = (me.topics || []).filter((x) => topics[x.id]).map((info) => {
+      const topic = topics[info.id];
+      const selectId = `os-cell-${topic.id}`;
+      const select = el("select", { id: selectId, class: "os-cell-select" }, ...free.map(([sp, sl]) => el("option", {
+        value: `${sp}|${sl}`, text: fill(t.os_free_info, { space: os.spaces.find((s) => s.id === sp).name,
+                                                        slot: slotOf(os, sl).label, n: info.slot_clashes[sl] || 0 }) })));
+      const hints = (me.hints || []).filter((h) => h.topic === topic.id || h.other === topic.id).map((h) => {
+        const other = topics[h.topic === topic.id ? h.other : h.topic];
+        if (!other) return null;
+        return el("li", { class: "os-hint" }, el("p", { text: fill(t.os_hint, { other: other.title }) }),
+          el("button", { type: "button", text: t.os_propose, onclick: () => ctx.send("os_merge_propose", { topic: topic.id, into: other.id }) }));
+      });
+      return el("li", { class: "os-my-topic card", "data-topic": topic.id },
+        el("h3", { text: topic.title }),
+        el("p", { class: "os-cell small", text: cellWords(os, topic.cell, t) }),
+        el("p", { class: "small muted", text: fill(t.os_interested_n, { n: info.interested }) }),
+        ...info.conflicts.map((c) => el("p", { class: "notice", role: "note", text: `⚠ ${c}` })),
+        ...info.clashes.map((c) => el("p", { class: "small", text: fill(t.os_clash, { n: c.people, title: c.title }) })),
+        info.suggested && !topic.cell ? el("p", { class: "os-suggested" },
+          el("span", { text: `${fill(t.os_suggested, { space: os.spaces.find((s) => s.id === info.suggested[0]).name, slot: slotOf(os, info.suggested[1]).label })} ` }),
+          el("button", { type: "button", class: "primary", text: t.os_accept, onclick: () => ctx.send("os_suggestion_accept", { topic: topic.id }) })) : null,
+        free.length ? el("div", { class: "stack os-pick" }, el("label", { for: selectId, text: t.os_pick }), select,
+          el("button", { type: "button", class: "os-take", text: t.os_take, onclick: () => {
+            const [space, slot] = select.value.split("|");
+            ctx.send("os_place", { topic: topic.id, space, slot });
+          } })) : null,
+        el("ul", { class: "plain" }, ...hints.filter(Boolean)),
+        el("div", { class: "row wrap" },
+          el("button", { type: "button", class: "link small", text: t.os_edit, onclick: () => {
+            editingTopic = topic.id;
+            $("#os-title").value = topic.titles[0] || topic.title;
+            $("#os-blurb").value = topic.blurb;
+            render();
+            $("#os-title").focus();
+          } }),
+          topic.cell ? el("button", { type: "button", class: "link small", text: t.os_unplace, onclick: () => ctx.send("os_unplace", { topic: topic.id }) }) : null,
+          el("button", { type: "button", class: "link small", text: t.os_withdraw, onclick: () => ctx.send("os_topic_withdraw", { topic: topic.id }) })));
+    });
+    $(".os-mine").replaceChildren(...merges, ...mine);
+  }
+
+  function renderNow(os, me) {
+    $(".os-now-line").textContent = nowLine(os, t);
+    const running = os.now >= 0 && os.now < os.slots.length ? os.slots[os.now].id : null;
+    const here = os.topics.filter((x) => x.cell && x.cell[1] === running);
+    const show = $(".os-show-name");
+    if (document.activeElement !== show) show.checked = Boolean(me.show_name);
+    $(".os-checkin").replaceChildren(...here.map((topic) => {
+      const inIt = me.checkin === topic.id;
+      return el("li", { "data-topic": topic.id },
+        el("button", { type: "button", class: inIt ? "toggle os-in" : "toggle", "aria-pressed": String(inIt),
+                       "aria-label": `${inIt ? t.os_checked_in : t.os_check_in}: ${topic.title}`,
+                       onclick: () => { if (!inIt) ctx.send("os_check_in", { topic: topic.id, show_name: show.checked }); } },
+          el("span", { text: inIt ? `✓ ${t.os_checked_in}` : t.os_check_in })),
+        el("span", { text: ` ${topic.title} · ${cellWords(os, topic.cell, t)}` }));
+    }));
+    $(".os-consent").hidden = !running;
+    $(".os-checkout").hidden = !me.checkin;
+    const status = me.checkin && byId(os.topics)[me.checkin]
+      ? fill(t.os_here, { title: byId(os.topics)[me.checkin].title }) : running ? t.os_nowhere : "";
+    if (status) $(".os-now-line").textContent = `${nowLine(os, t)} ${status}`;
+  }
+
+  function renderMarket(os, me) {
+    const interested = new Set(me.interested || []);
+    $(".os-topics").replaceChildren(...os.topics.map((topic) => {
+      const on = interested.has(topic.id);
+      const mine = topic.convener === me.id || (topic.co || []).includes(me.id);
+      return el("li", { class: "os-topic card", "data-topic": topic.id },
+        el("h3", { class: "os-title", text: topic.title }),
+        topic.blurb ? el("p", { class: "small", text: topic.blurb }) : null,
+        el("p", { class: "small muted", text: [cellWords(os, topic.cell, t),
+          mine ? t.os_mine : topic.convener_name ? fill(t.os_by, { name: topic.convener_name }) : ""].filter(Boolean).join(" · ") }),
+        el("button", { type: "button", class: "toggle os-interest", "aria-pressed": String(on),
+                       "aria-label": `${t.os_interest}: ${topic.title}`,
+                       onclick: () => ctx.send("os_interest", { topic: topic.id, on: !on }) },
+          el("span", { "aria-hidden": "true", text: on ? "★ " : "☆ " }), t.os_interest));
+    }));
+  }
+
+  function renderAgenda(os, me) {
+    const mineIds = new Set([...(me.interested || []), ...(me.topics || []).map((x) => x.id)]);
+    const items = os.slots.map((slot, i) => {
+      const there = os.topics.filter((x) => x.cell && x.cell[1] === slot.id && mineIds.has(x.id));
+      const tag = i === os.now ? t.os_now_tag : i === os.now + 1 && os.now >= 0 ? t.os_next_tag : "";
+      return el("li", { class: tag ? `os-${i === os.now ? "now" : "next"}` : null, "data-slot": slot.id },
+        el("strong", { text: slot.label + (tag ? ` (${tag})` : "") }), " ",
+        el("span", { text: there.length ? there.map((x) => `${x.title} — ${cellWords(os, x.cell, t).split(",")[0]}`).join("; ") : t.os_agenda_none }));
+    });
+    $(".os-agenda-list").replaceChildren(...items);
+  }
+
+  function render() {
+    const os = state.os;
+    const me = (os && os.me) || {};
+    principlesInto(root, os);
+    renderNow(os, me);
+    renderMine(os, me);
+    renderMarket(os, me);
+    renderAgenda(os, me);
+    renderReport(os, me);
+    $(".os-news-list").replaceChildren(...os.topics.filter((x) => x.cell).map((topic) => reportBlock(os, topic, t)));
+  }
+
+  let lastW = null;
+  return {
+    snapshot: state.snapshot,
+    events: state.events,
+    render(w) {
+      lastW = w;
+      const active = inOpenSpace(w) && Boolean(state.os);
+      root.hidden = !active;
+      if (active) render();
+    },
+    acked(event) {
+      if (event === "os_entry_edit") { editBox.remove(); if (lastW) this.render(lastW); return t.os_sent; }
+      if (event === "os_topic_post") return t.os_topic_sent;
+      if (event.startsWith("os_")) return t.os_sent;
+      return undefined;
+    },
+  };
+}
+
+// -- projector -------------------------------------------------------------------------------
+
+export function screen(ctx) {
+  const t = ctx.t;
+  const root = document.getElementById("view-openspace");
+  const $ = (sel) => root.querySelector(sel);
+  const state = holder();
+  function render() {
+    const os = state.os;
+    if (!os) return;
+    const news = os.screen === "news";
+    $(".os-line").textContent = news ? t.os_news : nowLine(os, t);
+    principlesInto(root, os);
+    $(".os-principles-box").hidden = news || os.now >= 0;
+    const att = os.attendance || { counts: {}, names: {} };
+    $(".os-grid-box").hidden = news;
+    $(".os-arriving").hidden = news;
+    $(".os-grid-box").replaceChildren(gridTable(os, t, (topic, space, slot) => {
+      if (!topic) return el("span", { class: "muted small", text: t.os_free });
+      const live = os.now >= 0 && os.slots[os.now] && os.slots[os.now].id === slot.id;
+      const n = att.counts[topic.id] || 0;
+      const names = att.names[topic.id] || [];
+      return el("div", { class: "os-cell-topic", "data-topic": topic.id },
+        el("p", { class: "os-title", text: topic.title }),
+        topic.convener_name ? el("p", { class: "small", text: fill(t.os_by, { name: topic.convener_name }) }) : null,
+        live ? el("p", { class: "os-count", "data-count": String(n), text: fill(n === 1 ? t.os_here_one : t.os_here_n, { n }) }) : null,
+        live && names.length ? el("p", { class: "small os-names", text: names.join(", ") }) : null);
+    }));
+    const unplaced = os.topics.filter((x) => !x.cell);
+    $(".os-arriving").hidden = news || !unplaced.length;
+    $(".os-unplaced").replaceChildren(...unplaced.map((topic) => el("li", { class: "card", "data-topic": topic.id },
+      el("p", { class: "os-title", text: topic.title }))));
+    const list = $(".os-news-list");
+    list.hidden = !news;
+    list.replaceChildren(...(news ? os.topics.filter((x) => x.cell).map((topic) => reportBlock(os, topic, t)) : []));
+  }
+  return { snapshot: state.snapshot, events: state.events, render };
+}
+
+// -- console ---------------------------------------------------------------------------------
+
+export function console(ctx) {
+  const t = ctx.t;
+  const root = document.getElementById("openspace-panel");
+  const $ = (sel) => root.querySelector(sel);
+  const state = holder();
+  let selected = null; // a topic chosen by click or keyboard, to place with a cell button
+
+  $(".os-next-slot").addEventListener("click", () => ctx.act("os_set_slot", { slot: state.os.now + 1 }));
+  $(".os-prev-slot").addEventListener("click", () => ctx.act("os_set_slot", { slot: state.os.now - 1 }));
+  for (const b of root.querySelectorAll(".os-screen")) b.addEventListener("click", () => ctx.act("os_screen", { view: b.dataset.view }));
+  $(".os-suggest").addEventListener("click", () => ctx.act("os_suggest"));
+  $(".os-accept").addEventListener("click", () => ctx.act("os_suggestion_accept"));
+  $(".os-dismiss").addEventListener("click", () => ctx.act("os_suggestion_dismiss"));
+  const unplaceDrop = $(".os-unplaced");
+  dropTarget(unplaceDrop, (id) => ctx.act("os_unplace", { topic: id }));
+
+  function dropTarget(node, onDrop) {
+    node.addEventListener("dragover", (event) => { event.preventDefault(); node.classList.add("os-over"); });
+    node.addEventListener("dragleave", () => node.classList.remove("os-over"));
+    node.addEventListener("drop", (event) => {
+      event.preventDefault();
+      node.classList.remove("os-over");
+      const id = event.dataTransfer.getData("text/plain");
+      if (id) onDrop(id);
+    });
+  }
+
+  function chip(topic) {
+    const pressed = selected === topic.id;
+    const node = el("button", { type: "button", class: "os-chip", draggable: "true", "data-topic": topic.id,
+                                "aria-pressed": String(pressed),
+                                onclick: () => { selected = pressed ? null : topic.id; render(); } },
+      el("span", { class: "os-title", text: topic.title }),
+      el("span", { class: "small muted", text: ` · ${topic.convener_name} · ${fill(t.os_interested_n, { n: topic.interested })}` }));
+    node.addEventListener("dragstart", (event) => {
+      event.dataTransfer.setData("text/plain", topic.id);
+      event.dataTransfer.effectAllowed = "move";
+    });
+    return node;
+  }
+
+  function render() {
+    const os = state.os;
+    const topics = byId(os.topics);
+    if (selected && !topics[selected]) selected = null;
+    $(".os-state").textContent = nowLine({ ...os }, { ...t, os_next: "" });
+    const last = os.now + 1 >= os.slots.length;
+    $(".os-next-slot").textContent = os.now >= os.slots.length ? t.os_over
+      : last ? t.os_end_all : fill(t.os_start_slot, { slot: os.slots[os.now + 1].label });
+    $(".os-next-slot").disabled = os.now >= os.slots.length;
+    $(".os-prev-slot").disabled = os.now < 0;
+    for (const b of root.querySelectorAll(".os-screen")) b.setAttribute("aria-pressed", String(b.dataset.view === os.screen));
+    $(".os-warnings").replaceChildren(...(os.warnings || []).map((w) => el("li", { text: w })));
+    const suggestion = os.suggestion;
+    $(".os-accept").hidden = !suggestion;
+    $(".os-dismiss").hidden = !suggestion;
+    $(".os-messages").replaceChildren(...((suggestion && suggestion.messages) || []).map((m) => el("li", { text: m })));
+    $(".os-conflicts").replaceChildren(...(os.conflicts || []).map((c) => el("li", { "data-kind": c.kind, text: `⚠ ${c.message}` })));
+    const hints = (os.hints || []).map((h) => topics[h.topic] && topics[h.other] ? el("li", {},
+      el("span", { text: `${fill(t.os_hint, { a: topics[h.topic].title, b: topics[h.other].title })} ` }),
+      el("button", { type: "button", class: "small", text: t.os_force, onclick: () => ctx.act("os_merge_propose", { topic: h.topic, into: h.other, force: true }) })) : null);
+    const merges = (os.merges || []).map((m) => topics[m.topic] && topics[m.into] ? el("li", {},
+      el("span", { text: `${fill(t.os_merge_open, { a: topics[m.topic].title, b: topics[m.into].title, names: m.waiting.join(", ") })} ` }),
+      el("button", { type: "button", class: "small", text: t.os_force, onclick: () => ctx.act("os_merge_propose", { topic: m.topic, into: m.into, force: true }) })) : null);
+    $(".os-hints").replaceChildren(...[...merges, ...hints].filter(Boolean));
+    $(".os-selected").textContent = selected ? fill(t.os_selected, { title: topics[selected].title }) : "";
+    const suggested = {};
+    for (const [sp, sl, id] of (suggestion && suggestion.cells) || []) suggested[`${sp}|${sl}`] = id;
+    const att = os.attendance || { counts: {}, names: {} };
+    $(".os-grid-box").replaceChildren(gridTable(os, t, (topic, space, slot) => {
+      const box = el("div", { class: "os-drop", "data-drop": `${space.id}|${slot.id}` });
+      dropTarget(box, (id) => ctx.act("os_place", { topic: id, space: space.id, slot: slot.id }));
+      if (topic) {
+        box.append(chip(topic));
+        const n = att.counts[topic.id];
+        if (n) box.append(el("p", { class: "os-count small", text: fill(n === 1 ? t.os_here_one : t.os_here_n, { n }) }));
+        if (att.names[topic.id]) box.append(el("p", { class: "small muted", text: att.names[topic.id].join(", ") }));
+      } else {
+        const ghost = suggested[`${space.id}|${slot.id}`];
+        if (ghost && topics[ghost]) box.append(el("p", { class: "small os-ghost", text: fill(t.os_suggested_cell, { title: topics[ghost].title }) }));
+        box.append(el("button", { type: "button", class: "link small os-place-here", disabled: !selected,
+                                  "aria-label": `${t.os_place_here}: ${space.name}, ${slot.label}`, text: selected ? t.os_place_here : t.os_free,
+                                  onclick: () => { if (selected) { ctx.act("os_place", { topic: selected, space: space.id, slot: slot.id }); selected = null; } } }));
+      }
+      return box;
+    }));
+    $(".os-unplaced").replaceChildren(...[...os.topics.filter((x) => !x.cell).map((topic) => el("li", {}, chip(topic))),
+      selected && topics[selected].cell ? el("li", {}, el("button", { type: "button", class: "small", text: t.os_unplace,
+        onclick: () => { ctx.act("os_unplace", { topic: selected }); selected = null; } })) : null].filter(Boolean));
+    for (const sel of [".os-warnings", ".os-messages", ".os-conflicts", ".os-hints"]) $(sel).hidden = !$(sel).children.length;
+    $(".os-news-list").replaceChildren(...os.topics.filter((x) => x.cell).map((topic) => reportBlock(os, topic, t)));
+  }
+
+  return {
+    snapshot: state.snapshot,
+    events: state.events,
+    render(w) {
+      const show = inOpenSpace(w) && Boolean(state.os);
+      root.hidden = !show;
+      if (show) render();
+    },
+  };
+}

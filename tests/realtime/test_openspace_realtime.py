@@ -1,0 +1,133 @@
+"""Open Space over Socket.IO: every refused move changes nothing and tells why; updates reach
+the right rooms (interest never reaches the projector; a check-in reaches the projector's
+attendance and the person's own phone only)."""
+
+import pytest
+
+from facilitator.core.plan import load_plan
+
+PLAN = {"title": "Open Space", "stages": [
+    {"kind": "openspace", "prompt": "How can our town become a great place to grow old in?",
+     "options": {"spaces": ["Hall, 30", "Nook, 2", "Garden"],
+                 "slots": ["Morning, 10:00-11:00", "Afternoon, 14:00-15:00"]}},
+]}
+
+
+def received(client, name):
+    return [e["args"][0] for e in client.get_received() if e["name"] == name]
+
+
+@pytest.fixture
+def space(service, connect):
+    row = service.create_workshop(load_plan(PLAN))
+    console = connect({"role": "console", "key": row.console_key})
+    screen = connect({"role": "screen", "key": row.screen_key})
+    phones = []
+    for i in range(4):
+        phone = connect({"role": "phone", "code": row.code})
+        assert phone.emit("join", {"client_id": f"j{i}", "name": f"P{i}",
+                                   "token": f"os-token-{i}-0123456789"}, callback=True)["ok"]
+        phones.append(phone)
+    assert console.emit("start", {}, callback=True)["ok"]
+    topics = []
+    for i in range(2):
+        ack = phones[i].emit("os_topic_post", {"client_id": f"t{i}", "title": f"Topic {i}"},
+                             callback=True)
+        assert ack["ok"], ack
+        topics.append(ack["topic_id"])
+    ack = phones[0].emit("os_place", {"client_id": "p0", "topic": topics[0], "space": "s1",
+                                      "slot": "slot1"}, callback=True)
+    assert ack["ok"], ack
+    for c in (console, screen, *phones):
+        c.get_received()
+    return row, console, screen, phones, topics
+
+
+def test_each_refused_move_changes_nothing(space, service) -> None:
+    row, console, screen, phones, (a, b) = space
+    live = service.live(row.id)
+    seq = live.state.seq
+    cells = dict(live.state.openspaces[0].cells)
+    for client, event, payload, error in [
+        (phones[1], "os_place", {"topic": b, "space": "s1", "slot": "slot1"},
+         "Hall at Morning (10:00–11:00) is taken by “Topic 0”. Free at Morning"),
+        (phones[1], "os_place", {"topic": b, "space": "s1", "slot": "slot7"},
+         "That slot does not exist"),
+        (phones[1], "os_place", {"topic": b, "space": "roof", "slot": "slot1"},
+         "That space does not exist"),
+        (phones[1], "os_place", {"topic": a, "space": "s2", "slot": "slot2"},
+         "Only the convener of “Topic 0”"),
+        (phones[1], "os_place", {"topic": "t99", "space": "s2", "slot": "slot2"},
+         "That topic does not exist"),
+        (phones[0], "os_place", {"topic": a, "space": "s1", "slot": "slot1"}, "already there"),
+        (phones[1], "os_place", {"topic": b, "space": 3, "slot": "slot1"}, "must be text"),
+        (console, "os_place", {"topic": b, "space": "s1", "slot": "slot1"}, "is taken"),
+        (phones[1], "os_unplace", {"topic": b}, "is not on the grid"),
+        (phones[2], "os_unplace", {"topic": a}, "Only the convener"),
+        (phones[2], "os_suggest", {}, "Only the facilitator can do that."),
+        (phones[2], "os_set_slot", {"slot": 0}, "Only the facilitator can do that."),
+        (console, "os_set_slot", {"slot": 5}, "That slot does not exist"),
+        (phones[2], "os_check_in", {"topic": a}, "not started"),
+        (phones[2], "os_topic_post", {"title": "x" * 101}, "too long"),
+    ]:
+        ack = client.emit(event, {"client_id": f"bad-{event}-{error[:8]}", **payload},
+                          callback=True)
+        assert ack["ok"] is False and error in ack["error"], (event, ack)
+    assert live.state.seq == seq
+    assert live.state.openspaces[0].cells == cells
+    for c in (console, screen, *phones):
+        assert c.get_received() == [], "a refusal sends nothing to anyone"
+
+
+def test_interest_reaches_the_console_and_conveners_not_the_projector(space) -> None:
+    row, console, screen, phones, (a, b) = space
+    ack = phones[3].emit("os_interest", {"client_id": "i1", "topic": a, "on": True},
+                         callback=True)
+    assert ack["ok"]
+    assert received(screen, "openspace") == [] and received(screen, "os_topics") == []
+    mine = received(phones[0], "os_me")[-1]["me"]["topics"]
+    assert mine[0]["interested"] == 1
+    assert received(phones[3], "os_me")[-1]["me"]["interested"] == [a]
+    assert received(phones[2], "os_me") == [], "an uninvolved phone hears nothing"
+    topic = [t for t in received(console, "openspace")[-1]["openspace"]["topics"]
+             if t["id"] == a][0]
+    assert topic["interested"] == 1
+
+
+def test_a_new_topic_is_one_broadcast_and_check_ins_update_attendance(space) -> None:
+    row, console, screen, phones, (a, b) = space
+    ack = phones[2].emit("os_topic_post", {"client_id": "t2", "title": "Benches"},
+                         callback=True)
+    assert ack["ok"]
+    shown = received(screen, "openspace")[-1]["openspace"]["topics"]
+    assert [t["title"] for t in shown] == ["Topic 0", "Topic 1", "Benches"]
+    for phone in phones:
+        assert [t["title"] for t in received(phone, "os_topics")[-1]["topics"]] == ["Benches"]
+    assert console.emit("os_set_slot", {"client_id": "s0", "slot": 0}, callback=True)["ok"]
+    for c in (screen, *phones):
+        c.get_received()
+    assert phones[3].emit("os_check_in", {"client_id": "c1", "topic": a, "show_name": True},
+                          callback=True)["ok"]
+    att = received(screen, "os_attendance")[-1]["attendance"]
+    assert att["counts"] == {a: 1} and att["names"] == {a: ["P3"]}
+    assert received(phones[3], "os_me")[-1]["me"]["checkin"] == a
+    assert all(received(p, "os_me") == [] for p in phones[:3])
+
+
+def test_a_stale_report_edit_is_refused_and_both_texts_survive(space, service) -> None:
+    row, console, screen, phones, (a, b) = space
+    ack = phones[0].emit("os_entry_add", {"client_id": "e1", "topic": a, "kind": "point",
+                                          "text": "First"}, callback=True)
+    assert ack["ok"]
+    entry = ack["entry_id"]
+    report = received(phones[3], "os_report")[-1]
+    assert report["topic"] == a and [e["text"] for e in report["entries"]] == ["First"]
+    assert received(screen, "os_report")[-1]["entries"][0]["text"] == "First"
+    assert console.emit("os_entry_edit", {"client_id": "x1", "entry": entry, "base": 1,
+                                          "text": "Facilitator's"}, callback=True)["ok"]
+    seq = service.live(row.id).state.seq
+    ack = phones[0].emit("os_entry_edit", {"client_id": "x2", "entry": entry, "base": 1,
+                                           "text": "Convener's"}, callback=True)
+    assert not ack["ok"] and "Someone else saved this entry" in ack["error"]
+    assert service.live(row.id).state.seq == seq
+    assert service.live(row.id).state.openspaces[0].entries[entry].text == "Facilitator's"
