@@ -6,10 +6,11 @@ Each kind's module is pure: OPTIONS for the plan, commands
 
 from types import ModuleType
 
-from facilitator.activities import cafe, cluster, mechanics, notes, vote
+from facilitator.activities import cafe, cluster, inquiry, mechanics, notes, vote
 from facilitator.core.state import WorkshopState
 
 KINDS: dict[str, ModuleType] = {"notes": notes, "cluster": cluster, "vote": vote, "cafe": cafe}
+KINDS.update(inquiry.KINDS)  # Appreciative Inquiry: ai_define ... ai_destiny
 
 __all__ = ["KINDS", "mechanics", "source_stage"]
 

@@ -95,6 +95,7 @@ class WorkshopState:
     boards: dict[int, Any] = field(default_factory=dict)  # cluster stage -> Board
     votes: dict[int, Any] = field(default_factory=dict)  # vote stage -> Vote
     cafes: dict[int, Any] = field(default_factory=dict)  # café stage -> Cafe
+    inquiry: dict[int, Any] = field(default_factory=dict)  # AI stage -> Define, Discover, ...
     undo_stack: list[Event] = field(default_factory=list)  # facilitator events to undo
     seq: int = 0
 

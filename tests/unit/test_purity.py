@@ -17,6 +17,7 @@ import facilitator.core.plan, facilitator.core.state, facilitator.core.commands
 import facilitator.core.views, facilitator.activities, facilitator.activities.notes
 import facilitator.core.seating, facilitator.core.agenda, facilitator.core.pairing
 import facilitator.core.affirmative, facilitator.core.assets, facilitator.activities.cafe
+import facilitator.activities.inquiry, facilitator.activities.inquiry.ai_discover
 print('pure')
 """
 
