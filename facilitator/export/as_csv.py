@@ -5,6 +5,10 @@ for notes of an anonymous stage; ``theme`` names the themes a note was grouped i
 cluster stage, joined with "; "). In a World Café, ``round`` and ``table`` (from 1) say where a
 note was written, and each host's summary is a row of ``type`` "summary" (its ``name`` is the
 host as the café showed them). Vote results are not contributions, so they are not here.
+An Appreciative Inquiry stage adds a row per topic, framing, consented story, theme,
+proposition, design statement, commitment (its ``name`` is the owner; the text ends with
+the date and who with) and team (``name`` lists the members);
+``theme`` holds the item's themes, links, dots or owner.
 """
 
 from __future__ import annotations
@@ -49,4 +53,11 @@ def render(harvest: Harvest) -> str:
                         f"summary-{t.round + 1}-{t.table + 1}", "", defuse(t.host),
                         defuse(t.summary), "false", "", "", "", t.round + 1, t.table + 1,
                         "summary"])
+        if stage.inquiry is not None:  # Appreciative Inquiry: one row per item
+            from facilitator.export.inquiry import rows
+
+            for kind, item, who, text, extra in rows(stage.inquiry):
+                writer.writerow([stage.index, defuse(stage.stage.title),
+                                 defuse(stage.stage.prompt), item, "", defuse(who),
+                                 defuse(text), "false", "", "", defuse(extra), "", "", kind])
     return out.getvalue()

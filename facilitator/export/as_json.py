@@ -5,7 +5,11 @@ Each stage says whether it was ``anonymous`` to the room, and whether it was wri
 ``name`` is "" in an anonymous stage (its ``author`` id stays). ``themes`` has one entry per
 cluster stage, ``votes`` one per vote stage that was opened, with ``Vote.results()``,
 ``cafes`` one per World Café stage that held a round (rounds, tables and table numbers from 0
-here, like stage indexes). A café note has its ``round`` and ``table`` (``null`` otherwise).
+here, like stage indexes), ``inquiry`` one per Appreciative Inquiry stage
+(export/inquiry.py: consented stories only; ``events`` keep an unshared story's
+event without its words, themes, propositions with dots, design
+statements, commitments with owners and dates, teams with members).
+A café note has its ``round`` and ``table`` (``null`` otherwise).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 
 from facilitator.core.state import Note
 from facilitator.export.harvest import Harvest, StageNotes, iso
+from facilitator.export.inquiry import redacted_events
 
 FORMAT = "facilitator-export"
 VERSION = 1
@@ -84,7 +89,8 @@ def to_data(harvest: Harvest) -> dict[str, Any]:
         "themes": [_themes(s) for s in harvest.stages if s.themes is not None],
         "votes": [_vote(s) for s in harvest.stages if s.vote is not None],
         "cafes": [_cafe(s) for s in harvest.stages if s.cafe is not None],
-        "events": [e.to_dict() for e in harvest.events],
+        "inquiry": [s.inquiry for s in harvest.stages if s.inquiry is not None],
+        "events": redacted_events(state, harvest.events),
     }
 
 

@@ -58,6 +58,8 @@ def render(harvest: Harvest) -> str:
         out += ["*" + " ".join(inline(f) for f in facts(stage)) + "*", ""]
         if stage.cafe is not None:
             out += _cafe(stage)
+        elif stage.inquiry is not None:
+            out += _inquiry(stage)
         elif stage.themes is not None:
             out += _themes(stage)
         elif stage.stage.kind == "vote":
@@ -130,4 +132,19 @@ def _cafe(stage: StageNotes) -> list[str]:
             if not table.notes:
                 out.append("*" + _("No notes.") + "*")
             out.append("")
+    return out[:-1]
+
+
+def _inquiry(stage: StageNotes) -> list[str]:
+    from facilitator.export.inquiry import sections
+
+    assert stage.inquiry is not None
+    out: list[str] = []
+    for heading, items in sections(stage.inquiry):
+        out += ["### " + " ".join(escape(heading)), ""]
+        out += ["- " + inline(text, "  ") + (" — *" + inline(detail) + "*" if detail else "")
+                for text, detail in items]
+        if not items:
+            out.append("*" + _("Nothing yet.") + "*")
+        out.append("")
     return out[:-1]

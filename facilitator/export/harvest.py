@@ -95,6 +95,7 @@ class StageNotes:
     vote: VoteResults | None = None
     source_anonymous: bool = False  # a cluster stage grouping notes written anonymously
     cafe: CafeRounds | None = None
+    inquiry: dict[str, Any] | None = None  # an Appreciative Inquiry stage (export/inquiry.py)
 
     @property
     def anonymous(self) -> bool:
@@ -149,7 +150,8 @@ class Harvest:
                 i, s, by_stage.get(i, []), i in state.revealed, themes,
                 _vote(state, i) if s.kind == "vote" else None,
                 themes is not None and state.stages[themes.source].anonymous,
-                _cafe(state, i) if s.kind == "cafe" else None))
+                _cafe(state, i) if s.kind == "cafe" else None,
+                _inquiry(state, i) if s.kind.startswith("ai_") else None))
         return cls(row.code, row.created_at, state, list(events), stages,
                    state.title or row.title)
 
@@ -244,6 +246,12 @@ def _cafe(state: WorkshopState, index: int) -> CafeRounds | None:
     played = replace(c.seating, rounds=c.seating.rounds[:held], hosts=c.seating.hosts[:held])
     return CafeRounds(rounds, [played.new_encounter_share(r) for r in range(held)],
                       played.repeated_pairs())
+
+
+def _inquiry(state: WorkshopState, index: int) -> dict[str, Any] | None:
+    from facilitator.export.inquiry import harvest
+
+    return harvest(state, index)
 
 
 def _vote(state: WorkshopState, index: int) -> VoteResults | None:

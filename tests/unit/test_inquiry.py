@@ -340,3 +340,59 @@ def test_pairing_in_the_log_covers_everyone_once(n: int) -> None:
     assert sorted(people) == sorted(a.participant for a in actors)
     assert sum(len(g) == 3 for g in p.groups) == n % 2
     assert all(len(g) in (2, 3) for g in p.groups)
+
+
+def test_export_holds_consented_stories_commitments_with_owners_and_teams() -> None:
+    import json
+
+    from facilitator.export import render
+    from facilitator.store.sqlite import WorkshopRow
+
+    room, actors = ai_room(4)
+    room.do(FAC, "next_stage")
+    room.do(FAC, "ai_pair")
+    d = discover(room.state, 1)
+    for a in actors:
+        me = phone(room, a)["me"]
+        room.do(a, "ai_story", {"highlights": f"story told by {me['partner']['id']}",
+                                "quote": f"quote of {me['partner']['id']}"})
+    secret_teller = actors[0].participant  # keeps their story in the pair
+    for a in actors[1:]:
+        for s in phone(room, a)["me"]["told"]:
+            room.do(a, "ai_consent", {"story_id": s["id"], "consent": True})
+    room.do(FAC, "ai_groups")
+    shared = d.shared()
+    room.do(actors[1], "ai_tag", {"story_id": next(
+        s.id for s in shared if actors[1].participant in (s.teller, s.interviewer)),
+        "theme": "Courage"})
+    room.do(FAC, "ai_close")
+    room.do(FAC, "next_stage")
+    room.do(actors[0], "ai_propose", {"text": "We meet every week", "stories": [shared[0].id]})
+    room.do(FAC, "next_stage")
+    room.do(FAC, "open_vote")
+    room.do(actors[1], "place_dot", {"item_id": room.state.votes[3].items[0]["id"]})
+    room.do(FAC, "close_vote")
+    room.do(FAC, "go_to_stage", {"stage": 5})
+    prop = room.state.votes[3].items[0]["id"]
+    room.do(actors[2], "ai_commit", {"text": "book the hall", "by_when": "3 March",
+                                     "with_whom": "the vicar"})
+    room.do(actors[3], "ai_join_team", {"proposition_id": prop, "join": True})
+    row = WorkshopRow(id="w1", code="ABCDEF", title="T", created_at=0.0,
+                      screen_key="s" * 20, console_key="c" * 20)
+    out = {fmt: render(fmt, row, room.events).body for fmt in ("json", "csv", "md", "html")}
+    data = json.loads(out["json"])
+    by_kind = {x["kind"]: x for x in data["inquiry"]}
+    stories = by_kind["ai_discover"]["stories"]
+    assert len(stories) == 3 and by_kind["ai_discover"]["unshared"] == 1
+    assert f"story told by {secret_teller}" not in out["json"], "not even in the log"
+    assert by_kind["ai_discover"]["themes"][0]["theme"] == "Courage"
+    assert by_kind["ai_dream"]["propositions"][0]["dots"] == 1
+    commitment = by_kind["ai_destiny"]["commitments"][0]
+    assert (commitment["owner"], commitment["by_when"], commitment["with_whom"]) == \
+        ("P2", "3 March", "the vicar")
+    assert by_kind["ai_destiny"]["teams"][0]["members"] == ["P3"]
+    for fmt in ("csv", "md", "html"):
+        body = out[fmt]
+        assert "I will book the hall" in body and "3 March" in body and "P2" in body, fmt
+        assert "Courage" in body and "We meet every week" in body, fmt
+        assert f"story told by {secret_teller}" not in body, fmt

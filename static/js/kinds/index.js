@@ -8,8 +8,9 @@
 // Phone plug-ins may also answer writable(workshop) (the note form posts now), prompt() and
 // what() (override the heading and the "what to do" line) and acked(event, ack) (a thank-you).
 import * as cafe from "./cafe.js";
+import * as inquiry from "./inquiry.js";
 
-export const KINDS = { cafe };
+export const KINDS = { cafe, ...inquiry.KINDS };
 
 // A page's plug-ins: each kind's factory for this page, with its own strings (#t-<kind>)
 // over the page's.
