@@ -11,6 +11,7 @@ from facilitator.activities import (
     asset_map,
     cafe,
     cluster,
+    inquiry,
     mechanics,
     notes,
     openspace,
@@ -21,6 +22,7 @@ from facilitator.core.state import WorkshopState
 KINDS: dict[str, ModuleType] = {"notes": notes, "cluster": cluster, "vote": vote, "cafe": cafe,
                                 "assets": asset_map}
 KINDS.update(openspace=openspace, adopt=adopt)  # Open Space and its convergence sign-ups
+KINDS.update(inquiry.KINDS)  # Appreciative Inquiry: ai_define ... ai_destiny
 
 __all__ = ["KINDS", "mechanics", "source_stage"]
 

@@ -9,6 +9,7 @@ Closing freezes the vote for good.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,8 @@ OPTIONS = {
 }
 SCREEN_VIEW = "results"
 MAX_ITEMS = 200
+# Other kinds whose items can be voted on: kind -> (state, stage index) -> [{"id", "label"}]
+ITEM_SOURCES: dict[str, Callable[[WorkshopState, int], list[dict[str, str]]]] = {}
 
 
 def default_dots(items: int) -> int:
@@ -82,6 +85,8 @@ def _source_items(state: WorkshopState, index: int) -> list[dict[str, str]]:
         from facilitator.activities.openspace import vote_items
 
         return vote_items(state, source)
+    if kind in ITEM_SOURCES:
+        return ITEM_SOURCES[kind](state, source)
     if kind == "cluster":
         b = board(state, source)
         return [{"id": t.id, "label": t.name} for t in b.themes.values()
@@ -97,7 +102,7 @@ def vote_source(state: WorkshopState, index: int) -> int:
     if chosen >= 0:
         return chosen
     for i in range(index - 1, -1, -1):
-        if state.stages[i].kind in (*WRITING_KINDS, "cluster", "openspace"):
+        if state.stages[i].kind in (*WRITING_KINDS, "cluster", "openspace", *ITEM_SOURCES):
             return i
     return index
 

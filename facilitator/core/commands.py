@@ -55,6 +55,9 @@ class Field:
 Decide = Callable[[WorkshopState, Actor, dict[str, Any], float], list[Draft]]
 # Activities that react to someone joining (a café seats a late arrival): (state, pid, now)
 JOIN_HOOKS: list[Callable[[WorkshopState, str, float], list[Draft]]] = []
+# Activities that may refuse a move to a stage (no Dream before Discover is closed):
+# (state, target index) -> a sentence saying why not, or None. ``force`` skips on purpose.
+STAGE_GUARDS: list[Callable[[WorkshopState, int], str | None]] = []
 
 
 @dataclass(frozen=True)
@@ -196,12 +199,18 @@ def rename(state: WorkshopState, actor: Actor, payload: dict, now: float) -> lis
 
 # -- stage control (facilitator) -------------------------------------------------------------
 
-def _to_stage(state: WorkshopState, index: int) -> list[Draft]:
+def _to_stage(state: WorkshopState, index: int, force: bool = False) -> list[Draft]:
     if state.status == "ended":
         raise DomainError(_("The workshop has ended; reopen it first."))
     if not 0 <= index < len(state.stages):
         raise DomainError(_("There is no such stage."))
-    return [Draft("stage_changed", {"stage": index, "from": state.stage_index})]
+    reasons = [r for guard in STAGE_GUARDS if (r := guard(state, index))]
+    if reasons and not force:
+        raise DomainError(reasons[0])
+    data = {"stage": index, "from": state.stage_index}
+    if reasons:
+        data["skipped"] = reasons  # the facilitator moved on on purpose: the log says past what
+    return [Draft("stage_changed", data)]
 
 
 @command("start", {FACILITATOR})
@@ -212,12 +221,12 @@ def start(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list
     return _to_stage(state, 0)
 
 
-@command("next_stage", {FACILITATOR})
+@command("next_stage", {FACILITATOR}, {"force": Field(bool, required=False)})
 def next_stage(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
-    """Move everyone on to the next stage."""
+    """Move everyone on to the next stage (``force``: past a stage guard, on purpose)."""
     if state.stage_index + 1 >= len(state.stages):
         raise DomainError(_("This is the last stage. End the workshop when you are ready."))
-    return _to_stage(state, state.stage_index + 1)
+    return _to_stage(state, state.stage_index + 1, bool(payload.get("force")))
 
 
 @command("prev_stage", {FACILITATOR})
@@ -228,10 +237,11 @@ def prev_stage(state: WorkshopState, actor: Actor, payload: dict, now: float) ->
     return _to_stage(state, state.stage_index - 1)
 
 
-@command("go_to_stage", {FACILITATOR}, {"stage": Field(int)})
+@command("go_to_stage", {FACILITATOR}, {"stage": Field(int),
+                                        "force": Field(bool, required=False)})
 def go_to_stage(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
-    """Jump to any stage."""
-    return _to_stage(state, payload["stage"])
+    """Jump to any stage (``force``: past a stage guard, on purpose)."""
+    return _to_stage(state, payload["stage"], bool(payload.get("force")))
 
 
 @command("end_workshop", {FACILITATOR})

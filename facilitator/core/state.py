@@ -97,6 +97,7 @@ class WorkshopState:
     cafes: dict[int, Any] = field(default_factory=dict)  # café stage -> Cafe
     asset_map: Any = None  # the workshop's asset map (activities/asset_map.py), once begun
     openspaces: dict[int, Any] = field(default_factory=dict)  # open space / adopt stage
+    inquiry: dict[int, Any] = field(default_factory=dict)  # AI stage -> Define, Discover, ...
     undo_stack: list[Event] = field(default_factory=list)  # facilitator events to undo
     seq: int = 0
 

@@ -9,8 +9,12 @@ host as the café showed them).
 In an Open Space, each topic is a row of ``type`` "topic" (``text`` its title, ``theme`` its
 space and slot, ``name`` its conveners, ``hidden`` unused, ``round`` the attendance count),
 followed by its report's "point", "recommendation" and "action" rows (an action's ``name`` is
-its owner and ``edited_at`` its date); sign-ups are rows of ``type`` "adopt". Vote results are
-not contributions, so they are not here.
+its owner and ``edited_at`` its date); sign-ups are rows of ``type`` "adopt".
+An Appreciative Inquiry stage adds a row per topic, framing, consented story, theme,
+proposition, design statement, commitment (its ``name`` is the owner; the text ends with
+the date and who with) and team (``name`` lists the members);
+``theme`` holds the item's themes, links, dots or owner. Vote results are not contributions,
+so they are not here.
 """
 
 from __future__ import annotations
@@ -63,6 +67,13 @@ def render(harvest: Harvest) -> str:
                              "", "", defuse(", ".join(item["names"])), defuse(item["label"]),
                              "false", "", "", defuse("; ".join(item["steps"])),
                              item["volunteers"], "", "adopt"])
+        if stage.inquiry is not None:  # Appreciative Inquiry: one row per item
+            from facilitator.export.inquiry import rows
+
+            for kind, item, who, text, extra in rows(stage.inquiry):
+                writer.writerow([stage.index, defuse(stage.stage.title),
+                                 defuse(stage.stage.prompt), item, "", defuse(who),
+                                 defuse(text), "false", "", "", defuse(extra), "", "", kind])
     return out.getvalue()
 
 

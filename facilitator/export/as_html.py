@@ -46,9 +46,14 @@ def _stage(harvest: Harvest, s: StageNotes) -> dict[str, Any]:
         "notes": [{"text": n.text, "name": harvest.note_name(n),
                    "edited": n.edited_at is not None} for n in s.visible],
         "themes": None, "results": None, "cafe": None, "openspace": s.openspace,
-        "adopt": s.adopt.items if s.adopt else None,
+        "adopt": s.adopt.items if s.adopt else None, "inquiry": None,
     }
-    if s.cafe is not None:
+    if s.inquiry is not None:
+        from facilitator.export.inquiry import sections
+
+        out["inquiry"] = [{"heading": h, "items": [{"text": t, "detail": d} for t, d in items]}
+                          for h, items in sections(s.inquiry)]
+    elif s.cafe is not None:
         out["cafe"] = [{"round": tables[0].round + 1 if tables else 0, "tables": [
             {"table": t.table + 1, "question": t.question, "host": t.host,
              "members": ", ".join(t.members), "summary": t.summary,

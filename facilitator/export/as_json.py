@@ -6,8 +6,11 @@ Each stage says whether it was ``anonymous`` to the room, and whether it was wri
 cluster stage, ``votes`` one per vote stage that was opened, with ``Vote.results()``,
 ``cafes`` one per World Café stage that held a round (rounds, tables and table numbers from 0
 here, like stage indexes); ``openspaces`` the book of proceedings of each Open Space stage and
-``adoptions`` who took the top priorities forward. A café note has its ``round`` and
-``table`` (``null`` otherwise).
+``adoptions`` who took the top priorities forward; ``inquiry`` one per Appreciative Inquiry
+stage (export/inquiry.py: consented stories only; ``events`` keep an unshared story's event
+without its words, themes, propositions with dots, design statements, commitments with owners
+and dates, teams with members). A café note has its ``round`` and ``table`` (``null``
+otherwise).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 
 from facilitator.core.state import Note
 from facilitator.export.harvest import Harvest, StageNotes, iso
+from facilitator.export.inquiry import redacted_events
 
 FORMAT = "facilitator-export"
 VERSION = 1
@@ -122,7 +126,8 @@ def to_data(harvest: Harvest) -> dict[str, Any]:
         "openspaces": [_openspace(s) for s in harvest.stages if s.openspace is not None],
         "adoptions": [{"stage": s.index, "items": s.adopt.items}
                       for s in harvest.stages if s.adopt is not None],
-        "events": [e.to_dict() for e in harvest.events],
+        "inquiry": [s.inquiry for s in harvest.stages if s.inquiry is not None],
+        "events": redacted_events(state, harvest.events),
     }
 
 

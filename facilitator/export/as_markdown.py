@@ -62,6 +62,8 @@ def render(harvest: Harvest) -> str:
             out += _adopt(stage)
         elif stage.cafe is not None:
             out += _cafe(stage)
+        elif stage.inquiry is not None:
+            out += _inquiry(stage)
         elif stage.themes is not None:
             out += _themes(stage)
         elif stage.stage.kind == "vote":
@@ -196,3 +198,18 @@ def _adopt(stage: StageNotes) -> list[str]:
     if not out:
         out.append("*" + _("Nobody signed up.") + "*")
     return out
+
+
+def _inquiry(stage: StageNotes) -> list[str]:
+    from facilitator.export.inquiry import sections
+
+    assert stage.inquiry is not None
+    out: list[str] = []
+    for heading, items in sections(stage.inquiry):
+        out += ["### " + " ".join(escape(heading)), ""]
+        out += ["- " + inline(text, "  ") + (" — *" + inline(detail) + "*" if detail else "")
+                for text, detail in items]
+        if not items:
+            out.append("*" + _("Nothing yet.") + "*")
+        out.append("")
+    return out[:-1]

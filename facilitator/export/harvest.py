@@ -143,6 +143,7 @@ class StageNotes:
     assets: list[str] | None = None  # an asset-mapping stage: what the report says of it
     openspace: OpenSpaceBook | None = None
     adopt: Adoption | None = None
+    inquiry: dict[str, Any] | None = None  # an Appreciative Inquiry stage (export/inquiry.py)
 
     @property
     def anonymous(self) -> bool:
@@ -200,7 +201,8 @@ class Harvest:
                 _cafe(state, i) if s.kind == "cafe" else None,
                 _assets(state, i) if s.kind == "assets" else None,
                 openspace=_openspace(state, i) if s.kind == "openspace" else None,
-                adopt=_adoption(state, i) if s.kind == "adopt" else None))
+                adopt=_adoption(state, i) if s.kind == "adopt" else None,
+                inquiry=_inquiry(state, i) if s.kind.startswith("ai_") else None))
         return cls(row.code, row.created_at, state, list(events), stages,
                    state.title or row.title)
 
@@ -354,6 +356,12 @@ def _adoption(state: WorkshopState, index: int) -> Adoption:
     return Adoption([{"rank": rank_label(i), "label": i["label"], "count": i["count"],
                       "volunteers": i["volunteers"], "names": i["names"], "steps": i["steps"]}
                      for i in view["items"]])
+
+
+def _inquiry(state: WorkshopState, index: int) -> dict[str, Any] | None:
+    from facilitator.export.inquiry import harvest
+
+    return harvest(state, index)
 
 
 def _vote(state: WorkshopState, index: int) -> VoteResults | None:

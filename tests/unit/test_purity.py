@@ -19,6 +19,7 @@ import facilitator.core.seating, facilitator.core.agenda, facilitator.core.pairi
 import facilitator.core.affirmative, facilitator.core.assets, facilitator.activities.cafe
 import facilitator.activities.asset_map
 import facilitator.activities.openspace, facilitator.activities.adopt
+import facilitator.activities.inquiry, facilitator.activities.inquiry.ai_discover
 print('pure')
 """
 

@@ -11,8 +11,9 @@ import * as assets from "./assets.js";
 import * as adopt from "./adopt.js";
 import * as cafe from "./cafe.js";
 import * as openspace from "./openspace.js";
+import * as inquiry from "./inquiry.js";
 
-export const KINDS = { cafe, assets, openspace, adopt };
+export const KINDS = { cafe, assets, openspace, adopt, ...inquiry.KINDS };
 
 // A page's plug-ins: each kind's factory for this page, with its own strings (#t-<kind>)
 // over the page's.
