@@ -670,7 +670,7 @@ def note_emits(state: WorkshopState, note: Note) -> list[Emit]:
     if note.stage != state.stage_index:
         return []
     return [*_for_table(state, note.stage, note.table, (note.author,)),
-            _cafe_emit(state, note.stage, SCREEN)]
+            _cafe_emit(state, note.stage, SCREEN), _cafe_emit(state, note.stage, CONSOLE)]
 
 
 @notifier("cafe_round_started", "cafe_round_ended", "cafe_harvest_shown")
