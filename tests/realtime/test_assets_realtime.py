@@ -7,14 +7,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from clients import open_room, received
 
 from facilitator.core.plan import load_plan
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def received(client, name):
-    return [e["args"][0] for e in client.get_received() if e["name"] == name]
 
 
 def plan(name: str) -> dict:
@@ -23,15 +20,8 @@ def plan(name: str) -> dict:
 
 @pytest.fixture
 def mapping(service, connect):
-    row = service.create_workshop(load_plan(plan("asset-mapping")))
-    console = connect({"role": "console", "key": row.console_key})
-    screen = connect({"role": "screen", "key": row.screen_key})
-    phones = []
-    for i in range(3):
-        phone = connect({"role": "phone", "code": row.code})
-        assert phone.emit("join", {"client_id": f"j{i}", "name": f"P{i}",
-                                   "token": f"assets-token-{i}-0123456789"}, callback=True)["ok"]
-        phones.append(phone)
+    row, console, screen, phones = open_room(service, connect, plan("asset-mapping"), 3,
+                                             "assets")
     assert console.emit("start", {}, callback=True)["ok"]
     ack = console.emit("asset_purpose", {"text": "Find each other"}, callback=True)
     assert ack["ok"] and ack["can_undo"]

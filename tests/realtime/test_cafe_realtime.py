@@ -2,29 +2,16 @@
 change nothing; a phone joining mid-round is told its table at once."""
 
 import pytest
-
-from facilitator.core.plan import load_plan
+from clients import open_room, received
 
 PLAN = {"title": "Café", "stages": [
     {"kind": "cafe", "prompt": "What helps?", "options": {"rounds": 2, "table_size": 3}},
 ]}
 
 
-def received(client, name):
-    return [e["args"][0] for e in client.get_received() if e["name"] == name]
-
-
 @pytest.fixture
 def cafe(service, connect):
-    row = service.create_workshop(load_plan(PLAN))
-    console = connect({"role": "console", "key": row.console_key})
-    screen = connect({"role": "screen", "key": row.screen_key})
-    phones = []
-    for i in range(6):
-        phone = connect({"role": "phone", "code": row.code})
-        assert phone.emit("join", {"client_id": f"j{i}", "name": f"P{i}",
-                                   "token": f"cafe-token-{i}-0123456789"}, callback=True)["ok"]
-        phones.append(phone)
+    row, console, screen, phones = open_room(service, connect, PLAN, 6, "cafe")
     assert console.emit("start", {}, callback=True)["ok"]
     assert console.emit("cafe_start_round", {}, callback=True)["ok"]
     tables = {}

@@ -2,8 +2,7 @@
 shares it; refusals change nothing; the stage guard refuses Dream before Discover closes."""
 
 import pytest
-
-from facilitator.core.plan import load_plan
+from clients import open_room, received
 
 PLAN = {"title": "AI", "stages": [
     {"kind": "ai_discover", "prompt": "Interviews"},
@@ -11,21 +10,9 @@ PLAN = {"title": "AI", "stages": [
 ]}
 
 
-def received(client, name):
-    return [e["args"][0] for e in client.get_received() if e["name"] == name]
-
-
 @pytest.fixture
 def inquiry(service, connect):
-    row = service.create_workshop(load_plan(PLAN))
-    console = connect({"role": "console", "key": row.console_key})
-    screen = connect({"role": "screen", "key": row.screen_key})
-    phones = []
-    for i in range(6):
-        phone = connect({"role": "phone", "code": row.code})
-        assert phone.emit("join", {"client_id": f"j{i}", "name": f"P{i}",
-                                   "token": f"ai-token-{i}-0123456789"}, callback=True)["ok"]
-        phones.append(phone)
+    row, console, screen, phones = open_room(service, connect, PLAN, 6, "ai")
     assert console.emit("start", {}, callback=True)["ok"]
     assert console.emit("ai_pair", {}, callback=True)["ok"]
     me = {}

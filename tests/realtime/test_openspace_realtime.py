@@ -3,8 +3,7 @@ the right rooms (interest never reaches the projector; a check-in reaches the pr
 attendance and the person's own phone only)."""
 
 import pytest
-
-from facilitator.core.plan import load_plan
+from clients import open_room, received
 
 PLAN = {"title": "Open Space", "stages": [
     {"kind": "openspace", "prompt": "How can our town become a great place to grow old in?",
@@ -13,21 +12,9 @@ PLAN = {"title": "Open Space", "stages": [
 ]}
 
 
-def received(client, name):
-    return [e["args"][0] for e in client.get_received() if e["name"] == name]
-
-
 @pytest.fixture
 def space(service, connect):
-    row = service.create_workshop(load_plan(PLAN))
-    console = connect({"role": "console", "key": row.console_key})
-    screen = connect({"role": "screen", "key": row.screen_key})
-    phones = []
-    for i in range(4):
-        phone = connect({"role": "phone", "code": row.code})
-        assert phone.emit("join", {"client_id": f"j{i}", "name": f"P{i}",
-                                   "token": f"os-token-{i}-0123456789"}, callback=True)["ok"]
-        phones.append(phone)
+    row, console, screen, phones = open_room(service, connect, PLAN, 4, "os")
     assert console.emit("start", {}, callback=True)["ok"]
     topics = []
     for i in range(2):
