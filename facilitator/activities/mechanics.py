@@ -15,7 +15,7 @@ from facilitator.core.views import CONSOLE, PHONES, SCREEN, Emit, notifier, work
 from facilitator.i18n import _
 
 MAX_TIMER = 8 * 3600
-SCREEN_VIEWS = ("wall", "words", "themes", "results")
+SCREEN_VIEWS = ("step", "wall", "words", "themes", "results")  # "step": the stage kind's own
 
 
 # -- timer -----------------------------------------------------------------------------------
@@ -107,10 +107,14 @@ def _timer_changed(state: WorkshopState, event: Event) -> list[Emit]:
 
 @command("show_view", {FACILITATOR}, {"view": Field(str, max_length=20)})
 def show_view(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
-    """Switch the screen between the wall, frequent words, themes and vote results."""
+    """Switch the screen between the wall, frequent words, themes and vote results, or back
+    to the step's own view (``step``: a café's table map, an Open Space grid, ...)."""
     if payload["view"] not in SCREEN_VIEWS:
         raise DomainError(_("The screen can show: %s.") % ", ".join(SCREEN_VIEWS))
-    return [Draft("screen_view_changed", {"view": payload["view"], "from": state.screen_view})]
+    view = None if payload["view"] == "step" else payload["view"]
+    if view == state.screen_view:
+        raise DomainError(_("The screen already shows that."))
+    return [Draft("screen_view_changed", {"view": view, "from": state.screen_view})]
 
 
 @reducer("screen_view_changed")

@@ -73,18 +73,22 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
         "revealed": state.stage_index in state.revealed,
         "qr_visible": state.qr_visible,
         "screen_view": screen_view_name(state),
+        "own_view": own_view(state),
         "timer": timer_view(state),
     }
 
 
-def screen_view_name(state: WorkshopState) -> str:
-    """What the screen shows now: the facilitator's choice, else the stage kind's own view."""
-    if state.screen_view:
-        return state.screen_view
-    stage = state.stages[shown_stage(state)] if state.stages else None
+def own_view(state: WorkshopState) -> str:
+    """The view the shown stage's kind puts on the screen by default."""
     from facilitator.activities import KINDS
 
+    stage = state.stages[shown_stage(state)] if state.stages else None
     return getattr(KINDS[stage.kind], "SCREEN_VIEW", "wall") if stage else "wall"
+
+
+def screen_view_name(state: WorkshopState) -> str:
+    """What the screen shows now: the facilitator's choice, else the stage kind's own view."""
+    return state.screen_view or own_view(state)
 
 
 def author_name(state: WorkshopState, pid: str) -> str:

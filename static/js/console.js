@@ -98,8 +98,12 @@ function renderTimer() {
 function renderMechanics() {
   const w = view.workshop;
   const stage = w.stage;
+  const generic = ["wall", "words", "themes", "results"];
   for (const button of document.querySelectorAll("#views [data-view]")) {
-    button.setAttribute("aria-pressed", String(button.dataset.view === w.screen_view));
+    const name = button.dataset.view === "step" ? w.own_view : button.dataset.view;
+    button.setAttribute("aria-pressed", String(name === w.screen_view));
+    // "this step's own view" is for kinds with a view of their own (a café's table map...)
+    if (button.dataset.view === "step") button.hidden = generic.includes(w.own_view);
   }
   const k = kind();
   $("anon-marker").hidden = !(stage && stage.anonymous && w.status !== "waiting");

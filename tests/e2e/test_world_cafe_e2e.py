@@ -106,6 +106,13 @@ def test_twelve_phones_three_tables_two_rounds(room: Any) -> None:
     for spot in map_spots.all():
         expect(spot.locator(".count")).to_have_text("4 notes")
     assert "Idea from" not in screen.locator("body").inner_text()
+    # the facilitator shows frequent words for a moment, then the table map again
+    console.get_by_role("button", name="Frequent words").click()
+    expect(screen.locator("#view-words")).to_be_visible()
+    console.get_by_role("button", name="This step's own view").click()
+    expect(screen.locator("#view-cafe")).to_be_visible()
+    expect(console.get_by_role("button", name="This step's own view")).to_have_attribute(
+        "aria-pressed", "true")
 
     # someone photographs their table's paper tablecloth: the table sees it, others do not
     photographer = phones[1]

@@ -264,3 +264,17 @@ def test_export_of_an_anonymous_cafe_has_no_names() -> None:
                       created_at=0.0)
     cafe_json = json.dumps(json.loads(render("json", row, room.events).body)["cafes"])
     assert "Secret" not in cafe_json and "Participant 1" in cafe_json
+
+
+def test_the_screen_can_go_back_to_the_cafe_view() -> None:
+    from facilitator.core.views import screen_view_name
+
+    room, actors = cafe_room(6)
+    assert screen_view_name(room.state) == "cafe"
+    assert "already shows" in room.refused(FAC, "show_view", {"view": "step"})
+    room.do(FAC, "show_view", {"view": "words"})
+    assert screen_view_name(room.state) == "words"
+    room.do(FAC, "show_view", {"view": "step"})
+    assert screen_view_name(room.state) == "cafe" and room.state.screen_view is None
+    room.do(FAC, "undo")
+    assert screen_view_name(room.state) == "words"
