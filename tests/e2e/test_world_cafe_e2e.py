@@ -171,3 +171,32 @@ def test_twelve_phones_three_tables_two_rounds(room: Any) -> None:
         expect(table).to_contain_text(f"Summary of table {i + 1}")
         expect(table.locator(".photo img")).to_have_count(1 if i + 1 == photo_table else 0)
     expect(phones[0].locator(".cafe-harvest .cafe-table")).to_have_count(3)
+
+
+def test_a_volunteer_stays_to_host_the_next_round(room: Any) -> None:
+    plan = cafe_plan()
+    plan["stages"][0]["options"].update(hosts="volunteer", table_size=3)
+    w = room.server.create(plan)
+    console = room.console(w["console_url"])
+    names = [f"Guest {i}" for i in range(6)]
+    phones = [room.phone(w["join_url"], name) for name in names]
+    console.locator("[data-action=start]").click()
+    console.locator(".cafe-start").click()
+    expect(console.locator(".cafe-seating li[data-pid]")).to_have_count(6)
+    first = {name: table_of(phone) for name, phone in zip(names, phones, strict=True)}
+    stayer_name = next(n for n, p in zip(names, phones, strict=True)
+                       if "you host" not in p.locator(".cafe-where").inner_text())
+    stayer = phones[names.index(stayer_name)]
+    console.locator(".cafe-end").click()
+    offer = stayer.locator(".cafe-offer")
+    expect(offer).to_have_text("I'll stay and host the next round here")
+    offer.click()
+    expect(offer).to_have_attribute("aria-pressed", "true")
+    expect(console.locator(".cafe-volunteers")).to_have_text(f"Offered to host: {stayer_name}")
+    console.locator(".cafe-start").click()
+    expect(stayer.locator(".cafe-where")).to_have_text(
+        f"Round 2 of 2: you host table {first[stayer_name]}: stay here")
+    for name, phone in zip(names, phones, strict=True):
+        expect(phone.locator(".cafe-where")).to_contain_text("Round 2 of 2")
+        if name != stayer_name and "you host" not in phone.locator(".cafe-where").inner_text():
+            assert table_of(phone) != first[name], f"{name} travels to a new table"
