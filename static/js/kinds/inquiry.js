@@ -41,6 +41,30 @@ function keep(root, build) {
   }
 }
 
+// A projector view or console panel of one kind: keeps the kind's view and fills its section
+// with ``draw(root, view, workshop)``. A console panel shows only while its stage runs; the
+// page shows a projector view (the stage's own view), filled whenever there is something.
+function section(kind, rootId, draw, panel = false) {
+  const root = document.getElementById(rootId);
+  const state = holder(kind);
+  return {
+    root,
+    state,
+    snapshot: state.snapshot,
+    events: { inquiry: state.update },
+    render(w) {
+      if (panel) {
+        const show = running(w, kind) && Boolean(state.view);
+        root.hidden = !show;
+        if (!show) return;
+      } else if (!state.view) {
+        return;
+      }
+      draw(root, state.view, w);
+    },
+  };
+}
+
 function adviceList(advice, t) {
   if (!advice || !advice.length) return [];
   return [el("p", { class: "small", text: t.ai_advice_h }),
@@ -108,62 +132,45 @@ function definePhone(ctx) {
 }
 
 function defineScreen(ctx) {
-  const root = document.getElementById("view-ai_define");
-  const state = holder("ai_define");
-  return {
-    snapshot: state.snapshot,
-    events: { inquiry: state.update },
-    render() {
-      const v = state.view;
-      if (!v) return;
-      root.querySelector(".ai-topic").textContent = v.topic ? fill(ctx.t.ai_topic, { topic: v.topic }) : ctx.t.ai_no_topic;
-      root.querySelector(".ai-framings").replaceChildren(...v.framings.map((f) => el("li", {
-        class: "card", "data-id": f.id, "data-support": String(f.support) },
-      el("p", { class: "text", text: f.text }),
-      el("p", { class: "who", text: [fill(ctx.t.ai_support_n, { n: f.support }), f.name].filter(Boolean).join(" · ") }))));
-    },
-  };
+  return section("ai_define", "view-ai_define", (root, v) => {
+    root.querySelector(".ai-topic").textContent = v.topic ? fill(ctx.t.ai_topic, { topic: v.topic }) : ctx.t.ai_no_topic;
+    root.querySelector(".ai-framings").replaceChildren(...v.framings.map((f) => el("li", {
+      class: "card", "data-id": f.id, "data-support": String(f.support) },
+    el("p", { class: "text", text: f.text }),
+    el("p", { class: "who", text: [fill(ctx.t.ai_support_n, { n: f.support }), f.name].filter(Boolean).join(" · ") }))));
+  });
 }
 
 function defineConsole(ctx) {
-  const root = document.getElementById("ai_define-panel");
-  const state = holder("ai_define");
-  root.querySelector(".ai-topic-form").addEventListener("submit", (event) => {
+  const plugin = section("ai_define", "ai_define-panel", (root, v) => {
+    root.querySelector(".ai-topic").textContent = v.topic ? fill(ctx.t.ai_topic, { topic: v.topic }) : ctx.t.ai_no_topic;
+    root.querySelector(".ai-advice").replaceChildren(...adviceList(v.topic_advice, ctx.t));
+    root.querySelector(".ai-framings").replaceChildren(...v.framings.map((f) => el("li", {
+      class: f.hidden ? "note hidden-note" : "note", "data-id": f.id },
+    el("p", { class: "text", text: f.text }),
+    el("p", { class: "small muted", text: `${f.author} · ${fill(ctx.t.ai_support_n, { n: f.support })}${f.adopted ? ` · ${ctx.t.ai_adopted}` : ""}` }),
+    ...adviceList(f.advice, ctx.t),
+    el("div", { class: "row wrap" },
+      el("button", { type: "button", text: ctx.t.ai_adopt, "aria-label": `${ctx.t.ai_adopt}: ${f.text.slice(0, 40)}`,
+                     onclick: () => ctx.act("ai_topic", { framing_id: f.id }) }),
+      el("button", { type: "button", text: f.hidden ? ctx.t.ai_unhide : ctx.t.ai_hide,
+                     onclick: () => ctx.act("ai_hide", { item_id: f.id, hidden: !f.hidden }) })))));
+    const guide = root.querySelector(".ai-guide");
+    keep(guide, () => guide.replaceChildren(...v.guide.map((q) => {
+      const id = `ai-guide-${q.key}`;
+      const area = el("textarea", { id, rows: 3, "data-keep": q.key });
+      area.value = q.question;
+      return el("li", { class: "stack" }, el("label", { for: id, text: q.title }), area,
+        ...adviceList(q.advice, ctx.t),
+        el("button", { type: "button", text: ctx.t.ai_save, "aria-label": `${ctx.t.ai_save}: ${q.title}`,
+                       onclick: () => ctx.act("ai_guide", { key: q.key, question: area.value }) }));
+    })));
+  }, true);
+  plugin.root.querySelector(".ai-topic-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    ctx.act("ai_topic", { text: root.querySelector("#ai-topic-text").value });
+    ctx.act("ai_topic", { text: plugin.root.querySelector("#ai-topic-text").value });
   });
-  return {
-    snapshot: state.snapshot,
-    events: { inquiry: state.update },
-    render(w) {
-      const show = running(w, "ai_define") && Boolean(state.view);
-      root.hidden = !show;
-      if (!show) return;
-      const v = state.view;
-      root.querySelector(".ai-topic").textContent = v.topic ? fill(ctx.t.ai_topic, { topic: v.topic }) : ctx.t.ai_no_topic;
-      root.querySelector(".ai-advice").replaceChildren(...adviceList(v.topic_advice, ctx.t));
-      root.querySelector(".ai-framings").replaceChildren(...v.framings.map((f) => el("li", {
-        class: f.hidden ? "note hidden-note" : "note", "data-id": f.id },
-      el("p", { class: "text", text: f.text }),
-      el("p", { class: "small muted", text: `${f.author} · ${fill(ctx.t.ai_support_n, { n: f.support })}${f.adopted ? ` · ${ctx.t.ai_adopted}` : ""}` }),
-      ...adviceList(f.advice, ctx.t),
-      el("div", { class: "row wrap" },
-        el("button", { type: "button", text: ctx.t.ai_adopt, "aria-label": `${ctx.t.ai_adopt}: ${f.text.slice(0, 40)}`,
-                       onclick: () => ctx.act("ai_topic", { framing_id: f.id }) }),
-        el("button", { type: "button", text: f.hidden ? ctx.t.ai_unhide : ctx.t.ai_hide,
-                       onclick: () => ctx.act("ai_hide", { item_id: f.id, hidden: !f.hidden }) })))));
-      const guide = root.querySelector(".ai-guide");
-      keep(guide, () => guide.replaceChildren(...v.guide.map((q) => {
-        const id = `ai-guide-${q.key}`;
-        const area = el("textarea", { id, rows: 3, "data-keep": q.key });
-        area.value = q.question;
-        return el("li", { class: "stack" }, el("label", { for: id, text: q.title }), area,
-          ...adviceList(q.advice, ctx.t),
-          el("button", { type: "button", text: ctx.t.ai_save, "aria-label": `${ctx.t.ai_save}: ${q.title}`,
-                         onclick: () => ctx.act("ai_guide", { key: q.key, question: area.value }) }));
-      })));
-    },
-  };
+  return plugin;
 }
 
 // -- Discover ----------------------------------------------------------------------------------
@@ -306,80 +313,64 @@ function coreItems(core, t) {
 }
 
 function discoverScreen(ctx) {
-  const root = document.getElementById("view-ai_discover");
-  const state = holder("ai_discover");
   const t = ctx.t;
-  return {
-    snapshot: state.snapshot,
-    events: { inquiry: state.update },
-    people(data) {
-      if (state.view) state.view.waiting = data.joined;
-    },
-    render() {
-      const v = state.view;
-      if (!v) return;
-      root.querySelector(".ai-status").textContent = v.phase === "gathering"
-        ? fill(t.ai_people_ready, { n: v.waiting })
-        : v.phase === "interviews" ? `${fill(t.ai_round, { n: v.round + 1, total: v.rounds })}: ${fill(t.ai_interviews, { pairs: v.pairs, n: v.captured })}`
-          : v.phase === "themes" ? t.ai_themes_phase : t.ai_phase_closed;
-      const core = v.core;
-      root.querySelector(".ai-stories").textContent = fill(t.ai_stories_n, { n: core.stories });
-      root.querySelector(".ai-core").replaceChildren(...coreItems(core, t));
-      root.querySelector(".ai-core-empty").textContent = core.themes.length ? "" : t.ai_core_empty;
-      root.querySelector(".ai-words-h").hidden = core.words.length === 0;
-      root.querySelector(".ai-words").replaceChildren(...core.words.map(([word, n]) => el("li", {
-        class: "word", "data-count": String(n) }, el("span", { class: "w", text: word }), " ",
-      el("span", { class: "n", text: String(n) }))));
-    },
+  const plugin = section("ai_discover", "view-ai_discover", (root, v) => {
+    root.querySelector(".ai-status").textContent = v.phase === "gathering"
+      ? fill(t.ai_people_ready, { n: v.waiting })
+      : v.phase === "interviews" ? `${fill(t.ai_round, { n: v.round + 1, total: v.rounds })}: ${fill(t.ai_interviews, { pairs: v.pairs, n: v.captured })}`
+        : v.phase === "themes" ? t.ai_themes_phase : t.ai_phase_closed;
+    const core = v.core;
+    root.querySelector(".ai-stories").textContent = fill(t.ai_stories_n, { n: core.stories });
+    root.querySelector(".ai-core").replaceChildren(...coreItems(core, t));
+    root.querySelector(".ai-core-empty").textContent = core.themes.length ? "" : t.ai_core_empty;
+    root.querySelector(".ai-words-h").hidden = core.words.length === 0;
+    root.querySelector(".ai-words").replaceChildren(...core.words.map(([word, n]) => el("li", {
+      class: "word", "data-count": String(n) }, el("span", { class: "w", text: word }), " ",
+    el("span", { class: "n", text: String(n) }))));
+  });
+  plugin.people = (data) => {
+    if (plugin.state.view) plugin.state.view.waiting = data.joined;
   };
+  return plugin;
 }
 
 function discoverConsole(ctx) {
-  const root = document.getElementById("ai_discover-panel");
-  const state = holder("ai_discover");
   const t = ctx.t;
-  for (const button of root.querySelectorAll("[data-ai]")) {
+  const plugin = section("ai_discover", "ai_discover-panel", (root, v) => {
+    root.querySelector(".ai-status").textContent = fill(t[`ai_phase_${v.phase}`], { n: v.round + 1 });
+    root.querySelector(".ai-counts").textContent = fill(t.ai_counts, v)
+      + (v.repeats ? ` · ${fill(t.ai_repeats, { n: v.repeats })}` : "");
+    const pair = root.querySelector(".ai-pair");
+    pair.textContent = fill(t.ai_pair, { n: v.round + 2 });
+    pair.hidden = !["gathering", "interviews"].includes(v.phase) || v.round + 1 >= v.rounds;
+    const swap = root.querySelector(".ai-swap");
+    swap.textContent = t.ai_swap;
+    swap.hidden = v.phase !== "interviews";
+    const groups = root.querySelector(".ai-groups");
+    groups.textContent = t.ai_groups;
+    groups.hidden = v.phase !== "interviews";
+    const close = root.querySelector(".ai-close");
+    close.textContent = t.ai_close;
+    close.hidden = v.phase === "closed";
+    const reopen = root.querySelector(".ai-reopen");
+    reopen.textContent = t.ai_reopen;
+    reopen.hidden = v.phase !== "closed";
+    const skip = root.querySelector(".ai-skip");
+    skip.textContent = t.ai_skip;
+    skip.hidden = v.phase === "closed" || !v.next_guarded;
+    root.querySelector(".ai-problems").replaceChildren(...v.problems.map((p) => el("li", { text: p })));
+    root.querySelector(".ai-problems").hidden = v.problems.length === 0;
+    root.querySelector(".ai-pairing").replaceChildren(...v.pairing.map((g) => el("li", {
+      "data-size": String(g.length) }, g.map((p) => p.name).join(" → "))));
+    root.querySelector(".ai-groups-list").replaceChildren(...v.groups.map((g, i) => el("li", {
+      text: `${i + 1}. ${g.join(", ")}` })));
+    root.querySelector(".ai-core").replaceChildren(...coreItems(v.core, t));
+  }, true);
+  for (const button of plugin.root.querySelectorAll("[data-ai]")) {
     button.addEventListener("click", () => ctx.act(button.dataset.ai));
   }
-  root.querySelector(".ai-skip").addEventListener("click", () => ctx.act("next_stage", { force: true }));
-  return {
-    snapshot: state.snapshot,
-    events: { inquiry: state.update },
-    render(w) {
-      const show = running(w, "ai_discover") && Boolean(state.view);
-      root.hidden = !show;
-      if (!show) return;
-      const v = state.view;
-      root.querySelector(".ai-status").textContent = fill(t[`ai_phase_${v.phase}`], { n: v.round + 1 });
-      root.querySelector(".ai-counts").textContent = fill(t.ai_counts, v)
-        + (v.repeats ? ` · ${fill(t.ai_repeats, { n: v.repeats })}` : "");
-      const pair = root.querySelector(".ai-pair");
-      pair.textContent = fill(t.ai_pair, { n: v.round + 2 });
-      pair.hidden = !["gathering", "interviews"].includes(v.phase) || v.round + 1 >= v.rounds;
-      const swap = root.querySelector(".ai-swap");
-      swap.textContent = t.ai_swap;
-      swap.hidden = v.phase !== "interviews";
-      const groups = root.querySelector(".ai-groups");
-      groups.textContent = t.ai_groups;
-      groups.hidden = v.phase !== "interviews";
-      const close = root.querySelector(".ai-close");
-      close.textContent = t.ai_close;
-      close.hidden = v.phase === "closed";
-      const reopen = root.querySelector(".ai-reopen");
-      reopen.textContent = t.ai_reopen;
-      reopen.hidden = v.phase !== "closed";
-      const skip = root.querySelector(".ai-skip");
-      skip.textContent = t.ai_skip;
-      skip.hidden = v.phase === "closed" || !v.next_guarded;
-      root.querySelector(".ai-problems").replaceChildren(...v.problems.map((p) => el("li", { text: p })));
-      root.querySelector(".ai-problems").hidden = v.problems.length === 0;
-      root.querySelector(".ai-pairing").replaceChildren(...v.pairing.map((g) => el("li", {
-        "data-size": String(g.length) }, g.map((p) => p.name).join(" → "))));
-      root.querySelector(".ai-groups-list").replaceChildren(...v.groups.map((g, i) => el("li", {
-        text: `${i + 1}. ${g.join(", ")}` })));
-      root.querySelector(".ai-core").replaceChildren(...coreItems(v.core, t));
-    },
-  };
+  plugin.root.querySelector(".ai-skip").addEventListener("click", () => ctx.act("next_stage", { force: true }));
+  return plugin;
 }
 
 // -- Dream -------------------------------------------------------------------------------------
@@ -456,21 +447,13 @@ function dreamPhone(ctx) {
 }
 
 function dreamScreen(ctx) {
-  const root = document.getElementById("view-ai_dream");
-  const state = holder("ai_dream");
-  return {
-    snapshot: state.snapshot,
-    events: { inquiry: state.update },
-    render() {
-      const v = state.view;
-      if (!v) return;
-      root.querySelector(".ai-gallery").replaceChildren(...v.propositions.map((p) => el("li", {
-        class: "card", "data-id": p.id },
-      el("p", { class: "text", text: p.text }),
-      el("p", { class: "who", text: [fill(ctx.t.ai_linked, { n: p.stories.length }), ratingLine(p, v.criteria), p.name].filter(Boolean).join(" · ") }))));
-      root.querySelector(".ai-empty").textContent = v.propositions.length ? "" : ctx.t.ai_gallery_empty;
-    },
-  };
+  return section("ai_dream", "view-ai_dream", (root, v) => {
+    root.querySelector(".ai-gallery").replaceChildren(...v.propositions.map((p) => el("li", {
+      class: "card", "data-id": p.id },
+    el("p", { class: "text", text: p.text }),
+    el("p", { class: "who", text: [fill(ctx.t.ai_linked, { n: p.stories.length }), ratingLine(p, v.criteria), p.name].filter(Boolean).join(" · ") }))));
+    root.querySelector(".ai-empty").textContent = v.propositions.length ? "" : ctx.t.ai_gallery_empty;
+  });
 }
 
 function hideButton(ctx, item) {
@@ -480,23 +463,13 @@ function hideButton(ctx, item) {
 }
 
 function dreamConsole(ctx) {
-  const root = document.getElementById("ai_dream-panel");
-  const state = holder("ai_dream");
-  return {
-    snapshot: state.snapshot,
-    events: { inquiry: state.update },
-    render(w) {
-      const show = running(w, "ai_dream") && Boolean(state.view);
-      root.hidden = !show;
-      if (!show) return;
-      const v = state.view;
-      root.querySelector(".ai-gallery").replaceChildren(...v.propositions.map((p) => el("li", {
-        class: p.hidden ? "note hidden-note" : "note", "data-id": p.id },
-      el("p", { class: "text", text: p.text }),
-      el("p", { class: "small muted", text: `${p.author} · ${fill(ctx.t.ai_linked, { n: p.stories.length })} · ${ratingLine(p, v.criteria)}` }),
-      ...adviceList(p.advice, ctx.t), hideButton(ctx, p))));
-    },
-  };
+  return section("ai_dream", "ai_dream-panel", (root, v) => {
+    root.querySelector(".ai-gallery").replaceChildren(...v.propositions.map((p) => el("li", {
+      class: p.hidden ? "note hidden-note" : "note", "data-id": p.id },
+    el("p", { class: "text", text: p.text }),
+    el("p", { class: "small muted", text: `${p.author} · ${fill(ctx.t.ai_linked, { n: p.stories.length })} · ${ratingLine(p, v.criteria)}` }),
+    ...adviceList(p.advice, ctx.t), hideButton(ctx, p))));
+  }, true);
 }
 
 // -- Design ------------------------------------------------------------------------------------
@@ -555,29 +528,13 @@ function designPhone(ctx) {
 }
 
 function designScreen(ctx) {
-  const root = document.getElementById("view-ai_design");
-  const state = holder("ai_design");
-  return {
-    snapshot: state.snapshot,
-    events: { inquiry: state.update },
-    render() {
-      if (state.view) root.querySelector(".ai-chosen").replaceChildren(...chosenItems(state.view, ctx.t));
-    },
-  };
+  return section("ai_design", "view-ai_design", (root, v) =>
+    root.querySelector(".ai-chosen").replaceChildren(...chosenItems(v, ctx.t)));
 }
 
 function designConsole(ctx) {
-  const root = document.getElementById("ai_design-panel");
-  const state = holder("ai_design");
-  return {
-    snapshot: state.snapshot,
-    events: { inquiry: state.update },
-    render(w) {
-      const show = running(w, "ai_design") && Boolean(state.view);
-      root.hidden = !show;
-      if (show) root.querySelector(".ai-chosen").replaceChildren(...chosenItems(state.view, ctx.t, (s) => hideButton(ctx, s)));
-    },
-  };
+  return section("ai_design", "ai_design-panel", (root, v) =>
+    root.querySelector(".ai-chosen").replaceChildren(...chosenItems(v, ctx.t, (s) => hideButton(ctx, s))), true);
 }
 
 // -- Destiny -----------------------------------------------------------------------------------
@@ -672,36 +629,18 @@ function destinyPhone(ctx) {
 }
 
 function destinyScreen(ctx) {
-  const root = document.getElementById("view-ai_destiny");
-  const state = holder("ai_destiny");
-  return {
-    snapshot: state.snapshot,
-    events: { inquiry: state.update },
-    render() {
-      const v = state.view;
-      if (!v) return;
-      root.querySelector(".ai-wall").replaceChildren(...v.commitments.map((c) => commitmentItem(c, ctx.t, v.teams)));
-      root.querySelector(".ai-empty").textContent = v.commitments.length ? "" : ctx.t.ai_wall_empty;
-      root.querySelector(".ai-teams").replaceChildren(...v.teams.map((team) => teamItem(team, ctx.t)));
-    },
-  };
+  return section("ai_destiny", "view-ai_destiny", (root, v) => {
+    root.querySelector(".ai-wall").replaceChildren(...v.commitments.map((c) => commitmentItem(c, ctx.t, v.teams)));
+    root.querySelector(".ai-empty").textContent = v.commitments.length ? "" : ctx.t.ai_wall_empty;
+    root.querySelector(".ai-teams").replaceChildren(...v.teams.map((team) => teamItem(team, ctx.t)));
+  });
 }
 
 function destinyConsole(ctx) {
-  const root = document.getElementById("ai_destiny-panel");
-  const state = holder("ai_destiny");
-  return {
-    snapshot: state.snapshot,
-    events: { inquiry: state.update },
-    render(w) {
-      const show = running(w, "ai_destiny") && Boolean(state.view);
-      root.hidden = !show;
-      if (!show) return;
-      const v = state.view;
-      root.querySelector(".ai-wall").replaceChildren(...v.commitments.map((c) => commitmentItem(c, ctx.t, v.teams, () => hideButton(ctx, c))));
-      root.querySelector(".ai-teams").replaceChildren(...v.teams.map((team) => teamItem(team, ctx.t)));
-    },
-  };
+  return section("ai_destiny", "ai_destiny-panel", (root, v) => {
+    root.querySelector(".ai-wall").replaceChildren(...v.commitments.map((c) => commitmentItem(c, ctx.t, v.teams, () => hideButton(ctx, c))));
+    root.querySelector(".ai-teams").replaceChildren(...v.teams.map((team) => teamItem(team, ctx.t)));
+  }, true);
 }
 
 export const KINDS = {
