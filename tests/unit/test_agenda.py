@@ -7,7 +7,6 @@ import itertools
 import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -536,11 +535,9 @@ def test_agenda_imports_no_clock_randomness_or_io() -> None:
     assert out.stdout.strip() == "(('s', 't', 'x'),)"
 
 
-def test_a_full_marketplace_is_scheduled_in_well_under_a_second() -> None:
+def test_a_full_marketplace_fills_every_cell() -> None:
+    # how fast: bench/algorithms.py (measured there, not asserted here)
     agenda = marketplace(random.Random(7), 100, 10, 6, 120, 0.0)
-    start = time.perf_counter()
     s = suggest_agenda(agenda)
-    elapsed = time.perf_counter() - start
     check_suggestion(agenda, s)
     assert len(s.placed) == 60  # every cell: 10 spaces by 6 slots
-    assert elapsed < 1.0, elapsed

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import subprocess
 import sys
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -237,13 +236,12 @@ def test_same_result_whatever_the_order(market: tuple[list[Item], list[Item]],
     assert keys == sorted(keys)
 
 
-def test_a_thousand_offers_and_wishes_in_a_few_seconds() -> None:
+def test_a_thousand_offers_and_wishes() -> None:
+    # how fast: bench/algorithms.py (measured there, not asserted here)
     texts = [f"{t} word{i % 300}" for i, t in enumerate((TEXTS * 42)[:1000])]
     offers = [Item(f"o{i}", f"p{i % 700}", t) for i, t in enumerate(texts)]
     wishes = [Item(f"w{i}", f"p{(i * 7) % 700}", t) for i, t in enumerate(reversed(texts))]
-    start = time.perf_counter()
     out = suggest_connections(offers, wishes, per_wish=3)
-    assert time.perf_counter() - start < 10
     assert len(out) == 3 * 1000
 
 

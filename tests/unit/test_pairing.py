@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -192,14 +191,13 @@ def test_odd_rooms_chained_stay_repeat_free_for_the_documented_rounds(n: int) ->
         assert rounds[expected].repeats == rounds[expected].unavoidable > 0
 
 
-def test_a_thousand_people_pair_quickly_without_repeats() -> None:
+def test_a_thousand_people_pair_without_repeats() -> None:
+    # how fast: bench/algorithms.py (measured there, not asserted here)
     people = [f"person {i}" for i in range(1000)]
     for count in (1000, 999):
         previous: set[frozenset[str]] = set()
         for seed in range(5):
-            start = time.perf_counter()
             pairing = pair_people(people[:count], previous, seed=seed)
-            assert time.perf_counter() - start < 1.0
             assert pairing.repeats == 0
             previous |= pairing.pairs()
         check_groups(pairing, people[:count])
