@@ -710,7 +710,7 @@ class _Board:
         """
         movers = {r: [p for p in range(self.n) if self.where[r][p] >= 0
                       and p not in self.pinned[r]] for r in window}
-        if self.g < 2 or not any(len(m) > 1 for m in movers.values()):
+        if self.g < 2 or not any(movers.values()):  # one traveller can still move
             return
 
         def done() -> bool:

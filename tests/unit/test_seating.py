@@ -425,3 +425,11 @@ def test_seating_round_trips_through_the_log() -> None:
     seating = plan_rounds(names(10), 3, table_size=4, hosts={0: "p03"},
                           keep_apart={frozenset(("p01", "p02"))}, seed=5)
     assert Seating.from_dict(seating.to_dict()) == seating
+
+
+def test_a_lone_traveller_moves_away_from_a_keep_apart_host() -> None:
+    # found by the property test: with one traveller the search stopped before trying a move
+    seating = plan_rounds(["p00", "p01", "p02", "p03"], 1, tables=3,
+                          hosts={0: "p00", 1: "p01", 2: "p02"},
+                          keep_apart={frozenset(("p00", "p03"))})
+    assert seating.keep_apart_breaches() == [] and seating.table_of(0, "p03") != 0
