@@ -167,14 +167,24 @@ def _here(state: WorkshopState) -> tuple[int, Cafe]:
     return state.stage_index, cafe(state, state.stage_index)
 
 
-def writing_table(state: WorkshopState, actor: Actor) -> tuple[int, int]:
-    """(round, table) a participant's tablecloth note goes to now, or a reason why not."""
+def writing_table(state: WorkshopState, actor: Actor,
+                  written_in: int | None = None) -> tuple[int, int]:
+    """(round, table) a participant's tablecloth note goes to, or a reason why not.
+
+    ``written_in`` is the round the phone was in when its person wrote the note: a note kept
+    on a phone while offline goes to the tablecloth it was written at, even if it arrives
+    after the round changed (as a pen mark on paper would).
+    """
     _index, c = _here(state)
     if c.phase == "gathering":
         raise DomainError(_("The first round has not started yet. Your table will appear "
                             "here when it does."))
     if c.phase == "harvest":
         raise DomainError(_("The rounds are over: the tablecloths are closed for the harvest."))
+    if written_in is not None and 0 <= written_in < c.round:
+        earlier = c.table_of(actor.participant or "", written_in)
+        if earlier is not None:
+            return written_in, earlier
     table = c.table_of(actor.participant or "")
     if table is None:
         raise DomainError(_("You do not have a table in this round yet. Tap “Take a seat” "

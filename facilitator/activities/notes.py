@@ -74,7 +74,8 @@ def _limit(state: WorkshopState) -> int:
 
 
 @command("post_note", {PARTICIPANT},
-         {"text": Field(str, max_length=HARD_MAX), "stage": Field(int, required=False)},
+         {"text": Field(str, max_length=HARD_MAX), "stage": Field(int, required=False),
+          "round": Field(int, required=False)},
          ack=lambda events: {"note_id": note_id_for(events[0])})
 def post_note(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
     """Add a note to the current stage."""
@@ -90,7 +91,7 @@ def post_note(state: WorkshopState, actor: Actor, payload: dict, now: float) -> 
     if state.stages[stage].kind == "cafe":  # it goes on the writer's table's tablecloth
         from facilitator.activities.cafe import writing_table
 
-        data["round"], data["table"] = writing_table(state, actor)
+        data["round"], data["table"] = writing_table(state, actor, payload.get("round"))
     return [Draft("note_posted", data)]
 
 

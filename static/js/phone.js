@@ -157,7 +157,9 @@ $("note-form").addEventListener("submit", (event) => {
     say(fill(t.too_long, { n: text.length - limit }));
     return;
   }
-  outbox.send("post_note", { text, stage: view.workshop.stage_index });
+  // a kind may add where the note was written (a café: the round), for a note sent later
+  const extra = kinds.reduce((out, k) => ({ ...out, ...(k.noteFields ? k.noteFields(view.workshop) : {}) }), {});
+  outbox.send("post_note", { ...extra, text, stage: view.workshop.stage_index });
   area.value = "";
   updateCount();
   area.focus();

@@ -187,6 +187,14 @@ def test_a_volunteer_stays_to_host_the_next_round(room: Any) -> None:
     stayer_name = next(n for n, p in zip(names, phones, strict=True)
                        if "you host" not in p.locator(".cafe-where").inner_text())
     stayer = phones[names.index(stayer_name)]
+    # someone's Wi-Fi drops: they write on the tablecloth anyway; it waits on the phone
+    writer_name = next(n for n, p in zip(names, phones, strict=True) if n != stayer_name
+                       and "you host" not in p.locator(".cafe-where").inner_text())
+    writer = phones[names.index(writer_name)]
+    writer.context.set_offline(True)
+    expect(writer.locator("#conn")).to_have_attribute("data-status", re.compile("offline|error"))
+    room.post_note(writer, "Written while the Wi-Fi was down")
+    expect(writer.locator("#mine .pending")).to_have_count(1)
     console.locator(".cafe-end").click()
     offer = stayer.locator(".cafe-offer")
     expect(offer).to_have_text("I'll stay and host the next round here")
@@ -197,6 +205,22 @@ def test_a_volunteer_stays_to_host_the_next_round(room: Any) -> None:
     expect(stayer.locator(".cafe-where")).to_have_text(
         f"Round 2 of 2: you host table {first[stayer_name]}: stay here")
     for name, phone in zip(names, phones, strict=True):
+        if name == writer_name:
+            continue  # offline: it learns its round-2 table when it is back
         expect(phone.locator(".cafe-where")).to_contain_text("Round 2 of 2")
         if name != stayer_name and "you host" not in phone.locator(".cafe-where").inner_text():
             assert table_of(phone) != first[name], f"{name} travels to a new table"
+
+    # back online in round 2: the note lands on the tablecloth it was written at, in round 1
+    writer.context.set_offline(False)
+    expect(writer.locator("#mine .pending")).to_have_count(0)
+    expect(writer.locator(".cafe-where")).to_contain_text("Round 2 of 2")
+    written_at = first[writer_name]
+    for phone in phones:
+        cloth = phone.locator(".cafe-cloth")
+        if table_of(phone) == written_at:
+            note = cloth.locator("li[data-note-id]", has_text="Written while the Wi-Fi was down")
+            expect(note).to_have_count(1)
+            expect(note).to_contain_text("round 1")
+        else:
+            expect(cloth).not_to_contain_text("Written while the Wi-Fi was down")

@@ -278,3 +278,20 @@ def test_the_screen_can_go_back_to_the_cafe_view() -> None:
     assert screen_view_name(room.state) == "cafe" and room.state.screen_view is None
     room.do(FAC, "undo")
     assert screen_view_name(room.state) == "words"
+
+
+def test_a_note_written_offline_lands_on_the_tablecloth_it_was_written_at() -> None:
+    room, actors = cafe_room(12, hosts="none")
+    room.do(FAC, "cafe_start_round")
+    c = cafe(room.state, 0)
+    writer = actors[4]
+    first_table = c.table_of(writer.participant)
+    room.do(FAC, "cafe_end_round")
+    room.do(FAC, "cafe_start_round")
+    assert c.table_of(writer.participant) != first_table
+    # written in round 1, sent (from the phone's outbox) during round 2
+    event = room.do(writer, "post_note", {"text": "From the bus", "stage": 0, "round": 0})[0]
+    assert (event.data["round"], event.data["table"]) == (0, first_table)
+    # a round the writer did not sit in, or a future one, falls back to where they are now
+    event = room.do(writer, "post_note", {"text": "Now", "stage": 0, "round": 7})[0]
+    assert (event.data["round"], event.data["table"]) == (1, c.table_of(writer.participant))

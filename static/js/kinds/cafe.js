@@ -269,6 +269,11 @@ export function phone(ctx) {
     writable(w) {
       return active(w) && ["round", "between"].includes(state.cafe.phase) && seated();
     },
+    // the round the note is written in: it goes to this table's tablecloth even if it is
+    // sent after the round changed (kept on the phone while offline)
+    noteFields(w) {
+      return this.writable(w) ? { round: state.cafe.round } : {};
+    },
     what(w) {
       if (!active(w)) return undefined;
       return this.writable(w) ? ctx.t.cafe_write : undefined;

@@ -6,7 +6,8 @@
 //   render(workshop)    show or hide this kind's section and fill it
 //   people(data)        optional: the joined / online counts changed
 // Phone plug-ins may also answer writable(workshop) (the note form posts now), prompt() and
-// what() (override the heading and the "what to do" line) and acked(event, ack) (a thank-you).
+// what() (override the heading and the "what to do" line), acked(event, ack) (a thank-you) and
+// noteFields(workshop) (fields added to a note as it is written, e.g. a café's round).
 import * as assets from "./assets.js";
 import * as adopt from "./adopt.js";
 import * as cafe from "./cafe.js";
