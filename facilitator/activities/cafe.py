@@ -15,6 +15,7 @@ round; they are shown to the people at that table, never on the projector during
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from facilitator.core.commands import (
@@ -616,6 +617,15 @@ def screen_view(state: WorkshopState, index: int) -> dict[str, Any]:
     return out
 
 
+@lru_cache(maxsize=16)
+def mixing(seating: Seating) -> tuple[tuple[float, ...], int]:
+    """Per round the share of new encounters, and the repeated pairs. Counting pairs is the
+    costly part of the console's view and only changes with the seating (a frozen value), so
+    it is worked out once per seating rather than after every note."""
+    shares = tuple(round(seating.new_encounter_share(r), 3) for r in range(len(seating.rounds)))
+    return shares, seating.repeated_pairs()
+
+
 def console_view(state: WorkshopState, index: int) -> dict[str, Any]:
     c = cafe(state, index)
     stage = state.stages[index]
@@ -639,8 +649,8 @@ def console_view(state: WorkshopState, index: int) -> dict[str, Any]:
                        "photos": [p for p in _photos(state, c, t, c.round)
                                   if p["round"] == c.round] if shown == c.round else []}
                       for t in range(s.tables)]
-    out["new_share"] = [round(s.new_encounter_share(r), 3) for r in range(len(s.rounds))]
-    out["repeats"] = s.repeated_pairs()
+    shares, out["repeats"] = mixing(s)
+    out["new_share"] = list(shares)
     if max((len(t) for t in s.rounds[shown]), default=0) > BIG_TABLE + 1:
         out["warnings"].append(_("Some tables have more than %d people: add tables to keep "
                                  "conversations small.") % (BIG_TABLE + 1))
@@ -679,8 +689,13 @@ def note_emits(state: WorkshopState, note: Note) -> list[Emit]:
     """A tablecloth note changed: the people at its table, the projector's counts."""
     if note.stage != state.stage_index:
         return []
+    # the projector and console get this round's counts per table, not their whole café view
+    # again: with hundreds of people that view is tens of kilobytes, and notes come fast
+    c = cafe(state, note.stage)
+    counts = {"seq": state.seq, "stage": note.stage, "round": c.round,
+              "counts": {str(t): n for t, n in _counts(state, note.stage, c.round).items()}}
     return [*_for_table(state, note.stage, note.table, (note.author,)),
-            _cafe_emit(state, note.stage, SCREEN), _cafe_emit(state, note.stage, CONSOLE)]
+            Emit(SCREEN, "cafe_counts", counts), Emit(CONSOLE, "cafe_counts", counts)]
 
 
 @notifier("cafe_round_started", "cafe_round_ended", "cafe_harvest_shown")

@@ -34,10 +34,11 @@ def test_a_tablecloth_note_reaches_only_its_table(cafe, service) -> None:
             assert [n["text"] for n in updates[-1]["cafe"]["tablecloth"]] == ["Lunch club"]
         else:
             assert updates == [], f"phone {i} at another table heard about the note"
-    shown = received(screen, "cafe")[-1]["cafe"]
-    assert "Lunch club" not in str(shown)
-    assert [m["notes"] for m in shown["map"]] == [int(t == tables[0]) for t in range(2)]
-    assert received(screen, "note") == []
+    screen_got = screen.get_received()
+    assert "Lunch club" not in str(screen_got)
+    (counts,) = [e["args"][0] for e in screen_got if e["name"] == "cafe_counts"]
+    assert counts["round"] == 0 and counts["counts"] == {str(tables[0]): 1}
+    assert {e["name"] for e in screen_got} == {"cafe_counts"}, "no note, no whole café view"
     assert received(console, "note")[-1]["note"]["table"] == tables[0]
 
 

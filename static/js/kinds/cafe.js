@@ -294,12 +294,23 @@ export function phone(ctx) {
   };
 }
 
+// This round's notes per table (``cafe_counts``), patched into a map or seating list.
+function patchCounts(list, data, round) {
+  if (!list || data.round !== round) return;
+  for (const table of list) table.notes = data.counts[String(table.table)] || 0;
+}
+
 export function screen(ctx) {
   const root = document.getElementById("view-cafe");
   const state = holder();
   return {
     snapshot: state.snapshot,
-    events: { cafe: state.update },
+    events: {
+      cafe: state.update,
+      cafe_counts(data) {
+        if (state.cafe) patchCounts(state.cafe.map, data, state.cafe.round);
+      },
+    },
     people(data) {
       // nobody has left before the first round: everyone who joined waits for a table
       if (state.cafe && state.cafe.phase === "gathering") state.cafe.waiting = data.joined;
@@ -334,6 +345,9 @@ export function console(ctx) {
     },
     events: {
       cafe: state.update,
+      cafe_counts(data) {
+        if (state.cafe) patchCounts(state.cafe.seating, data, state.cafe.shown_round);
+      },
       participant(data) {
         const i = people.findIndex((p) => p.id === data.participant.id);
         if (i >= 0) people[i] = data.participant;
