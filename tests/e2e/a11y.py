@@ -38,7 +38,8 @@ def assert_axe_clean(page: Page, where: str = "") -> None:
 
 # Every text node with its font size, whether it is visible at all and whether it is whole
 # inside the viewport (and inside every ancestor that clips overflow).
-_TEXTS = (Path(__file__).parent / "visible_texts.js").read_text()
+_TEXTS = "\n".join(line for line in (Path(__file__).parent / "visible_texts.js").read_text()
+                   .splitlines() if not line.startswith("//"))
 
 
 def visible_texts(page: Page) -> list[dict[str, Any]]:
