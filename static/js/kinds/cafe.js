@@ -125,33 +125,71 @@ function renderPhoneCafe(root, cafe, t, handlers) {
 }
 
 // The projector: the etiquette while people arrive, a map of tables during the rounds,
-// every tablecloth in the harvest. Note texts never appear before the harvest.
+// every tablecloth in the harvest. Note texts never appear before the harvest. The round line
+// is a second headline and the round's question sits under it; everything else goes in the
+// clip box ([data-fit]) the fit engine sizes and pages: each table, line, note, summary or
+// photo is a [data-item], each harvest table a [data-group] whose heading repeats per page.
+function screenSpot(table, t, cafe) {
+  const own = table.question && table.question !== cafe.question ? table.question : "";
+  return el("li", {
+    class: "cafe-spot", "data-item": `table-${table.table}`, "data-table": String(table.table),
+    "data-seated": String(table.seated), "data-notes": String(table.notes) },
+  el("h3", { text: tableName(t, table.table) }),
+  table.host_name ? el("p", { class: "host", text: fill(t.cafe_hosted_by, { name: table.host_name }) }) : null,
+  own ? el("p", { class: "spot-question", text: own }) : null,
+  el("p", { class: "seated", text: fill(table.seated === 1 ? t.cafe_seated_one : t.cafe_seated, { n: table.seated }) }),
+  el("p", { class: "count", text: fill(table.notes === 1 ? t.cafe_notes_one : t.cafe_notes, { n: table.notes }) }));
+}
+
+function screenHarvestTable(table, t, shared) {
+  const key = `t${table.table}`;
+  const items = [
+    ...table.summaries.map((s) => el("li", { class: "summary", "data-item": `${key}-summary-${s.round}` },
+      el("p", {}, el("span", { class: "label", text: fill(t.cafe_summary_line, { n: s.round + 1 }) }), " ",
+        el("span", { class: "text", text: s.text })))),
+    ...(table.photos || []).map((p) => el("li", { class: "photo", "data-item": `${key}-photo-${p.id}`, "data-photo-id": p.id },
+      el("img", { src: p.src, width: String(p.width), height: String(p.height),
+                  alt: fill(t.cafe_photo_alt, { n: p.table + 1, r: p.round + 1 }) }))),
+    ...[...table.notes].sort((a, b) => (a.round - b.round) || (a.posted_at - b.posted_at)).map((note) =>
+      el("li", { class: "card", "data-item": note.id, "data-note-id": note.id },
+        el("p", { class: "text", text: note.text }))),
+  ];
+  return el("section", { class: "cafe-table", "data-group": key, "data-table": String(table.table),
+                         "aria-label": tableName(t, table.table) },
+  el("h3", { text: tableName(t, table.table) }),
+  table.question && table.question !== shared ? el("p", { class: "table-question", text: table.question }) : null,
+  items.length ? el("ul", {}, ...items) : el("p", { class: "cafe-empty", text: t.cafe_cloth_empty }));
+}
+
 function renderScreenCafe(root, cafe, t) {
   const $ = (sel) => root.querySelector(sel);
   const phase = cafe.phase;
+  const rounds = phase === "round" || phase === "between";
   let line = "";
-  if (phase === "gathering") line = fill(t.cafe_waiting, { n: cafe.waiting || 0 });
+  if (phase === "gathering") line = fill(cafe.waiting === 1 ? t.cafe_waiting_one : t.cafe_waiting, { n: cafe.waiting || 0 });
   else if (phase === "round") line = roundName(t, cafe);
-  else if (phase === "between") line = `${fill(t.cafe_round_over, { n: cafe.round + 1 })} ${cafe.round + 1 < cafe.rounds ? t.cafe_move_soon : ""}`;
+  else if (phase === "between") line = `${fill(t.cafe_round_over, { n: cafe.round + 1 })} ${cafe.round + 1 < cafe.rounds ? t.cafe_move_soon : ""}`.trim();
   else line = t.cafe_harvest_screen;
   $(".cafe-line").textContent = line;
-  $(".cafe-question").textContent = phase === "round" || phase === "between" ? cafe.question : "";
+  const question = $(".cafe-question");
+  question.textContent = rounds ? cafe.question : "";
+  question.hidden = !rounds || !cafe.question;
+  const box = $(".cafe-box");
+  box.dataset.fitMax = phase === "gathering" ? "2.5" : "2";
   const etiquette = $(".cafe-etiquette");
   etiquette.hidden = phase !== "gathering";
-  etiquette.querySelector("ul").replaceChildren(...etiquetteList(cafe));
-  const map = cafe.map || [];
-  $(".cafe-map").hidden = !(phase === "round" || phase === "between");
-  $(".cafe-map").replaceChildren(...map.map((table) => el("li", {
-    class: "cafe-spot", "data-table": String(table.table), "data-seated": String(table.seated),
-    "data-notes": String(table.notes) },
-  el("h3", { text: tableName(t, table.table) }),
-  table.host_name ? el("p", { class: "host", text: fill(t.cafe_hosted_by, { name: table.host_name }) }) : null,
-  el("p", { class: "seated", text: fill(table.seated === 1 ? t.cafe_seated_one : t.cafe_seated, { n: table.seated }) }),
-  table.names.length ? el("p", { class: "names small", text: table.names.join(", ") }) : null,
-  el("p", { class: "count", text: fill(table.notes === 1 ? t.cafe_notes_one : t.cafe_notes, { n: table.notes }) }))));
+  etiquette.toggleAttribute("data-group", !etiquette.hidden); // a hidden group is no page
+  etiquette.querySelector("ul").replaceChildren(...(phase === "gathering" ? cafe.etiquette || [] : [])
+    .map((text, i) => el("li", { "data-item": `etiquette-${i}`, text })));
+  const map = $(".cafe-map");
+  map.hidden = !rounds;
+  map.replaceChildren(...(rounds ? cafe.map || [] : []).map((table) => screenSpot(table, t, cafe)));
   const harvest = $(".cafe-harvest");
   harvest.hidden = phase !== "harvest";
-  harvest.replaceChildren(...(phase === "harvest" ? harvestTables(cafe, t) : []));
+  const tables = phase === "harvest" ? cafe.all_tables || [] : [];
+  // a question every table shared is not repeated under each table
+  const shared = tables.length && tables.every((x) => x.question === tables[0].question) ? tables[0].question : null;
+  harvest.replaceChildren(...tables.map((table) => screenHarvestTable(table, t, shared)));
 }
 
 // The console: round control, the seating with swaps and leavers, new encounters.

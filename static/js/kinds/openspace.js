@@ -383,6 +383,68 @@ export function phone(ctx) {
 
 // -- projector -------------------------------------------------------------------------------
 
+// The projector's grid: a row per space, a column per time slot, so the now and next columns
+// are on every page when the rows page (each row is a [data-item]; the table is a
+// [data-group], its header row repeats on each page). Now and next are marked in words in the
+// column heads, and by thick or dashed borders, never by colour alone. A cell holds the title
+// and, in the running slot, who is there (the conveners' names are on phones and the console:
+// six narrow columns at 1024 px have no room for them).
+function screenGrid(os, t, att) {
+  const at = {};
+  for (const topic of os.topics) if (topic.cell) at[topic.cell.join("|")] = topic;
+  const tagOf = (i) => (i === os.now ? "now" : i === os.now + 1 && os.now >= 0 ? "next" : "");
+  const live = os.now >= 0 && os.now < os.slots.length ? os.slots[os.now].id : null;
+  const head = el("tr", {}, el("th", { scope: "col", class: "os-space-h", text: t.os_space }),
+    ...os.slots.map((slot, i) => {
+      const tag = tagOf(i);
+      return el("th", { scope: "col", class: tag ? `os-${tag}` : null, "data-slot": slot.id },
+        tag ? el("strong", { class: "os-tag", text: t[`os_${tag}_tag`] }) : null, tag ? " " : null,
+        el("span", { class: "os-slot-label", text: slot.label }));
+    }));
+  const rows = os.spaces.map((space) => el("tr", { "data-item": `space-${space.id}`, "data-space": space.id },
+    el("th", { scope: "row" }, el("span", { class: "os-space-name", text: space.name }),
+      el("span", { class: "os-space-size", text: space.capacity ? fill(t.os_capacity, { n: space.capacity }) : t.os_anywhere })),
+    ...os.slots.map((slot, i) => {
+      const tag = tagOf(i);
+      const topic = at[`${space.id}|${slot.id}`];
+      const td = el("td", { class: tag ? `os-${tag}` : null, "data-space": space.id, "data-slot": slot.id });
+      if (!topic) {
+        td.append(el("span", { class: "os-free", text: t.os_free }));
+        return td;
+      }
+      const n = att.counts[topic.id] || 0;
+      const names = att.names[topic.id] || [];
+      td.append(el("div", { class: "os-cell-topic", "data-topic": topic.id },
+        el("p", { class: "os-title", text: topic.title }),
+        slot.id === live ? el("p", { class: "os-count", "data-count": String(n), text: fill(n === 1 ? t.os_here_one : t.os_here_n, { n }) }) : null,
+        slot.id === live && names.length ? el("p", { class: "os-names", text: names.join(", ") }) : null));
+      return td;
+    })));
+  return el("table", { class: "os-grid os-screen-grid", "data-group": "grid" },
+    el("thead", {}, head), el("tbody", {}, ...rows));
+}
+
+// One session's report on the news wall: the session is a group, each kind of entry a group
+// inside it (its heading repeats when it continues on the next page), each entry an item.
+function screenReport(os, topic, t) {
+  const entries = os.entries.filter((e) => e.topic === topic.id);
+  const attended = ((os.attendance && os.attendance.attended) || {})[topic.id] || 0;
+  const where = cellWords(os, topic.cell, t);
+  const came = attended ? ` · ${fill(attended === 1 ? t.os_attended_one : t.os_attended, { n: attended })}` : "";
+  return el("section", { class: "os-news-item", "data-group": `report-${topic.id}`, "data-topic": topic.id },
+    el("header", {}, el("h3", { class: "os-title", text: topic.title }),
+      el("p", { class: "os-news-where", text: `${where}${came}` })),
+    ...KINDS.map((kind) => {
+      const list = entries.filter((e) => e.kind === kind);
+      if (!list.length) return null;
+      return el("div", { class: `os-part os-${kind}`, "data-group": `report-${topic.id}-${kind}` },
+        el("h4", { text: t[`os_${kind}`] }),
+        el("ul", {}, ...list.map((e) => el("li", { "data-item": e.id, "data-entry-id": e.id },
+          el("span", { class: "text", text: e.text }),
+          kind === "action" ? el("span", { class: "os-action-line", text: ` — ${fill(t.os_action_line, { owner: e.owner, due: e.due })}` }) : null))));
+    }).filter(Boolean));
+}
+
 export function screen(ctx) {
   const t = ctx.t;
   const root = document.getElementById("view-openspace");
@@ -392,30 +454,36 @@ export function screen(ctx) {
     const os = state.os;
     if (!os) return;
     const news = os.screen === "news";
-    $(".os-line").textContent = news ? t.os_news : nowLine(os, t);
-    principlesInto(root, os);
-    $(".os-principles-box").hidden = news || os.now >= 0;
+    const placed = os.topics.filter((x) => x.cell);
+    const reported = placed.filter((topic) => os.entries.some((e) => e.topic === topic.id));
+    let line = nowLine(os, t);
+    if (news) {
+      const n = reported.length;
+      line = `${t.os_news} · ${n ? fill(n === 1 ? t.os_reported_one : t.os_reported_other, { n, total: placed.length }) : t.os_none_reported}`;
+    }
+    $(".os-line").textContent = line;
+    // before the sessions start: the principles, then the grid as it fills
+    const principles = !news && os.now < 0;
+    // a hidden group must not count as a page of its own: it is a group only when shown
+    $(".os-principles-box").hidden = !principles;
+    $(".os-principles-box").toggleAttribute("data-group", principles);
+    $(".os-principle-list").replaceChildren(...(principles ? os.principles : []).map((p, i) =>
+      el("li", { "data-item": `principle-${i}`, text: p })));
+    $(".os-law").textContent = principles ? os.law : "";
+    $(".os-law").toggleAttribute("data-item", principles);
+    if (principles) $(".os-law").dataset.item = "law";
     const att = os.attendance || { counts: {}, names: {} };
     $(".os-grid-box").hidden = news;
-    $(".os-arriving").hidden = news;
-    $(".os-grid-box").replaceChildren(gridTable(os, t, (topic, space, slot) => {
-      if (!topic) return el("span", { class: "muted small", text: t.os_free });
-      const live = os.now >= 0 && os.slots[os.now] && os.slots[os.now].id === slot.id;
-      const n = att.counts[topic.id] || 0;
-      const names = att.names[topic.id] || [];
-      return el("div", { class: "os-cell-topic", "data-topic": topic.id },
-        el("p", { class: "os-title", text: topic.title }),
-        topic.convener_name ? el("p", { class: "small", text: fill(t.os_by, { name: topic.convener_name }) }) : null,
-        live ? el("p", { class: "os-count", "data-count": String(n), text: fill(n === 1 ? t.os_here_one : t.os_here_n, { n }) }) : null,
-        live && names.length ? el("p", { class: "small os-names", text: names.join(", ") }) : null);
-    }));
-    const unplaced = os.topics.filter((x) => !x.cell);
-    $(".os-arriving").hidden = news || !unplaced.length;
-    $(".os-unplaced").replaceChildren(...unplaced.map((topic) => el("li", { class: "card", "data-topic": topic.id },
-      el("p", { class: "os-title", text: topic.title }))));
+    $(".os-grid-box").replaceChildren(...(news ? [] : [screenGrid(os, t, att)]));
+    const unplaced = news ? [] : os.topics.filter((x) => !x.cell);
+    $(".os-arriving").hidden = !unplaced.length;
+    $(".os-arriving").toggleAttribute("data-group", unplaced.length > 0);
+    $(".os-unplaced").replaceChildren(...unplaced.map((topic) => el("li", { class: "card", "data-item": `topic-${topic.id}`, "data-topic": topic.id },
+      el("p", { class: "os-title", text: topic.title }),
+      topic.convener_name ? el("p", { class: "os-by", text: fill(t.os_by, { name: topic.convener_name }) }) : null)));
     const list = $(".os-news-list");
     list.hidden = !news;
-    list.replaceChildren(...(news ? os.topics.filter((x) => x.cell).map((topic) => reportBlock(os, topic, t)) : []));
+    list.replaceChildren(...(news ? reported.map((topic) => screenReport(os, topic, t)) : []));
   }
   return { snapshot: state.snapshot, events: state.events, render };
 }
