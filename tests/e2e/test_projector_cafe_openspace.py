@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from tests.conftest import LiveServer
 from tests.e2e.projector import ROOT, Filler, check_projector, make_service, screen_url
@@ -94,7 +94,7 @@ def tablecloth_notes(n: int, rounds: int, seed: int = 11) -> list[list[str]]:
                 text += ". " + rng.choice(WHY)
             if shape > 0.93:
                 text += " " + rng.choice(WHY)
-            text += "."
+            text += "" if text.endswith(".") else "."
             if not 20 <= len(text) <= 200 or text in seen:
                 continue
             seen.add(text)
@@ -103,14 +103,14 @@ def tablecloth_notes(n: int, rounds: int, seed: int = 11) -> list[list[str]]:
     return out
 
 
-def summary(table: int, r: int, rng: random.Random) -> str:
+def summary(r: int, rng: random.Random) -> str:
     people, place, doing = rng.choice(PEOPLE), rng.choice(PLACES), rng.choice(DOING)
-    return [f"Table {table}, round {r + 1}: being known by name matters most; {people} at "
-            f"{place} do that without being asked.",
-            f"Table {table}, round {r + 1}: {doing} at {place} already works. What is missing "
-            f"is a way for new people to hear about it, and transport in the evenings.",
-            f"Table {table}, round {r + 1}: fund {people} properly, keep {place} open, and "
-            f"let the surgery refer people to {doing}."][r]
+    return [f"Being known by name matters most: {people} at {place} do that without being "
+            f"asked, and {doing} keeps people coming back.",
+            f"{doing[0].upper() + doing[1:]} at {place} already works. What is missing is a way "
+            f"for new people to hear about it, and transport in the evenings.",
+            f"Fund {people} properly, keep {place} open, and let the surgery refer people to "
+            f"{doing}."][r]
 
 
 def photo_jpeg(shade: int) -> tuple[str, bytes, int, int]:
@@ -126,6 +126,18 @@ def photo_jpeg(shade: int) -> tuple[str, bytes, int, int]:
 
 def state_of(filler: Filler) -> Any:
     return filler.service.live(filler.row.id).state
+
+
+def fill_cafe_gathering(service: Any) -> dict[str, Any]:
+    """The café before round 1: 48 people in, waiting for their tables; the etiquette shows."""
+    from facilitator.core.plan import load_plan
+
+    plan = yaml.safe_load((ROOT / "sessions" / "world-cafe.yaml").read_text())
+    row = service.create_workshop(load_plan(plan))
+    f = Filler(service, row)
+    f.join(48, NAMES[:48])
+    f.console("start")
+    return {"row": row, "etiquette": plan["stages"][0]["options"]["etiquette"]}
 
 
 def fill_cafe(service: Any, rounds_done: int, harvest: bool) -> dict[str, Any]:
@@ -155,7 +167,9 @@ def fill_cafe(service: Any, rounds_done: int, harvest: bool) -> dict[str, Any]:
         if last:
             break
         for table in range(c.seating.tables):
-            text = summary(table + 1, r, rng)
+            text = summary(r, rng)
+            while text in written["summaries"]:
+                text = summary(r, rng)
             f.phone(index[c.host(table, r)], "cafe_summary", {"text": text})
             written["summaries"].append(text)
         if r == 1:
@@ -216,6 +230,27 @@ ACTIONS = [("Draft a one-page map of groups in the north ward", "Priya", "2027-0
            ("Write to the council's ageing-well lead", "Omar", "2027-01-10")]
 
 
+def fill_marketplace(service: Any) -> dict[str, Any]:
+    """The Open Space before the first session: 20 topics posted, 12 of them on the grid."""
+    from facilitator.core.plan import load_plan
+
+    plan = yaml.safe_load((ROOT / "sessions" / "open-space.yaml").read_text())
+    plan["stages"][0]["options"].update(spaces=SPACES, slots=SLOTS)
+    row = service.create_workshop(load_plan(plan))
+    f = Filler(service, row)
+    f.join(40, NAMES)
+    f.console("start")
+    f.console("show_qr", {"visible": False})  # the join box is in its corner once a stage runs
+    ids = [f.phone(i, "os_topic_post", {"title": title})["topic_id"]
+           for i, title in enumerate(TOPICS[:20])]
+    for k, topic in enumerate(ids[:12]):
+        f.console("os_place", {"topic": topic, "space": f"s{k % 10 + 1}",
+                               "slot": f"slot{k // 10 + 1}"})
+    options = plan["stages"][0]["options"]
+    return {"row": row, "principles": options["principles"],
+            "law": " ".join(options["law"].split()), "topics": TOPICS[:20]}
+
+
 def fill_openspace(service: Any, news: bool) -> dict[str, Any]:
     """An Open Space of 10 spaces by 6 slots: 46 topics posted, 40 placed (the first 40 of
     the grid's cells in reading order, skipping some), session 3 running with people checked in,
@@ -263,7 +298,7 @@ def fill_openspace(service: Any, news: bool) -> dict[str, Any]:
             text, owner, due = ACTIONS[n % 4]
             f.phone(convener, "os_entry_add", {"topic": topic, "kind": "action", "text": text,
                                                "owner": owner, "due": due})
-            entries += [text, f"{owner}, by {due}"]
+            entries += [text, f"{owner}, by", due]
     if news:
         f.console("os_screen", {"view": "news"})
     titles = {t.id: t.display for t in o.live_topics()}
@@ -279,8 +314,10 @@ def rooms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     tmp = tmp_path_factory.mktemp("cafe-openspace")
     db = tmp / "rooms.db"
     service = make_service(db)
-    filled = {"map": fill_cafe(service, rounds_done=1, harvest=False),
+    filled = {"etiquette": fill_cafe_gathering(service),
+              "map": fill_cafe(service, rounds_done=1, harvest=False),
               "harvest": fill_cafe(service, rounds_done=3, harvest=True),
+              "principles": fill_marketplace(service),
               "grid": fill_openspace(service, news=False),
               "news": fill_openspace(service, news=True)}
     server = LiveServer(db, tmp / "server.log").start()
@@ -292,6 +329,15 @@ def rooms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 def unique(texts: list[str]) -> list[str]:
     return list(dict.fromkeys(texts))
+
+
+def test_cafe_etiquette_before_round_one(browser: Browser, rooms: dict) -> None:
+    room = rooms["etiquette"]
+    expected = ["48 people ready. Your phone will show your table.", "Café etiquette",
+                *room["etiquette"]]
+    figures = check_projector(browser, screen_url(rooms["server"], room["row"]), expected,
+                              "cafe-etiquette", ready=".cafe-etiquette [data-item]")
+    assert all(f["pages"] == 1 for f in figures.values()), figures
 
 
 def test_cafe_map_of_twelve_tables_during_round_two(browser: Browser, rooms: dict) -> None:
@@ -341,6 +387,15 @@ def test_cafe_harvest_of_288_notes(browser: Browser, rooms: dict) -> None:
             pages, seconds = int(took.group(1)), int(took.group(2))
             assert seconds <= HARVEST_SECONDS, str(exc)
             slow[f"{size[0]}x{size[1]}"] = {"pages": pages, "seconds": seconds}
+    # the two photos of paper tablecloths are in the harvest, loaded (not a broken image)
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    try:
+        page.goto(url)
+        expect(page.locator(".cafe-harvest .photo img")).to_have_count(2)
+        page.wait_for_function("() => [...document.querySelectorAll('.cafe-harvest .photo img')]"
+                               ".every((i) => i.complete && i.naturalWidth === 640)")
+    finally:
+        page.close()
     if FIGURES:
         import json
 
@@ -348,6 +403,15 @@ def test_cafe_harvest_of_288_notes(browser: Browser, rooms: dict) -> None:
         data = json.loads(path.read_text()) if path.exists() else {}
         data["cafe-harvest-over-a-minute"] = slow
         path.write_text(json.dumps(data, indent=1))
+
+
+def test_open_space_principles_while_the_marketplace_opens(browser: Browser,
+                                                           rooms: dict) -> None:
+    room = rooms["principles"]
+    expected = ["Post your topics from your phone: take a space and a time.", "The principles",
+                *room["principles"], room["law"], *room["topics"]]
+    check_projector(browser, screen_url(rooms["server"], room["row"]), expected,
+                    "openspace-principles", ready=".os-principle-list [data-item]")
 
 
 def test_open_space_grid_of_ten_spaces_by_six_slots(browser: Browser, rooms: dict) -> None:

@@ -441,8 +441,15 @@ function screenReport(os, topic, t) {
         el("h4", { text: t[`os_${kind}`] }),
         el("ul", {}, ...list.map((e) => el("li", { "data-item": e.id, "data-entry-id": e.id },
           el("span", { class: "text", text: e.text }),
-          kind === "action" ? el("span", { class: "os-action-line", text: ` — ${fill(t.os_action_line, { owner: e.owner, due: e.due })}` }) : null))));
+          kind === "action" ? actionLine(e, t) : null))));
     }).filter(Boolean));
+}
+
+// "— Priya, by 2027-01-15", the date kept whole (not "2027-01-" then "15" on the next line)
+function actionLine(entry, t) {
+  const [before, after = ""] = t.os_action_line.split("{due}");
+  return el("span", { class: "os-action-line" }, ` — ${fill(before, { owner: entry.owner })}`,
+    el("span", { class: "nobreak", text: entry.due }), fill(after, { owner: entry.owner }));
 }
 
 export function screen(ctx) {
