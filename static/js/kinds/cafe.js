@@ -178,8 +178,8 @@ function renderScreenCafe(root, cafe, t) {
   box.dataset.fitMax = phase === "gathering" ? "2.5" : "2";
   const etiquette = $(".cafe-etiquette");
   etiquette.hidden = phase !== "gathering";
-  etiquette.toggleAttribute("data-group", !etiquette.hidden); // a hidden group is no page
-  etiquette.querySelector("ul").replaceChildren(...(phase === "gathering" ? cafe.etiquette || [] : [])
+  $(".cafe-etiquette-h").hidden = etiquette.hidden;
+  etiquette.replaceChildren(...(phase === "gathering" ? cafe.etiquette || [] : [])
     .map((text, i) => el("li", { "data-item": `etiquette-${i}`, text })));
   const map = $(".cafe-map");
   map.hidden = !rounds;
