@@ -72,6 +72,9 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
         "locked": state.stage_index in state.locked,
         "revealed": state.stage_index in state.revealed,
         "qr_visible": state.qr_visible,
+        "qr_keep_large": state.qr_keep_large,
+        "started_at": state.started_at,
+        "stage_started_at": state.stage_started_at,
         "screen_view": screen_view_name(state),
         "own_view": own_view(state),
         "timer": timer_view(state),
@@ -162,7 +165,10 @@ def snapshot(state: WorkshopState, audience: str, participant: str | None = None
                         if not n.deleted]
         out["participants"] = [{"id": p.id, "name": p.name} for p in state.participants.values()]
         out["stages"] = [{"kind": s.kind, "title": s.title, "prompt": s.prompt,
-                          "anonymous": s.anonymous} for s in state.stages]
+                          "anonymous": s.anonymous, "duration": s.duration, "timer": s.timer}
+                         for s in state.stages]
+        # a person-centred plan (one person's own asset map) puts nothing on a projector
+        out["projector"] = not any(s.options.get("person_centred") for s in state.stages)
         out["can_undo"] = bool(state.undo_stack)
         out["words"] = words_view(state) if state.stages else None
     else:
