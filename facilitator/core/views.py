@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from facilitator.core.plan import Stage
 from facilitator.core.state import Event, Note, WorkshopState
 from facilitator.core.words import frequent
 
@@ -94,6 +95,15 @@ def screen_view_name(state: WorkshopState) -> str:
     return state.screen_view or own_view(state)
 
 
+def planned_length(stage: Stage) -> int | None:
+    """A stage's planned length in seconds: its duration, or what its kind says (a café's
+    duration is one round's)."""
+    from facilitator.activities import KINDS
+
+    planned = getattr(KINDS[stage.kind], "planned_length", None)
+    return planned(stage) if planned else stage.duration
+
+
 def author_name(state: WorkshopState, pid: str) -> str:
     p = state.participants.get(pid)
     return p.name if p else ""
@@ -165,8 +175,8 @@ def snapshot(state: WorkshopState, audience: str, participant: str | None = None
                         if not n.deleted]
         out["participants"] = [{"id": p.id, "name": p.name} for p in state.participants.values()]
         out["stages"] = [{"kind": s.kind, "title": s.title, "prompt": s.prompt,
-                          "anonymous": s.anonymous, "duration": s.duration, "timer": s.timer}
-                         for s in state.stages]
+                          "anonymous": s.anonymous, "duration": planned_length(s),
+                          "timer": s.timer} for s in state.stages]
         # a person-centred plan (one person's own asset map) puts nothing on a projector
         out["projector"] = not any(s.options.get("person_centred") for s in state.stages)
         out["can_undo"] = bool(state.undo_stack)
@@ -185,7 +195,7 @@ def snapshot(state: WorkshopState, audience: str, participant: str | None = None
 
 
 @notifier("stage_changed", "workshop_ended", "workshop_reopened", "input_locked",
-          "input_unlocked", "qr_shown")
+          "input_unlocked", "qr_shown", "qr_keep_large_set")
 def _workshop_changed(state: WorkshopState, event: Event) -> list[Emit]:
     out = [Emit(SCREEN, "snapshot", None), Emit(CONSOLE, "snapshot", None)]
     if event.type == "stage_changed":

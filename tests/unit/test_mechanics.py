@@ -390,3 +390,23 @@ def test_screen_view_and_undo_of_stage_moves() -> None:
     assert room.state.status == "waiting"
     assert "nothing to undo" in room.refused(FAC, "undo")
     assert replay(room.events) == room.state
+
+
+def test_the_console_knows_each_stages_planned_length_and_whether_there_is_a_projector() -> None:
+    room = Room([{**NOTES, "duration": 5}, {"kind": "cafe", "prompt": "Talk", "duration": 10,
+                                             "options": {"rounds": 3}}, CLUSTER])
+    console = snapshot(room.state, CONSOLE)
+    assert [s["duration"] for s in console["stages"]] == [300, 1800, None]  # a café: 3 rounds
+    assert console["projector"] is True
+    mine = Room([{"kind": "assets", "prompt": "What helps?",
+                  "options": {"step": "personal", "person_centred": True}}])
+    assert snapshot(mine.state, CONSOLE)["projector"] is False
+
+
+def test_keeping_the_join_panel_large_reaches_the_screen_and_the_console() -> None:
+    from facilitator.core.views import changes
+
+    room = Room([NOTES])
+    event = room.do(FAC, "keep_qr_large", {"keep": True})[0]
+    assert {(e.audience, e.name) for e in changes(room.state, event)} >= {
+        (SCREEN, "snapshot"), (CONSOLE, "snapshot")}
