@@ -18,6 +18,10 @@ const $ = (id) => document.getElementById(id);
 let lastSeq = 0;
 let view = null;
 let move = null; // the next move the primary button shows: {label, run}
+// after a press, the same move is not taken again until the button names a new one (or a
+// moment has passed, if the server said no): a double click takes one step, not two
+let pressed = null;
+const PRESS_HOLD_MS = 1500;
 
 
 function plural(key, n, values = {}) {
@@ -365,7 +369,13 @@ for (const button of document.querySelectorAll("[data-action]")) {
   button.addEventListener("click", () => act(button.dataset.action));
 }
 $("next-move").disabled = true; // until the first snapshot says what the next move is
-$("next-move").addEventListener("click", () => { if (move) move.run(); });
+$("next-move").addEventListener("click", () => {
+  if (!move) return;
+  const now = Date.now();
+  if (pressed && pressed.label === move.label && now - pressed.at < PRESS_HOLD_MS) return;
+  pressed = { label: move.label, at: now };
+  move.run();
+});
 $("qr-toggle").addEventListener("click", () => act("show_qr", { visible: !view.workshop.qr_visible }));
 $("qr-keep").addEventListener("click", () => act("keep_qr_large", { keep: !view.workshop.qr_keep_large }));
 

@@ -278,3 +278,19 @@ def test_a_manual_timer_says_in_words_that_it_has_not_started(room: Any) -> None
     expect(screen.locator("#timer-box")).not_to_contain_text("not started")
     expect(screen.locator("#timer")).to_have_attribute("data-remaining",
                                                        re.compile(r"^(29\d|300)$"))
+
+
+def test_a_double_click_on_the_next_move_takes_one_step(room: Any) -> None:
+    plan = {"title": "Steps", "stages": [{"kind": "notes", "title": t, "prompt": t}
+                                         for t in ("One", "Two", "Three")]}
+    w = room.server.create(plan)
+    page = room.new_page(viewport=LAPTOP)
+    open_console(page, w)
+    page.locator("#next-move").click()
+    current(page, 0, "One")
+    expect(page.locator("#next-move")).to_have_text("Next: Two")
+    page.locator("#next-move").dblclick()
+    current(page, 1, "Two")
+    page.wait_for_timeout(1000)  # a second step would have arrived by now
+    current(page, 1, "Two")
+    expect(page.locator("#next-move")).to_have_text("Next: Three")
