@@ -69,8 +69,10 @@ FOLD = """() => {
   scrollTo(0, 0);
   const shown = (n) => n && !n.closest("[hidden]") && n.getClientRects().length > 0;
   const out = [];
+  let lowest = 0;
   const within = (node, what) => {
     const r = node.getBoundingClientRect();
+    lowest = Math.max(lowest, r.bottom);
     if (r.top < 0 || r.bottom > innerHeight || r.right > innerWidth) {
       out.push(`${what} at ${Math.round(r.top)}..${Math.round(r.bottom)} px`);
     }
@@ -88,17 +90,18 @@ FOLD = """() => {
   if (primaries.length !== 1 || primaries[0].id !== "next-move") {
     out.push(`primary buttons: ${primaries.map((p) => p.id || p.textContent.trim()).join(", ")}`);
   }
-  return { problems: out, panel: stage ? stage.id : null };
+  return { problems: out, panel: stage ? stage.id : null, lowest: Math.round(lowest) };
 }"""
 
 
-def check_console(page: Page, where: str) -> str | None:
+def check_console(page: Page, where: str) -> tuple[str | None, int]:
     """#next-move and the current stage's first panel (heading, first control) are whole in
-    the first 768 px, #next-move is the one primary button, and axe-core finds nothing."""
+    the first 768 px, #next-move is the one primary button, and axe-core finds nothing.
+    Returns that panel's id and the lowest bottom edge (px) of what was checked."""
     found = page.evaluate(FOLD)
     assert not found["problems"], f"{where}: {found['problems']}"
     assert_axe_clean(page, where)
-    return found["panel"]
+    return found["panel"], found["lowest"]
 
 
 def open_console(page: Page, w: dict[str, Any]) -> None:
@@ -139,8 +142,8 @@ def test_the_console_at_every_stage_of_every_ready_plan(room: Any) -> None:
                 for n, phone in enumerate(people):
                     phone.ok("post_note", {"text": f"A thought from person {n + 1}"})
                 expect(page.locator("#notes li[data-note-id]")).to_have_count(len(people))
-            panel = check_console(page, f"{path.name} stage {i + 1} ({stage['kind']})")
-            checked.append((path.stem, i, panel))
+            panel, lowest = check_console(page, f"{path.name} stage {i + 1} ({stage['kind']})")
+            checked.append((path.stem, i, panel, lowest))
             if stage["kind"] == "cafe":
                 expect(page.locator("#next-move")).to_have_text("Start round 1")
                 page.locator("#next-move").click()
@@ -154,10 +157,12 @@ def test_the_console_at_every_stage_of_every_ready_plan(room: Any) -> None:
         for c in (console, *people):
             c.close()
     seconds = time.monotonic() - started
-    print(f"console checked at {len(checked)} stages of {len(PLANS)} plans in {seconds:.0f} s")
+    worst = max(checked, key=lambda c: c[3])
+    print(f"console checked at {len(checked)} stages of {len(PLANS)} plans in {seconds:.0f} s;"
+          f" lowest checked control at {worst[3]} px ({worst[0]} stage {worst[1] + 1})")
     assert len(checked) == sum(len(yaml.safe_load(p.read_text())["stages"]) for p in PLANS)
     # every stage shows a panel of its own under the run of show
-    assert all(panel for _, _, panel in checked), checked
+    assert all(panel for _, _, panel, _ in checked), checked
 
 
 HARVEST = yaml.safe_load((ROOT / "sessions" / "harvest-1-2-4-all.yaml").read_text())
