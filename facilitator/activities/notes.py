@@ -186,6 +186,7 @@ def approve_note(state: WorkshopState, actor: Actor, payload: dict, now: float) 
 
 
 MAX_APPROVE = 500
+BULK_APPROVAL = 20  # more notes approved at once: one snapshot, not a note each
 
 
 @command("approve_all", {FACILITATOR}, {"note_ids": Field(list, required=False,
@@ -398,14 +399,20 @@ def _spotlight_changed(state: WorkshopState, event: Event) -> list[Emit]:
 @notifier("notes_approved")
 def _notes_approved(state: WorkshopState, event: Event) -> list[Emit]:
     """Each approved note reaches the console, its author and the screen (or the screen's
-    silent count), as if it had just been posted; a board or a vote about it follows."""
+    silent count), as if it had just been posted; a board or a vote about it follows. Many at
+    once: the screen and the console get one fresh snapshot instead of a note each."""
     out: list[Emit] = []
     shown = shown_stage(state)
     counted: set[int] = set()
+    bulk = len(event.data["notes"]) > BULK_APPROVAL
+    if bulk:
+        out += [Emit(SCREEN, "snapshot", None), Emit(CONSOLE, "snapshot", None)]
     for note_id in event.data["notes"]:
         note = state.notes[note_id]
-        out += [Emit(CONSOLE, "note", _upsert(state, note, CONSOLE)),
-                Emit(note.author, "note", _upsert(state, note, PHONE))]
+        out.append(Emit(note.author, "note", _upsert(state, note, PHONE)))
+        if bulk:
+            continue
+        out.append(Emit(CONSOLE, "note", _upsert(state, note, CONSOLE)))
         if note.stage != shown:
             continue
         if on_screen(state, note):
@@ -416,6 +423,8 @@ def _notes_approved(state: WorkshopState, event: Event) -> list[Emit]:
     from facilitator.activities import source_stage
 
     stages = {state.notes[n].stage for n in event.data["notes"]}
+    if bulk:
+        return out
     if (state.stages and state.stages[shown].kind != "notes"
             and source_stage(state, shown) in stages):  # a board (or a vote) about them
         out += [Emit(SCREEN, "snapshot", None), Emit(CONSOLE, "snapshot", None)]

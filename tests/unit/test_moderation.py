@@ -143,6 +143,17 @@ def test_approve_all_sends_each_note_once_to_each_audience(m: Mod) -> None:
     assert [e.payload["note"]["id"] for e in emits if e.audience == m.ben.participant] == ids[1:]
 
 
+def test_approving_many_at_once_sends_one_snapshot_to_screen_and_console() -> None:
+    r = Mod([{"kind": "notes", "prompt": "Say",
+              "options": {"moderate": True, "max_per_person": 50}}])
+    ids = [r.post(r.ana if i % 2 else r.ben, f"idea {i}") for i in range(25)]
+    emits = r.emits(FAC, "approve_all")
+    to_room = [(e.audience, e.name) for e in emits if e.audience in (SCREEN, CONSOLE)]
+    assert to_room == [(SCREEN, "snapshot"), (CONSOLE, "snapshot")]
+    assert sum(1 for e in emits if e.audience == r.ana.participant) == 12
+    assert [n["id"] for n in snapshot(r.state, SCREEN)["notes"]] == ids
+
+
 def test_hiding_a_pending_note_refuses_it_and_tells_the_room_nothing(m: Mod) -> None:
     note = m.post(m.ana, "rude")
     emits = m.emits(FAC, "hide_note", {"note_id": note})
