@@ -17,6 +17,7 @@ export function moderation({ act, view }) {
   const t = JSON.parse(source.textContent);
 
   const snippet = (note) => note.text.slice(0, 40);
+  let refocus = null; // the note whose Spotlight button was pressed (the list is rebuilt)
 
   function pendingNotes(v) {
     return v.notes.filter((n) => n.moderation === "pending" && !n.hidden)
@@ -38,6 +39,9 @@ export function moderation({ act, view }) {
     const at = focused && focused.dataset.index !== undefined
       ? { index: Number(focused.dataset.index), role: focused.dataset.role } : null;
     box.hidden = pending.length === 0;
+    // notes still waiting from an earlier stage: the queue stays reachable in any stage
+    const panel = $("notes-panel");
+    if (pending.length && panel && panel.hidden) panel.hidden = false;
     $("pending-count").textContent = pending.length === 1 ? t.pending_one
       : fill(t.pending_other, { n: pending.length });
     $("approve-all").textContent = fill(t.approve_all, { n: pending.length });
@@ -76,11 +80,21 @@ export function moderation({ act, view }) {
       item.querySelector(".spotlight-toggle")?.remove();
       if (!canSpotlight(v, note)) continue;
       const on = Boolean(spot && spot.id === note.id);
-      item.append(el("button", {
+      const button = el("button", {
         type: "button", class: "spotlight-toggle",
         text: on ? t.unspotlight : t.spotlight,
         "aria-label": `${on ? t.unspotlight : t.spotlight}: ${snippet(note)}`,
-        onclick: () => act("spotlight", { note_id: on ? null : note.id }) }));
+        onclick: () => {
+          refocus = note.id;
+          setTimeout(() => { if (refocus === note.id) refocus = null; }, 3000);
+          act("spotlight", { note_id: on ? null : note.id });
+        } });
+      item.append(button);
+      const lost = !document.activeElement || document.activeElement === document.body;
+      if (refocus === note.id && lost) {
+        refocus = null;
+        button.focus();
+      }
     }
   }
 

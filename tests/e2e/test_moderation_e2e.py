@@ -92,11 +92,12 @@ def test_the_console_puts_a_note_in_the_spotlight_and_back_to_the_wall(room: Any
     expect(room.cards(screen, "#wall", "Walking group on Sundays")).to_be_visible()
 
     note = room.cards(console, "#notes", "Walking group on Sundays")
-    note.get_by_role("button", name="Spotlight: Walking group on Sundays").click()
+    note.get_by_role("button", name="Spotlight: Walking group on Sundays").focus()
+    console.keyboard.press("Enter")  # with the keyboard: focus stays on the note's button
     now = console.locator("#spotlight-now")
     expect(now).to_be_visible()
     expect(console.locator("#spotlight-text")).to_have_text("Walking group on Sundays")
-    expect(note.get_by_role("button", name="Back to the wall: Walking group")).to_be_visible()
+    expect(note.get_by_role("button", name="Back to the wall: Walking group")).to_be_focused()
     assert_axe_clean(console, "console with a note in the spotlight")
     # (the screen's #spotlight view is the lead's: its assertion is added with it)
 
@@ -110,3 +111,27 @@ def test_the_console_puts_a_note_in_the_spotlight_and_back_to_the_wall(room: Any
     note.get_by_role("button", name="Hide: Walking group").click()
     expect(now).to_be_hidden()
     expect(room.cards(screen, "#wall", "Walking group on Sundays")).to_have_count(0)
+
+
+def test_notes_still_waiting_can_be_approved_after_moving_on(room: Any) -> None:
+    plan = {"title": "Moderated then grouped", "stages": [
+        PLAN["stages"][0], {"kind": "cluster", "title": "Group", "prompt": "Group the ideas"}]}
+    w = room.server.create(plan)
+    screen = room.screen(w["projector_url"])
+    console = room.console(w["console_url"])
+    ada = room.phone(w["join_url"], "Ada")
+    console.locator("[data-action=start]").click()
+    room.post_note(ada, "Late idea")
+    expect(room.cards(console, "#pending-notes", "Late idea")).to_be_visible()
+    console.locator("[data-action=next_stage]").click()
+    expect(screen.locator("#prompt")).to_have_text("Group the ideas")
+    # the board leaves it out; the queue stays on the console, saying where it is from
+    expect(console.locator("#board")).not_to_contain_text("Late idea")
+    expect(screen.locator("main")).not_to_contain_text("Late idea")
+    pending = room.cards(console, "#pending-notes", "Late idea")
+    expect(pending).to_be_visible()
+    expect(pending).to_contain_text("from stage 1")
+    pending.get_by_role("button", name="Approve: Late idea").click()
+    expect(console.locator("#board")).to_contain_text("Late idea")
+    expect(screen.locator("main")).to_contain_text("Late idea")
+    expect(console.locator("#moderation")).to_be_hidden()
