@@ -56,6 +56,15 @@ class Note:
     hidden_at: float | None = None
     table: int | None = None  # a World Café tablecloth note: its table and round
     round: int | None = None
+    # pre-moderation (a stage with ``moderate: true``): "pending" until the facilitator
+    # approves it, then "approved"; None in a stage that is not moderated. A pending note
+    # that is hidden was refused.
+    moderation: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Waiting for the facilitator's approval (or refused): the room does not see it."""
+        return self.moderation == "pending"
 
 
 @dataclass
@@ -95,6 +104,7 @@ class WorkshopState:
     timer: Timer = field(default_factory=Timer)
     revealed: set[int] = field(default_factory=set)  # silent stages whose notes are shown
     screen_view: str | None = None  # None: the stage kind's own view
+    spotlight: str | None = None  # the note the screen shows very large, if any
     boards: dict[int, Any] = field(default_factory=dict)  # cluster stage -> Board
     votes: dict[int, Any] = field(default_factory=dict)  # vote stage -> Vote
     cafes: dict[int, Any] = field(default_factory=dict)  # café stage -> Cafe
@@ -190,6 +200,7 @@ def _stage_changed(state: WorkshopState, event: Event) -> None:
         state.started_at = event.at
     if "qr_visible" in event.data:  # the start shrinks the join panel to a corner
         state.qr_visible = bool(event.data["qr_visible"])
+    state.spotlight = None
     stage = state.stage
     state.timer = Timer(duration=stage.duration if stage else None,
                         remaining=stage.duration if stage else None)

@@ -79,7 +79,20 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
         "screen_view": screen_view_name(state),
         "own_view": own_view(state),
         "timer": timer_view(state),
+        "spotlight": spotlight_view(state),
     }
+
+
+def spotlight_view(state: WorkshopState) -> dict[str, Any] | None:
+    """The note in the spotlight, as the room may see it: ``{"id", "text", "name"}`` (``name``
+    is "" in an anonymous stage), or None. Never a hidden, pending or private note."""
+    note = state.notes.get(state.spotlight or "")
+    if note is None or not on_screen(state, note):
+        return None
+    anonymous = (stage_is_anonymous(state, note.stage)
+                 or stage_is_anonymous(state, shown_stage(state)))
+    return {"id": note.id, "text": note.text,
+            "name": "" if anonymous else author_name(state, note.author)}
 
 
 def own_view(state: WorkshopState) -> str:
@@ -124,12 +137,15 @@ def note_view(state: WorkshopState, note: Note, audience: str) -> dict[str, Any]
     if audience == CONSOLE:
         out.update(name=author_name(state, note.author), author=note.author, hidden=note.hidden,
                    hidden_by=note.hidden_by, hidden_at=note.hidden_at)
+    if note.moderation is not None and audience in (CONSOLE, PHONE):
+        out["moderation"] = note.moderation  # "pending" until the facilitator approves it
     return out
 
 
 def on_screen(state: WorkshopState, note: Note) -> bool:
-    """Whether the room may see this note now: visible, and not waiting for a reveal."""
-    if note.deleted or note.hidden:
+    """Whether the room may see this note now: visible, approved if its stage is moderated,
+    and not waiting for a reveal."""
+    if note.deleted or note.hidden or note.pending:
         return False
     stage = state.stages[note.stage]
     if stage.kind == "cafe":  # tablecloths are for their table until the café is over

@@ -9,6 +9,7 @@
 import { BoardEditor } from "./board.js";
 import { plugins, withPluginEvents } from "./kinds/index.js";
 import { connect, el, fill, formatPeople, newId, readConfig, upsert } from "./common.js";
+import { moderation } from "./moderation.js";
 import { resultsTable } from "./results.js";
 import { Countdown, formatSeconds } from "./timer.js";
 
@@ -307,6 +308,7 @@ function renderNotes() {
 }
 
 const kinds = plugins("console", { t, act });
+moderation({ act, view: () => view }); // pre-moderation queue and spotlight (notes panel)
 
 const socket = connect(
   () => ({ role: "console", key: cfg.key, since: lastSeq }),
