@@ -140,6 +140,23 @@ def fill_cafe_gathering(service: Any) -> dict[str, Any]:
     return {"row": row, "etiquette": plan["stages"][0]["options"]["etiquette"]}
 
 
+def fill_big_cafe(service: Any) -> dict[str, Any]:
+    """A café of 800 at 200 tables in round 1, 400 notes written so far."""
+    from facilitator.core.plan import load_plan
+
+    plan = yaml.safe_load((ROOT / "sessions" / "world-cafe.yaml").read_text())
+    row = service.create_workshop(load_plan(plan))
+    f = Filler(service, row)
+    f.join(800, [f"{NAMES[i % len(NAMES)]} {i // len(NAMES) + 1}" for i in range(800)])
+    f.console("start")
+    f.console("show_qr", {"visible": False})
+    f.console("cafe_start_round")
+    texts = tablecloth_notes(400, 1, seed=4)[0]
+    for k, text in enumerate(texts):
+        f.phone(2 * k, "post_note", {"text": text, "stage": 0, "round": 0})
+    return {"row": row}
+
+
 def fill_cafe(service: Any, rounds_done: int, harvest: bool) -> dict[str, Any]:
     """A café of 48 at 12 tables: ``rounds_done`` full rounds of 8 notes per table (2 each),
     a summary from each host every round, two photos; then round ``rounds_done + 1`` with half
@@ -316,6 +333,7 @@ def rooms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     service = make_service(db)
     filled = {"etiquette": fill_cafe_gathering(service),
               "map": fill_cafe(service, rounds_done=1, harvest=False),
+              "big map": fill_big_cafe(service),
               "harvest": fill_cafe(service, rounds_done=3, harvest=True),
               "principles": fill_marketplace(service),
               "grid": fill_openspace(service, news=False),
@@ -350,6 +368,15 @@ def test_cafe_map_of_twelve_tables_during_round_two(browser: Browser, rooms: dic
     figures = check_projector(browser, screen_url(rooms["server"], room["row"]), unique(expected),
                               "cafe-map", ready=".cafe-map [data-item]:not([data-off])")
     assert all(f["pages"] == 1 for f in figures.values()), figures
+
+
+def test_cafe_map_of_two_hundred_tables(browser: Browser, rooms: dict) -> None:
+    """The largest café a plan allows on one projector: compact tables, paged, within a minute."""
+    room = rooms["big map"]
+    expected = ["Round 1 of 3", *[f"Table {t + 1}" for t in range(200)], "4 seated"]
+    figures = check_projector(browser, screen_url(rooms["server"], room["row"]), expected,
+                              "cafe-map-200", ready=".cafe-map [data-item]:not([data-off])")
+    assert all(f["pages"] > 1 for f in figures.values()), figures
 
 
 # The harvest is the one view that cannot go round in a minute at the floor: its 288 notes and

@@ -130,16 +130,21 @@ function renderPhoneCafe(root, cafe, t, handlers) {
 // is a second headline and the round's question sits under it; everything else goes in the
 // clip box ([data-fit]) the fit engine sizes and pages: each table, line, note, summary or
 // photo is a [data-item], each harvest table a [data-group] whose heading repeats per page.
-function screenSpot(table, t, cafe) {
+// A big café (more than COMPACT tables) gets compact tables, so that up to 200 go round in a
+// minute: the name, then "4 seated · 3 notes" on one line; the hosts are on people's phones.
+const COMPACT = 36;
+
+function screenSpot(table, t, cafe, compact) {
   const own = table.question && table.question !== cafe.question ? table.question : "";
+  const seated = el(compact ? "span" : "p", { class: "seated", text: fill(table.seated === 1 ? t.cafe_seated_one : t.cafe_seated, { n: table.seated }) });
+  const count = el(compact ? "span" : "p", { class: "count", text: fill(table.notes === 1 ? t.cafe_notes_one : t.cafe_notes, { n: table.notes }) });
   return el("li", {
     class: "cafe-spot", "data-item": `table-${table.table}`, "data-table": String(table.table),
     "data-seated": String(table.seated), "data-notes": String(table.notes) },
   el("h3", { text: tableName(t, table.table) }),
-  table.host_name ? el("p", { class: "host", text: fill(t.cafe_hosted_by, { name: table.host_name }) }) : null,
+  table.host_name && !compact ? el("p", { class: "host", text: fill(t.cafe_hosted_by, { name: table.host_name }) }) : null,
   own ? el("p", { class: "spot-question", text: own }) : null,
-  el("p", { class: "seated", text: fill(table.seated === 1 ? t.cafe_seated_one : t.cafe_seated, { n: table.seated }) }),
-  el("p", { class: "count", text: fill(table.notes === 1 ? t.cafe_notes_one : t.cafe_notes, { n: table.notes }) }));
+  ...(compact ? [el("p", { class: "counts" }, seated, " · ", count)] : [seated, count]));
 }
 
 function screenHarvestTable(table, t, shared) {
@@ -184,7 +189,9 @@ function renderScreenCafe(root, cafe, t) {
     .map((text, i) => el("li", { "data-item": `etiquette-${i}`, text })));
   const map = $(".cafe-map");
   map.hidden = !rounds;
-  map.replaceChildren(...(rounds ? cafe.map || [] : []).map((table) => screenSpot(table, t, cafe)));
+  const compact = (cafe.map || []).length > COMPACT;
+  map.classList.toggle("compact", compact);
+  map.replaceChildren(...(rounds ? cafe.map || [] : []).map((table) => screenSpot(table, t, cafe, compact)));
   const harvest = $(".cafe-harvest");
   harvest.hidden = phase !== "harvest";
   const tables = phase === "harvest" ? cafe.all_tables || [] : [];
