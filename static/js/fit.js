@@ -379,6 +379,7 @@ export class Fitter {
     this.paused = paused;
     this.arm();
     this.renderIndicator();
+    if (this.onChange) this.onChange(this.page, this.pages.length);
   }
 
   renderIndicator() {
