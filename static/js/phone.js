@@ -392,7 +392,7 @@ function idOrder(note) {
 function noteItem(note) {
   if (note.pending) {
     return el("li", { class: "note pending" }, el("p", { class: "text", text: note.text }),
-      el("p", { class: "small", text: `⏳ ${t.pending}` }));
+      el("p", { class: "small", text: t.pending }));
   }
   if (editing === note.id) {
     const area = el("textarea", { rows: 4, "aria-label": t.edit_label });
