@@ -384,7 +384,7 @@ def test_cafe_map_of_two_hundred_tables(browser: Browser, rooms: dict) -> None:
 # sans face takes about 12.5 x 29 px, so the text alone covers about 9 Mpx against a view area
 # of about 1.5 Mpx: at least 6 full pages with perfect packing, 10 to 11 as laid out (table
 # headings, line ends, gaps); at 1024x768 (17 px, a smaller view under a taller header) at least
-# 10, 14 to 15 as laid out. Pages turn every 8 s at the quickest, so the harvest takes 1.5 to 2
+# 10, 13 to 15 as laid out. Pages turn every 8 s at the quickest, so the harvest takes 1.5 to 2
 # minutes to go round. Every other part of the standard holds; the time is held to
 # HARVEST_SECONDS and reported (tests/e2e/projector.py asserts the time last, after every other
 # check of that size has passed).

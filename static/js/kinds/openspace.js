@@ -408,7 +408,7 @@ function screenGrid(os, t, att) {
       const tag = tagOf(i);
       return el("th", { scope: "col", class: tag ? `os-${tag}` : null, "data-slot": slot.id },
         tag ? el("strong", { class: "os-tag", text: t[`os_${tag}_tag`] }) : null, tag ? " " : null,
-        el("span", { class: "os-slot-label", text: slot.label }));
+        slotLabel(slot.label));
     }));
   const rows = os.spaces.map((space) => el("tr", { "data-item": `space-${space.id}`, "data-space": space.id },
     el("th", { scope: "row" }, el("span", { class: "os-space-name", text: space.name }),
@@ -431,6 +431,14 @@ function screenGrid(os, t, att) {
     })));
   return el("table", { class: "os-grid os-screen-grid", "data-group": "grid" },
     el("thead", {}, head), el("tbody", {}, ...rows));
+}
+
+// "Session 1 (9:30–10:30)" with its times on a line of their own (they break only if a
+// column is narrower than the times).
+function slotLabel(label) {
+  const m = /^(.*\S) (\([^()]*\))$/.exec(label);
+  if (!m) return el("span", { class: "os-slot-label", text: label });
+  return el("span", { class: "os-slot-label" }, `${m[1]} `, el("span", { class: "os-slot-time", text: m[2] }));
 }
 
 // One session's report on the news wall: the session is a group, each kind of entry a group
