@@ -82,11 +82,13 @@ export class Fitter {
 
   fit() {
     this.fitting = true;
+    const began = performance.now();
     try {
       this._fit();
     } finally {
       this.fitting = false;
       this.lastFit = performance.now();
+      document.body.dataset.fitMs = (this.lastFit - began).toFixed(1); // bench/projector.py
     }
   }
 
