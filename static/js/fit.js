@@ -105,9 +105,11 @@ export class Fitter {
       this.setPages([[0, 0]], 0);
       return;
     }
-    const units = this.units(box);
+    let units = this.units(box);
     for (const u of units) u.removeAttribute("data-off");
     this.showGroups(box);
+    // a unit hidden by its page (the hidden attribute, a closed part) takes no place
+    units = units.filter((u) => u.getClientRects().length > 0);
     const floor = floorPx();
     const max = floor * Number(box.dataset.fitMax || 2);
     this.placed = null;

@@ -211,7 +211,7 @@ def test_a_phone_that_reconnects_mid_timer_shows_the_projectors_time(room: Any) 
     assert abs(remaining(phone) - remaining(screen)) <= 1
 
     # pause keeps the time left everywhere; +1 min adds a minute
-    console.get_by_role("button", name="Pause").click()
+    console.get_by_role("button", name="Pause", exact=True).click()
     for page in (screen, phone):
         expect(page.locator("#timer-status")).to_have_text("Paused")
     paused = remaining(screen)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import random
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -385,16 +384,13 @@ def test_cafe_map_of_two_hundred_tables(browser: Browser, rooms: dict) -> None:
 # of about 1.5 Mpx: at least 6 full pages with perfect packing, 10 to 11 as laid out (table
 # headings, line ends, gaps); at 1024x768 (17 px, a smaller view under a taller header) at least
 # 10, 13 to 15 as laid out. Pages turn every 8 s at the quickest, so the harvest takes 1.5 to 2
-# minutes to go round. Every other part of the standard holds; the time is held to
-# HARVEST_SECONDS and reported (tests/e2e/projector.py asserts the time last, after every other
-# check of that size has passed).
-HARVEST_SECONDS = 180
+# minutes to go round. Every other part of the standard holds; the round is held to
+# HARVEST_SECONDS instead of a minute, and the figures are reported.
+HARVEST_SECONDS = 120
 
 
 def test_cafe_harvest_of_288_notes(browser: Browser, rooms: dict) -> None:
-    import re
 
-    from tests.e2e.projector import FIGURES, SIZES
 
     room = rooms["harvest"]
     assert len(room["notes"]) == 288 and len(room["summaries"]) == 36
@@ -403,18 +399,9 @@ def test_cafe_harvest_of_288_notes(browser: Browser, rooms: dict) -> None:
     expected = ["What every table found", *[f"Table {t + 1}" for t in range(12)],
                 *room["summaries"], *room["notes"]]
     url = screen_url(rooms["server"], room["row"])
-    slow = {}
-    for size in SIZES:
-        try:
-            check_projector(browser, url, unique(expected), f"cafe-harvest-{size[0]}x{size[1]}",
-                            sizes=[size], ready=".cafe-harvest [data-item]:not([data-off])")
-        except AssertionError as exc:
-            took = re.search(r"at \d+x\d+: (\d+) pages take (\d+) s", str(exc))
-            if not took:
-                raise
-            pages, seconds = int(took.group(1)), int(took.group(2))
-            assert seconds <= HARVEST_SECONDS, str(exc)
-            slow[f"{size[0]}x{size[1]}"] = {"pages": pages, "seconds": seconds}
+    check_projector(browser, url, unique(expected), "cafe-harvest",
+                    ready=".cafe-harvest [data-item]:not([data-off])",
+                    round_seconds=HARVEST_SECONDS)
     # the two photos of paper tablecloths are in the harvest, loaded (not a broken image)
     page = browser.new_page(viewport={"width": 1920, "height": 1080})
     try:
@@ -424,13 +411,7 @@ def test_cafe_harvest_of_288_notes(browser: Browser, rooms: dict) -> None:
                                ".every((i) => i.complete && i.naturalWidth === 640)")
     finally:
         page.close()
-    if FIGURES:
-        import json
 
-        path = Path(FIGURES)
-        data = json.loads(path.read_text()) if path.exists() else {}
-        data["cafe-harvest-over-a-minute"] = slow
-        path.write_text(json.dumps(data, indent=1))
 
 
 def test_open_space_principles_while_the_marketplace_opens(browser: Browser,
