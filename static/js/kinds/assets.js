@@ -362,32 +362,37 @@ function boxHead(label, count, t, extra) {
 }
 
 // Lines between connected entries that are both on the page now (the engine hides the others).
+// The SVG fills the box by CSS, in px from its corner. Lines are only replaced when they
+// change, and marking an entry as linked changes no size, so drawing never makes the engine
+// fit again.
 function drawLines(board, svg, connections) {
-  const box = board.getBoundingClientRect();
-  svg.setAttribute("viewBox", `0 0 ${Math.max(1, box.width)} ${Math.max(1, box.height)}`);
-  svg.setAttribute("width", String(box.width));
-  svg.setAttribute("height", String(box.height));
-  const ns = "http://www.w3.org/2000/svg";
+  const box = svg.getBoundingClientRect();
   const shown = (node) => Boolean(node && node.getClientRects().length && !node.closest("[data-off]"));
-  const lines = [];
-  for (const chip of board.querySelectorAll(".assets-chip.linked")) chip.classList.remove("linked");
+  const want = [];
+  const linked = new Set();
   for (const c of connections) {
     const a = board.querySelector(`.assets-chip[data-item-id="${CSS.escape(c.offer)}"]`);
     const b = board.querySelector(`.assets-chip[data-item-id="${CSS.escape(c.wish)}"]`);
     if (!shown(a) || !shown(b)) continue;
     const ra = a.getBoundingClientRect();
     const rb = b.getBoundingClientRect();
-    const line = document.createElementNS(ns, "line");
-    line.setAttribute("x1", String(ra.left + ra.width / 2 - box.left));
-    line.setAttribute("y1", String(ra.top + ra.height / 2 - box.top));
-    line.setAttribute("x2", String(rb.left + rb.width / 2 - box.left));
-    line.setAttribute("y2", String(rb.top + rb.height / 2 - box.top));
-    line.setAttribute("class", c.agreed ? "link agreed" : "link");
-    line.dataset.connection = c.id;
-    lines.push(line);
-    for (const end of [a, b]) end.classList.add("linked");
+    want.push({ id: c.id, agreed: c.agreed,
+                at: [ra.left + ra.width / 2 - box.left, ra.top + ra.height / 2 - box.top,
+                     rb.left + rb.width / 2 - box.left, rb.top + rb.height / 2 - box.top].map((x) => x.toFixed(1)) });
+    linked.add(a).add(b);
   }
-  svg.replaceChildren(...lines);
+  for (const chip of board.querySelectorAll(".assets-chip")) chip.classList.toggle("linked", linked.has(chip));
+  const key = JSON.stringify(want);
+  if (svg.dataset.drawn === key) return;
+  svg.dataset.drawn = key;
+  const ns = "http://www.w3.org/2000/svg";
+  svg.replaceChildren(...want.map((w) => {
+    const line = document.createElementNS(ns, "line");
+    for (const [k, v] of [["x1", w.at[0]], ["y1", w.at[1]], ["x2", w.at[2]], ["y2", w.at[3]]]) line.setAttribute(k, v);
+    line.setAttribute("class", w.agreed ? "link agreed" : "link");
+    line.dataset.connection = w.id;
+    return line;
+  }));
 }
 
 export function screen(ctx) {
@@ -416,7 +421,7 @@ export function screen(ctx) {
       $(".assets-purpose").hidden = true;
       $(".assets-gaps-line").hidden = true;
       $(".assets-groups").replaceChildren(el("p", { class: "assets-private", "data-item": "private", text: t.assets_private }));
-      $(".assets-lines").replaceChildren();
+      drawLines(board, $(".assets-lines"), []);
       return;
     }
     $(".assets-purpose").hidden = false;
@@ -426,7 +431,7 @@ export function screen(ctx) {
     $(".assets-gaps-line").textContent = thin.length ? fill(t.assets_gaps, { kinds: thin.join(", ") }) : t.assets_no_gaps;
     if (a.step === "purpose") {
       $(".assets-groups").replaceChildren();
-      $(".assets-lines").replaceChildren();
+      drawLines(board, $(".assets-lines"), []);
       return;
     }
     const groups = [];

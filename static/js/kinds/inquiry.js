@@ -478,7 +478,9 @@ function dreamScreen(ctx) {
   const t = screenStrings(ctx, "ai_dream");
   return section("ai_dream", "view-ai_dream", (root, v) => {
     root.querySelector(".ai-gallery").replaceChildren(...v.propositions.map((p) => screenCard(p.id, p.text,
-      [plural(t, "ai_stories", p.stories.length), ratingLine(p, v.criteria), p.name].filter(Boolean).join(" · "))));
+      [plural(t, "ai_stories", p.stories.length),
+        // only the criteria someone rated it as meeting: "Desired 3"
+        v.criteria.filter((c) => p.ratings[c.key]).map((c) => `${c.label} ${p.ratings[c.key]}`).join(" · "), p.name].filter(Boolean).join(" · "))));
     root.querySelector(".ai-empty").hidden = v.propositions.length > 0;
   });
 }
