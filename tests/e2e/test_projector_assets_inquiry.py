@@ -423,5 +423,6 @@ def test_inquiry_views(browser: Browser, rooms: dict, kind: str) -> None:
 
 def test_ten_priorities_taken_forward(browser: Browser, rooms: dict) -> None:
     row, texts = rooms["adopt"]
-    check_projector(browser, screen_url(rooms["server"], row), texts,
+    # ties are said in words ("Priority 5 (tied)"), not "5="
+    check_projector(browser, screen_url(rooms["server"], row), [*texts, "Priority 5 (tied)"],
                     "taking it forward (10 priorities)", ready="#view-adopt [data-item]")
