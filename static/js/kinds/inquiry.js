@@ -348,7 +348,7 @@ function discoverScreen(ctx) {
     el("h3", { class: "ai-theme-name" }, el("span", { class: "name", text: th.theme }), " ",
       el("span", { class: "count", text: countText(t, th.count) })),
     th.quotes.length ? el("ul", { class: "quotes" }, ...th.quotes.map((q, i) => el("li", {
-      class: "quote", "data-item": `quote:${th.theme}:${i}`, text: `“${q}”` }))) : null)));
+      class: "quote", "data-item": `quote:${th.theme}:${i}:${q.slice(0, 40)}`, text: `“${q}”` }))) : null)));
     root.querySelector(".ai-core-empty").hidden = core.themes.length > 0;
     root.querySelector(".ai-words-box").hidden = core.words.length === 0;
     root.querySelector(".ai-words").replaceChildren(...core.words.map(([word, n]) => el("li", {
