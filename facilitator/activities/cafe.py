@@ -150,6 +150,12 @@ def round_length(stage: Stage) -> int:
     return stage.duration or DEFAULT_ROUND
 
 
+def planned_length(stage: Stage) -> int:
+    """The café's whole length in seconds, for the console's run of show: its rounds (a
+    stage's ``duration`` is one round's length)."""
+    return round_length(stage) * stage_option(stage, "rounds")
+
+
 def question(stage: Stage, round_index: int, table: int | None) -> str:
     """The question a table talks about in a round (the stage prompt if none is set)."""
     questions = stage_option(stage, "questions")
@@ -618,12 +624,13 @@ def screen_view(state: WorkshopState, index: int) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=16)
-def mixing(seating: Seating) -> tuple[tuple[float, ...], int]:
-    """Per round the share of new encounters, and the repeated pairs. Counting pairs is the
-    costly part of the console's view and only changes with the seating (a frozen value), so
-    it is worked out once per seating rather than after every note."""
+def mixing(seating: Seating) -> tuple[tuple[float, ...], int, int]:
+    """Per round the share of new encounters, the repeated pairs, and the fewest repeated
+    pairs any seating of this size could have. Counting pairs is the costly part of the
+    console's view and only changes with the seating (a frozen value), so it is worked out
+    once per seating rather than after every note."""
     shares = tuple(round(seating.new_encounter_share(r), 3) for r in range(len(seating.rounds)))
-    return shares, seating.repeated_pairs()
+    return shares, seating.repeated_pairs(), seating.lower_bound()
 
 
 def console_view(state: WorkshopState, index: int) -> dict[str, Any]:
@@ -649,7 +656,7 @@ def console_view(state: WorkshopState, index: int) -> dict[str, Any]:
                        "photos": [p for p in _photos(state, c, t, c.round)
                                   if p["round"] == c.round] if shown == c.round else []}
                       for t in range(s.tables)]
-    shares, out["repeats"] = mixing(s)
+    shares, out["repeats"], out["fewest_repeats"] = mixing(s)
     out["new_share"] = list(shares)
     if max((len(t) for t in s.rounds[shown]), default=0) > BIG_TABLE + 1:
         out["warnings"].append(_("Some tables have more than %d people: add tables to keep "

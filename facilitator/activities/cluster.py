@@ -128,6 +128,8 @@ def _note(state: WorkshopState, index: int, note_id: str) -> str:
     note = state.notes.get(note_id)
     if note is None or note.deleted or note.stage != source_of(state, index):
         raise DomainError(_("That note is not one of the notes being grouped."))
+    if note.pending:
+        raise DomainError(_("That note is waiting for your approval: approve it first."))
     return note_id
 
 
@@ -287,7 +289,8 @@ def board_view(state: WorkshopState, index: int, audience: str) -> dict[str, Any
 
     def shown(note_id: str) -> bool:
         note = state.notes[note_id]
-        return not note.deleted and (audience == CONSOLE or on_screen(state, note))
+        return not note.deleted and (on_screen(state, note) if audience != CONSOLE
+                                     else not note.pending)  # pending: not yet approved
 
     themes = []
     for t in b.themes.values():
@@ -314,7 +317,8 @@ def view(state: WorkshopState, index: int, audience: str, participant: str | Non
     mine = [{"id": nid, "text": state.notes[nid].text, "theme": b.theme_of(nid),
              "suggested": b.suggestions.get(nid)}
             for nid in state.notes_by_author.get(participant or "", [])
-            if state.notes[nid].stage == source and not state.notes[nid].deleted]
+            if state.notes[nid].stage == source and not state.notes[nid].deleted
+            and not state.notes[nid].pending]
     return {"themes": [{"id": t.id, "name": t.name} for t in b.themes.values()],
             "to_place": mine}
 

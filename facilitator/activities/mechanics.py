@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from facilitator.core.commands import Actor, Draft, Field, command, require_running
+from facilitator.core.commands import (
+    STAGE_ENTERED,
+    Actor,
+    Draft,
+    Field,
+    command,
+    require_running,
+)
 from facilitator.core.errors import DomainError
 from facilitator.core.state import FACILITATOR, UNDOABLE, Event, Timer, WorkshopState, reducer
 from facilitator.core.views import CONSOLE, PHONES, SCREEN, Emit, notifier, workshop_view
@@ -16,6 +23,7 @@ from facilitator.i18n import _
 
 MAX_TIMER = 8 * 3600
 SCREEN_VIEWS = ("step", "wall", "words", "themes", "results")  # "step": the stage kind's own
+OWN_TIMING = ("cafe",)  # kinds that run their own timer (a café times each round)
 
 
 # -- timer -----------------------------------------------------------------------------------
@@ -68,6 +76,19 @@ def timer_add(state: WorkshopState, actor: Actor, payload: dict, now: float) -> 
 def timer_reset(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
     """Stop the countdown and set it back to the stage's duration."""
     return [Draft("timer_reset", {})]
+
+
+def _auto_timer(state: WorkshopState, index: int, now: float) -> list[Draft]:
+    """A stage with a duration starts its countdown as it starts (plan ``timer: auto``, the
+    default); ``timer: manual`` waits for "Start timer", and a café times its own rounds."""
+    stage = state.stages[index]
+    if not stage.duration or stage.timer != "auto" or stage.kind in OWN_TIMING:
+        return []
+    return [Draft("timer_started", {"ends_at": now + stage.duration, "duration": stage.duration,
+                                    "auto": True})]
+
+
+STAGE_ENTERED.append(_auto_timer)
 
 
 @reducer("timer_started")
@@ -125,6 +146,9 @@ def _view_changed(state: WorkshopState, event: Event) -> None:
 @reducer("workshop_unstarted")
 def _unstarted(state: WorkshopState, event: Event) -> None:
     state.status, state.stage_index, state.timer = "waiting", -1, Timer()
+    state.started_at = state.stage_started_at = None
+    if "qr_visible" in event.data:  # the start had shrunk the join panel: large again
+        state.qr_visible = bool(event.data["qr_visible"])
 
 
 @notifier("workshop_unstarted")
@@ -169,7 +193,8 @@ def undo(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[
 @inverse("stage_changed")
 def _undo_stage(state: WorkshopState, event: Event) -> list[Draft]:
     if event.data.get("from", -1) < 0:
-        return [Draft("workshop_unstarted", {})]
+        return [Draft("workshop_unstarted", {"qr_visible": True} if "qr_visible" in event.data
+                      else {})]
     return [Draft("stage_changed", {"stage": event.data["from"], "from": event.data["stage"]})]
 
 

@@ -58,6 +58,8 @@ JOIN_HOOKS: list[Callable[[WorkshopState, str, float], list[Draft]]] = []
 # Activities that may refuse a move to a stage (no Dream before Discover is closed):
 # (state, target index) -> a sentence saying why not, or None. ``force`` skips on purpose.
 STAGE_GUARDS: list[Callable[[WorkshopState, int], str | None]] = []
+# What else happens as a stage starts (its timer starts): (state before the move, target, now)
+STAGE_ENTERED: list[Callable[[WorkshopState, int, float], list[Draft]]] = []
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,8 @@ def rename(state: WorkshopState, actor: Actor, payload: dict, now: float) -> lis
 
 # -- stage control (facilitator) -------------------------------------------------------------
 
-def _to_stage(state: WorkshopState, index: int, force: bool = False) -> list[Draft]:
+def _to_stage(state: WorkshopState, index: int, now: float, force: bool = False,
+              extra: dict[str, Any] | None = None) -> list[Draft]:
     if state.status == "ended":
         raise DomainError(_("The workshop has ended; reopen it first."))
     if not 0 <= index < len(state.stages):
@@ -207,10 +210,11 @@ def _to_stage(state: WorkshopState, index: int, force: bool = False) -> list[Dra
     reasons = [r for guard in STAGE_GUARDS if (r := guard(state, index))]
     if reasons and not force:
         raise DomainError(reasons[0])
-    data = {"stage": index, "from": state.stage_index}
+    data: dict[str, Any] = {"stage": index, "from": state.stage_index, **(extra or {})}
     if reasons:
         data["skipped"] = reasons  # the facilitator moved on on purpose: the log says past what
-    return [Draft("stage_changed", data)]
+    return [Draft("stage_changed", data)] + [d for hook in STAGE_ENTERED
+                                             for d in hook(state, index, now)]
 
 
 @command("start", {FACILITATOR})
@@ -218,7 +222,9 @@ def start(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list
     """Start the workshop at its first stage."""
     if state.status != "waiting":
         raise DomainError(_("The workshop has already started."))
-    return _to_stage(state, 0)
+    # the join panel shrinks to a corner unless the facilitator chose to keep it large
+    extra = {"qr_visible": False} if state.qr_visible and not state.qr_keep_large else None
+    return _to_stage(state, 0, now, extra=extra)
 
 
 @command("next_stage", {FACILITATOR}, {"force": Field(bool, required=False)})
@@ -226,7 +232,7 @@ def next_stage(state: WorkshopState, actor: Actor, payload: dict, now: float) ->
     """Move everyone on to the next stage (``force``: past a stage guard, on purpose)."""
     if state.stage_index + 1 >= len(state.stages):
         raise DomainError(_("This is the last stage. End the workshop when you are ready."))
-    return _to_stage(state, state.stage_index + 1, bool(payload.get("force")))
+    return _to_stage(state, state.stage_index + 1, now, bool(payload.get("force")))
 
 
 @command("prev_stage", {FACILITATOR})
@@ -234,14 +240,14 @@ def prev_stage(state: WorkshopState, actor: Actor, payload: dict, now: float) ->
     """Go back to the previous stage."""
     if state.stage_index <= 0:
         raise DomainError(_("This is the first stage."))
-    return _to_stage(state, state.stage_index - 1)
+    return _to_stage(state, state.stage_index - 1, now)
 
 
 @command("go_to_stage", {FACILITATOR}, {"stage": Field(int),
                                         "force": Field(bool, required=False)})
 def go_to_stage(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
     """Jump to any stage (``force``: past a stage guard, on purpose)."""
-    return _to_stage(state, payload["stage"], bool(payload.get("force")))
+    return _to_stage(state, payload["stage"], now, bool(payload.get("force")))
 
 
 @command("end_workshop", {FACILITATOR})
@@ -282,3 +288,12 @@ def unlock_input(state: WorkshopState, actor: Actor, payload: dict, now: float) 
 def show_qr(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
     """Show the join panel on the projector large, or minimise it."""
     return [Draft("qr_shown", {"visible": payload["visible"]})]
+
+
+@command("keep_qr_large", {FACILITATOR}, {"keep": Field(bool)})
+def keep_qr_large(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """Keep the join panel large when the workshop starts (``keep``: false lets it shrink to
+    a corner as the first stage starts); keeping it large also shows it large now."""
+    if payload["keep"] == state.qr_keep_large:
+        raise DomainError(_("The join panel already does that."))
+    return [Draft("qr_keep_large_set", {"keep": payload["keep"]})]

@@ -35,6 +35,7 @@ class Stage:
     duration: int | None = None  # seconds
     options: dict[str, Any] = field(default_factory=dict)
     anonymous: bool = False  # the room never sees names in this stage
+    timer: str = "auto"  # "auto": the countdown starts with the stage; "manual": when pressed
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "title": self.title, "prompt": self.prompt}
@@ -46,6 +47,8 @@ class Stage:
             out["duration"] = f"{self.duration}s"  # text, so the dict reads back as a plan
         if self.options:
             out["options"] = dict(self.options)
+        if self.timer != "auto":
+            out["timer"] = self.timer
         return out
 
 
@@ -111,7 +114,7 @@ def load_plan(data: Any) -> Plan:
         if not isinstance(raw, dict):
             raise PlanError(where, _("each stage is a mapping with at least 'kind' and 'prompt'."))
         _no_unknown(raw, {"kind", "title", "prompt", "instructions", "duration", "options",
-                          "anonymous"}, where)
+                          "anonymous", "timer"}, where)
         kind = raw.get("kind")
         if not isinstance(kind, str) or kind not in KINDS:
             known = ", ".join(sorted(KINDS))
@@ -127,8 +130,11 @@ def load_plan(data: Any) -> Plan:
         anonymous = raw.get("anonymous", False)
         if not isinstance(anonymous, bool):
             raise PlanError(f"{where}.anonymous", _("must be true or false."))
+        timer = raw.get("timer", "auto")
+        if timer not in ("auto", "manual"):
+            raise PlanError(f"{where}.timer", _("must be 'auto' or 'manual'."))
         stages.append(Stage(kind, prompt, stage_title, instructions, duration, options,
-                            anonymous))
+                            anonymous, timer))
     return Plan(title=title, stages=tuple(stages), description=description)
 
 

@@ -56,6 +56,15 @@ class Note:
     hidden_at: float | None = None
     table: int | None = None  # a World Café tablecloth note: its table and round
     round: int | None = None
+    # pre-moderation (a stage with ``moderate: true``): "pending" until the facilitator
+    # approves it, then "approved"; None in a stage that is not moderated. A pending note
+    # that is hidden was refused.
+    moderation: str | None = None
+
+    @property
+    def pending(self) -> bool:
+        """Waiting for the facilitator's approval (or refused): the room does not see it."""
+        return self.moderation == "pending"
 
 
 @dataclass
@@ -86,12 +95,16 @@ class WorkshopState:
     stage_index: int = -1
     locked: set[int] = field(default_factory=set)
     qr_visible: bool = True
+    qr_keep_large: bool = False  # the facilitator keeps the join panel large past the start
+    started_at: float | None = None  # when the first stage started
+    stage_started_at: float | None = None  # when the current stage started
     participants: dict[str, Participant] = field(default_factory=dict)
     notes: dict[str, Note] = field(default_factory=dict)
     notes_by_author: dict[str, list[str]] = field(default_factory=dict)
     timer: Timer = field(default_factory=Timer)
     revealed: set[int] = field(default_factory=set)  # silent stages whose notes are shown
     screen_view: str | None = None  # None: the stage kind's own view
+    spotlight: str | None = None  # the note the screen shows very large, if any
     boards: dict[int, Any] = field(default_factory=dict)  # cluster stage -> Board
     votes: dict[int, Any] = field(default_factory=dict)  # vote stage -> Vote
     cafes: dict[int, Any] = field(default_factory=dict)  # café stage -> Cafe
@@ -182,6 +195,12 @@ def _stage_changed(state: WorkshopState, event: Event) -> None:
     state.status = "running"
     state.stage_index = event.data["stage"]
     state.screen_view = None
+    state.stage_started_at = event.at
+    if state.started_at is None:
+        state.started_at = event.at
+    if "qr_visible" in event.data:  # the start shrinks the join panel to a corner
+        state.qr_visible = bool(event.data["qr_visible"])
+    state.spotlight = None
     stage = state.stage
     state.timer = Timer(duration=stage.duration if stage else None,
                         remaining=stage.duration if stage else None)
@@ -210,3 +229,10 @@ def _unlocked(state: WorkshopState, event: Event) -> None:
 @reducer("qr_shown")
 def _qr(state: WorkshopState, event: Event) -> None:
     state.qr_visible = bool(event.data["visible"])
+
+
+@reducer("qr_keep_large_set")
+def _qr_keep(state: WorkshopState, event: Event) -> None:
+    state.qr_keep_large = bool(event.data["keep"])
+    if state.qr_keep_large:
+        state.qr_visible = True

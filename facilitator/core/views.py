@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from facilitator.core.plan import Stage
 from facilitator.core.state import Event, Note, WorkshopState
 from facilitator.core.words import frequent
 
@@ -72,10 +73,26 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
         "locked": state.stage_index in state.locked,
         "revealed": state.stage_index in state.revealed,
         "qr_visible": state.qr_visible,
+        "qr_keep_large": state.qr_keep_large,
+        "started_at": state.started_at,
+        "stage_started_at": state.stage_started_at,
         "screen_view": screen_view_name(state),
         "own_view": own_view(state),
         "timer": timer_view(state),
+        "spotlight": spotlight_view(state),
     }
+
+
+def spotlight_view(state: WorkshopState) -> dict[str, Any] | None:
+    """The note in the spotlight, as the room may see it: ``{"id", "text", "name"}`` (``name``
+    is "" in an anonymous stage), or None. Never a hidden, pending or private note."""
+    note = state.notes.get(state.spotlight or "")
+    if note is None or not on_screen(state, note):
+        return None
+    anonymous = (stage_is_anonymous(state, note.stage)
+                 or stage_is_anonymous(state, shown_stage(state)))
+    return {"id": note.id, "text": note.text,
+            "name": "" if anonymous else author_name(state, note.author)}
 
 
 def own_view(state: WorkshopState) -> str:
@@ -89,6 +106,15 @@ def own_view(state: WorkshopState) -> str:
 def screen_view_name(state: WorkshopState) -> str:
     """What the screen shows now: the facilitator's choice, else the stage kind's own view."""
     return state.screen_view or own_view(state)
+
+
+def planned_length(stage: Stage) -> int | None:
+    """A stage's planned length in seconds: its duration, or what its kind says (a café's
+    duration is one round's)."""
+    from facilitator.activities import KINDS
+
+    planned = getattr(KINDS[stage.kind], "planned_length", None)
+    return planned(stage) if planned else stage.duration
 
 
 def author_name(state: WorkshopState, pid: str) -> str:
@@ -111,12 +137,15 @@ def note_view(state: WorkshopState, note: Note, audience: str) -> dict[str, Any]
     if audience == CONSOLE:
         out.update(name=author_name(state, note.author), author=note.author, hidden=note.hidden,
                    hidden_by=note.hidden_by, hidden_at=note.hidden_at)
+    if note.moderation is not None and audience in (CONSOLE, PHONE):
+        out["moderation"] = note.moderation  # "pending" until the facilitator approves it
     return out
 
 
 def on_screen(state: WorkshopState, note: Note) -> bool:
-    """Whether the room may see this note now: visible, and not waiting for a reveal."""
-    if note.deleted or note.hidden:
+    """Whether the room may see this note now: visible, approved if its stage is moderated,
+    and not waiting for a reveal."""
+    if note.deleted or note.hidden or note.pending:
         return False
     stage = state.stages[note.stage]
     if stage.kind == "cafe":  # tablecloths are for their table until the café is over
@@ -162,7 +191,10 @@ def snapshot(state: WorkshopState, audience: str, participant: str | None = None
                         if not n.deleted]
         out["participants"] = [{"id": p.id, "name": p.name} for p in state.participants.values()]
         out["stages"] = [{"kind": s.kind, "title": s.title, "prompt": s.prompt,
-                          "anonymous": s.anonymous} for s in state.stages]
+                          "anonymous": s.anonymous, "duration": planned_length(s),
+                          "timer": s.timer} for s in state.stages]
+        # a person-centred plan (one person's own asset map) puts nothing on a projector
+        out["projector"] = not any(s.options.get("person_centred") for s in state.stages)
         out["can_undo"] = bool(state.undo_stack)
         out["words"] = words_view(state) if state.stages else None
     else:
@@ -179,7 +211,7 @@ def snapshot(state: WorkshopState, audience: str, participant: str | None = None
 
 
 @notifier("stage_changed", "workshop_ended", "workshop_reopened", "input_locked",
-          "input_unlocked", "qr_shown")
+          "input_unlocked", "qr_shown", "qr_keep_large_set")
 def _workshop_changed(state: WorkshopState, event: Event) -> list[Emit]:
     out = [Emit(SCREEN, "snapshot", None), Emit(CONSOLE, "snapshot", None)]
     if event.type == "stage_changed":

@@ -15,6 +15,9 @@ proposition, design statement, commitment (its ``name`` is the owner; the text e
 the date and who with) and team (``name`` lists the members);
 ``theme`` holds the item's themes, links, dots or owner. Vote results are not contributions,
 so they are not here.
+
+``moderation`` is set for the notes of a pre-moderated stage: "approved", "pending" (never
+approved, so never on the screen) or "refused" (hidden by the facilitator before approval).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any
 from facilitator.export.harvest import Harvest, StageNotes, iso
 
 HEADER = ("stage", "stage_title", "prompt", "note_id", "author", "name", "text", "hidden",
-          "posted_at", "edited_at", "theme", "round", "table", "type")
+          "posted_at", "edited_at", "theme", "round", "table", "type", "moderation")
 # a spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,7 +42,7 @@ def defuse(cell: str) -> str:
 def render(harvest: Harvest) -> str:
     """Every note not deleted, hidden ones flagged; ``stage`` is the index from 0."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out)
+    writer = _Padded(csv.writer(out))
     writer.writerow(HEADER)
     for stage in harvest.stages:
         for note in stage.notes:
@@ -51,6 +54,7 @@ def render(harvest: Harvest) -> str:
                 defuse("; ".join(harvest.theme_names(note))),
                 "" if note.round is None else note.round + 1,
                 "" if note.table is None else note.table + 1, "note",
+                harvest.moderation(note),
             ])
         for tables in stage.cafe.rounds if stage.cafe else ():
             for t in tables:
@@ -75,6 +79,17 @@ def render(harvest: Harvest) -> str:
                                  defuse(stage.stage.prompt), item, "", defuse(who),
                                  defuse(text), "false", "", "", defuse(extra), "", "", kind])
     return out.getvalue()
+
+
+class _Padded:
+    """A csv writer whose rows all have ``HEADER``'s length (later columns empty)."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+
+    def writerow(self, row: Any) -> None:
+        row = list(row)
+        self.writer.writerow(row + [""] * (len(HEADER) - len(row)))
 
 
 def _openspace(writer: Any, stage: StageNotes) -> None:

@@ -42,7 +42,8 @@ def context(harvest: Harvest) -> dict[str, Any]:
 def _stage(harvest: Harvest, s: StageNotes) -> dict[str, Any]:
     out: dict[str, Any] = {
         "heading": s.heading, "prompt": s.stage.prompt, "kind": s.stage.kind,
-        "facts": facts(s), "hidden": s.hidden_count,
+        "facts": facts(s), "hidden": s.hidden_count, "refused": s.refused_count,
+        "awaiting": [{"text": n.text, "name": harvest.note_name(n)} for n in s.awaiting],
         "notes": [{"text": n.text, "name": harvest.note_name(n),
                    "edited": n.edited_at is not None} for n in s.visible],
         "themes": None, "results": None, "cafe": None, "openspace": s.openspace,

@@ -10,7 +10,9 @@ here, like stage indexes); ``openspaces`` the book of proceedings of each Open S
 stage (export/inquiry.py: consented stories only; ``events`` keep an unshared story's event
 without its words, themes, propositions with dots, design statements, commitments with owners
 and dates, teams with members). A café note has its ``round`` and ``table`` (``null``
-otherwise).
+otherwise). A note of a ``moderated`` stage has its ``moderation``: "approved", "pending"
+(never approved: the room never saw it) or "refused" (hidden before approval); ``null`` in a
+stage that was not moderated.
 """
 
 from __future__ import annotations
@@ -31,13 +33,14 @@ def _note(harvest: Harvest, note: Note) -> dict[str, Any]:
             "name": harvest.note_name(note), "text": note.text,
             "posted_at": iso(note.posted_at), "edited_at": iso(note.edited_at),
             "hidden": note.hidden, "hidden_by": note.hidden_by,
-            "hidden_at": iso(note.hidden_at), "round": note.round, "table": note.table}
+            "hidden_at": iso(note.hidden_at), "round": note.round, "table": note.table,
+            "moderation": harvest.moderation(note) or None}
 
 
 def _stage(s: StageNotes) -> dict[str, Any]:
     return {"index": s.index, "kind": s.stage.kind, "title": s.stage.title,
             "prompt": s.stage.prompt, "duration": s.stage.duration,
-            "anonymous": s.anonymous, "silent": s.silent,
+            "anonymous": s.anonymous, "silent": s.silent, "moderated": s.moderated,
             "revealed": s.revealed if s.silent else None}
 
 

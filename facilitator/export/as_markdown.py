@@ -1,9 +1,11 @@
 """The Markdown report: readable as plain text, safe to render.
 
 Participant text is escaped so it stays text: no links, images, HTML, headings or lists.
-Hidden notes are left out; each stage says how many the facilitator hid. Each stage says
-whether it was anonymous (then no name is shown: "Anonymous") and written silently; a notes
-stage lists its notes, a cluster stage its themes, a vote stage its ranked results.
+Hidden notes are left out; each stage says how many the facilitator hid. A pre-moderated
+stage ends with "Not shown on the screen": the notes never approved, and how many were
+refused. Each stage says whether it was anonymous (then no name is shown: "Anonymous") and
+written silently; a notes stage lists its notes, a cluster stage its themes, a vote stage its
+ranked results.
 """
 
 from __future__ import annotations
@@ -84,6 +86,28 @@ def _notes(harvest: Harvest, stage: StageNotes) -> list[str]:
         n = stage.hidden_count
         out += ["", "*" + ngettext("%d note was hidden by the facilitator.",
                                    "%d notes were hidden by the facilitator.", n) % n + "*"]
+    return out + _unshown(harvest, stage)
+
+
+def _unshown(harvest: Harvest, stage: StageNotes) -> list[str]:
+    """Pre-moderation: the notes never approved, so never on the screen (refused ones counted,
+    not quoted, like hidden notes)."""
+    if not (stage.awaiting or stage.refused_count):
+        return []
+    out = ["", "### " + _("Not shown on the screen"), ""]
+    if stage.awaiting:
+        n = len(stage.awaiting)
+        out += [ngettext("%d note was still waiting for the facilitator's approval:",
+                         "%d notes were still waiting for the facilitator's approval:", n) % n,
+                ""]
+        out += ["- " + inline(note.text, "  ") + " — *"
+                + inline(harvest.note_name(note) or _("Anonymous")) + "*"
+                for note in stage.awaiting]
+    if stage.refused_count:
+        n = stage.refused_count
+        out += ["", "*" + ngettext(
+            "%d note was refused by the facilitator.",
+            "%d notes were refused by the facilitator.", n) % n + "*"]
     return out
 
 

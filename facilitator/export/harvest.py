@@ -157,12 +157,29 @@ class StageNotes:
         return self.stage.kind == "notes" and bool(stage_option(self.stage, "silent"))
 
     @property
+    def moderated(self) -> bool:
+        """Whether the notes waited for the facilitator's approval (pre-moderation)."""
+        return self.stage.kind == "notes" and bool(stage_option(self.stage, "moderate"))
+
+    @property
     def visible(self) -> list[Note]:
-        return [n for n in self.notes if not n.hidden]
+        """The notes the room could see: not hidden, and approved if the stage was moderated."""
+        return [n for n in self.notes if not n.hidden and not n.pending]
 
     @property
     def hidden_count(self) -> int:
-        return sum(1 for n in self.notes if n.hidden)
+        """Notes the facilitator hid after the room could see them."""
+        return sum(1 for n in self.notes if n.hidden and not n.pending)
+
+    @property
+    def awaiting(self) -> list[Note]:
+        """Notes still waiting for approval when the log ends: never shown on the screen."""
+        return [n for n in self.notes if n.pending and not n.hidden]
+
+    @property
+    def refused_count(self) -> int:
+        """Notes the facilitator hid before approving them: never shown on the screen."""
+        return sum(1 for n in self.notes if n.pending and n.hidden)
 
     @property
     def heading(self) -> str:
@@ -227,6 +244,16 @@ class Harvest:
             return ""
         return self.name(note.author)
 
+    @staticmethod
+    def moderation(note: Note) -> str:
+        """"approved", "pending" (never approved), "refused" (hidden before approval), or ""
+        for a note of a stage that was not moderated."""
+        if note.moderation is None:
+            return ""
+        if note.pending:
+            return "refused" if note.hidden else "pending"
+        return "approved"
+
     def theme_names(self, note: Note) -> list[str]:
         """The themes a note was grouped into, in stage order (one per cluster stage at most)."""
         return self._themes_by_note.get(note.id, [])
@@ -246,7 +273,8 @@ def _themes(state: WorkshopState, index: int) -> Themes:
 
     def visible(note_ids: list[str]) -> list[Note]:
         notes = (state.notes.get(n) for n in note_ids)
-        return [n for n in notes if n is not None and not n.deleted and not n.hidden]
+        return [n for n in notes
+                if n is not None and not n.deleted and not n.hidden and not n.pending]
 
     b = board(state, index)
     source = source_of(state, index)
@@ -412,6 +440,9 @@ def facts(stage: StageNotes) -> list[str]:
         out = [_("Dots were counted, never shown by name.")]
     else:
         out = [_("Names were shown to the room in this stage.")]
+    if stage.moderated:
+        out.append(_("Moderated: notes reached the screen only once the facilitator approved "
+                     "them."))
     if stage.silent:
         out.append(_("Written silently; the notes were then revealed to the room.")
                    if stage.revealed

@@ -81,8 +81,10 @@ export class BoardEditor {
     const count = el("span", { class: "count", text: fill(notes.length === 1 ? this.t.notes_one : this.t.notes_other, { n: notes.length }) });
     let head;
     if (theme) {
-      const input = el("input", { id: `name-${id}`, class: "theme-name", maxlength: "80", autocomplete: "off",
-                                  "data-key": `name-${id}`, "data-orig": theme.name });
+      // a textarea, so a long name wraps over lines instead of being cut ("Places and")
+      const input = el("textarea", { id: `name-${id}`, class: "theme-name", maxlength: "80", rows: "1",
+                                     autocomplete: "off", spellcheck: "false",
+                                     "data-key": `name-${id}`, "data-orig": theme.name });
       input.value = theme.name;
       const commit = () => {
         const value = input.value.trim();

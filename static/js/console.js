@@ -1,8 +1,15 @@
-// The facilitator console: stage control, lock, join panel, moderation, counts, the timer,
-// what the projector shows, reveal, undo, the clustering board and the dot vote.
+// The facilitator console: the next move and the run of show, stage control, lock, join
+// panel, moderation, counts, the timer, what the projector shows, reveal, undo, the clustering
+// board and the dot vote.
+//
+// The next move (#next-move, the page's one primary button) always names the next step of
+// the current stage and does it: each kind's console plug-in may answer primary(workshop)
+// with {label, run}; else the core stage's own step (reveal a silent stage's notes, open or
+// close a vote); else "Next: <title>", or "Finish the workshop" on the last stage.
 import { BoardEditor } from "./board.js";
 import { plugins, withPluginEvents } from "./kinds/index.js";
 import { connect, el, fill, formatPeople, newId, readConfig, upsert } from "./common.js";
+import { moderation } from "./moderation.js";
 import { resultsTable } from "./results.js";
 import { Countdown, formatSeconds } from "./timer.js";
 
@@ -11,7 +18,16 @@ const t = cfg.t;
 const $ = (id) => document.getElementById(id);
 let lastSeq = 0;
 let view = null;
+let move = null; // the next move the primary button shows: {label, run}
+// after a press, the same move is not taken again until the button names a new one (or a
+// moment has passed, if the server said no): a double click takes one step, not two
+let pressed = null;
+const PRESS_HOLD_MS = 1500;
 
+
+function plural(key, n, values = {}) {
+  return fill(n === 1 ? t[`${key}_one`] : t[`${key}_other`], { n, ...values });
+}
 
 function seen(seq) {
   if (typeof seq === "number" && seq > lastSeq) lastSeq = seq;
@@ -45,28 +61,140 @@ let voteFormStage = null; // the stage whose defaults the open-vote form shows
 function render() {
   if (!view) return;
   const w = view.workshop;
-  $("stages").replaceChildren(...Array.from({ length: w.stage_count }, (_, i) => {
-    const current = i === w.stage_index;
-    return el("li", { class: current ? "current" : null, "aria-current": current ? "step" : null },
-      el("button", { type: "button", class: "link", text: stageLabel(i),
-                     onclick: () => act("go_to_stage", { stage: i }) }),
-      current ? el("strong", { text: ` (${t.current})` }) : null);
-  }));
+  renderStrip();
   const status = w.status === "waiting" ? t.waiting : w.status === "ended" ? t.ended
     : w.locked ? t.locked : "";
   if (status) say(status);
-  document.querySelector('[data-action="start"]').hidden = w.status !== "waiting";
   document.querySelector('[data-action="reopen_workshop"]').hidden = w.status !== "ended";
   document.querySelector('[data-action="end_workshop"]').hidden = w.status === "ended";
+  document.querySelector('[data-action="prev_stage"]').hidden = w.status !== "running";
+  document.querySelector('[data-action="next_stage"]').hidden = w.status !== "running"
+    || w.stage_index + 1 >= w.stage_count;
   $("lock").hidden = w.locked || w.status !== "running";
   $("unlock").hidden = !w.locked || w.status !== "running";
-  $("qr-toggle").setAttribute("aria-pressed", String(w.qr_visible));
-  $("qr-toggle").textContent = w.qr_visible ? t.qr_large : t.qr_small;
+  renderProjector();
   renderNotes();
   renderMechanics();
   renderBoard();
   renderVote();
   renderKinds();
+  renderMove();
+}
+
+// -- the next move ---------------------------------------------------------------------------
+
+function nextMove() {
+  const w = view.workshop;
+  if (w.status === "waiting") return { label: t.move_start, action: "start", run: () => act("start") };
+  if (w.status === "ended") {
+    return { label: t.move_report, run: () => window.open($("report-link").href, "_blank", "noopener") };
+  }
+  for (const k of kinds) {
+    const m = k.primary ? k.primary(w) : null;
+    if (m) return m;
+  }
+  const k = kind();
+  if (k === "notes" && w.stage.options && w.stage.options.silent && !w.revealed) {
+    return { label: t.move_reveal, run: () => act("reveal_notes") };
+  }
+  if (k === "vote" && !view.vote) return { label: t.move_open_vote, run: () => $("open-vote").requestSubmit() };
+  if (k === "vote" && view.vote.status === "open") return { label: t.move_close_vote, run: () => act("close_vote") };
+  if (w.stage_index + 1 < w.stage_count) {
+    return { label: fill(t.move_next, { title: stageLabel(w.stage_index + 1) }), run: () => act("next_stage") };
+  }
+  return { label: t.move_finish, run: () => act("end_workshop") };
+}
+
+function renderMove() {
+  move = nextMove();
+  const button = $("next-move");
+  button.disabled = false;
+  button.textContent = move.label;
+  // the plain "start" keeps its data-action, as the Start button had, for scripts and tests
+  if (move.action) button.dataset.action = move.action;
+  else delete button.dataset.action;
+}
+
+// -- the run of show: stages with their minutes, the clock, planned against actual ----------
+
+const minutes = (seconds) => Math.round(seconds / 60);
+
+function serverNow() {
+  return Date.now() / 1000 + countdown.offset;
+}
+
+function clockTime(epoch) {
+  return new Date((epoch - countdown.offset) * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+function renderStrip() {
+  const w = view.workshop;
+  $("stages").replaceChildren(...view.stages.map((stage, i) => {
+    const current = i === w.stage_index && w.status !== "waiting";
+    const done = w.status !== "waiting" && (i < w.stage_index || (w.status === "ended" && i === w.stage_index));
+    return el("li", { class: current ? "current" : done ? "done" : null, "aria-current": current ? "step" : null },
+      el("button", { type: "button", class: "link", text: `${i + 1}. ${stageLabel(i)}`,
+                     onclick: () => act("go_to_stage", { stage: i }) }),
+      el("span", { class: "minutes", text: stage.duration ? plural("min", minutes(stage.duration)) : t.no_length }),
+      current ? el("strong", { class: "now-tag", text: t.current }) : null,
+      done ? el("span", { class: "done-tag", text: t.stage_done }) : null);
+  }));
+  tickStrip();
+}
+
+// planned against actual: the current stage, and where the whole workshop is heading
+function tickStrip() {
+  if (!view) return;
+  const w = view.workshop;
+  const now = serverNow();
+  $("clock").textContent = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const planned = view.stages.map((s) => s.duration || 0);
+  const total = planned.reduce((a, b) => a + b, 0);
+  let stageLine = "";
+  let workshopLine = "";
+  if (w.status === "waiting") {
+    workshopLine = total ? fill(t.plan_total, { length: plural("min", minutes(total)) }) : "";
+  } else if (w.status === "running" && w.stage_started_at) {
+    const length = planned[w.stage_index];
+    const elapsed = Math.max(0, now - w.stage_started_at);
+    if (length) {
+      const left = length - elapsed;
+      stageLine = left >= 60 ? plural("left", Math.floor(left / 60))
+        : left >= 0 ? t.left_under_minute : plural("over", Math.max(1, Math.floor(-left / 60)));
+    } else {
+      stageLine = plural("stage_in", Math.floor(elapsed / 60));
+    }
+    if (total && w.started_at) {
+      const after = planned.slice(w.stage_index + 1).reduce((a, b) => a + b, 0);
+      const likely = now + Math.max(0, (length || 0) - elapsed) + after;
+      const plannedEnd = w.started_at + total;
+      const late = Math.round((likely - plannedEnd) / 60);
+      const values = { time: clockTime(likely), planned: clockTime(plannedEnd) };
+      workshopLine = late >= 1 ? plural("behind", late, values)
+        : late <= -1 ? plural("ahead", -late, values) : fill(t.on_plan, values);
+    }
+  }
+  $("plan-stage").textContent = stageLine ? `· ${stageLine}` : "";
+  $("plan-workshop").textContent = workshopLine;
+  const nextIndex = w.status === "waiting" ? 0 : w.stage_index + 1;
+  const next = w.status !== "ended" ? view.stages[nextIndex] : null;
+  $("up-next").textContent = next
+    ? fill(next.duration ? t.up_next_length : t.up_next, { title: stageLabel(nextIndex), length: next.duration ? plural("min", minutes(next.duration)) : "" })
+    : w.status === "running" ? t.last_stage : "";
+}
+setInterval(tickStrip, 5000);
+
+// -- the projector and its join panel (none for a person-centred plan) ----------------------
+
+function renderProjector() {
+  const w = view.workshop;
+  const projector = view.projector !== false;
+  $("show-panel").hidden = !projector;
+  for (const node of document.querySelectorAll(".projector-only")) node.hidden = !projector;
+  $("qr-toggle").setAttribute("aria-pressed", String(w.qr_visible));
+  $("qr-toggle").textContent = w.qr_visible ? t.qr_large : t.qr_small;
+  $("qr-keep").setAttribute("aria-pressed", String(Boolean(w.qr_keep_large)));
+  $("qr-help").textContent = w.qr_keep_large ? t.qr_keep_on : t.qr_keep_off;
 }
 
 function renderKinds() {
@@ -108,11 +236,10 @@ function renderMechanics() {
   const k = kind();
   $("anon-marker").hidden = !(stage && stage.anonymous && w.status !== "waiting");
   const silent = k === "notes" && stage.options && stage.options.silent && !w.revealed;
-  $("reveal").hidden = !silent;
   $("silent-marker").hidden = !silent;
   if (silent) {
     const n = view.notes.filter((x) => x.stage === w.stage_index && !x.hidden).length;
-    $("silent-marker").textContent = fill(t.silent_count, { n });
+    $("silent-marker").textContent = plural("silent_count", n);
   }
   renderTimer();
 }
@@ -144,7 +271,7 @@ function renderVote() {
     return;
   }
   const counts = { voters: vote.voters, placed: vote.placed };
-  const dots = fill(t.vote_dots, { n: vote.dots });
+  const dots = plural("vote_dots", vote.dots);
   $("vote-state").textContent = vote.status === "open"
     ? `${fill(t.vote_open, counts)} ${dots}${vote.hidden ? ` ${t.vote_open_hidden}` : ""}`
     : fill(t.vote_closed, counts);
@@ -174,10 +301,14 @@ function renderNotes() {
                      onclick: () => act(note.hidden ? "unhide_note" : "hide_note", { note_id: note.id }) }));
   }));
   $("note-count").textContent = `(${notes.length})`;
-  if (kind() === "notes") renderMechanics();
+  if (kind() === "notes") {
+    renderMechanics();
+    renderMove();
+  }
 }
 
 const kinds = plugins("console", { t, act });
+moderation({ act, view: () => view }); // pre-moderation queue and spotlight (notes panel)
 
 const socket = connect(
   () => ({ role: "console", key: cfg.key, since: lastSeq }),
@@ -208,6 +339,7 @@ const socket = connect(
       if (data.vote.stage !== view.workshop.stage_index) return;
       view.vote = data.vote;
       renderVote();
+      renderMove();
     },
     note(data) {
       seen(data.seq);
@@ -228,7 +360,7 @@ const socket = connect(
     participant(data) {
       seen(data.seq);
     },
-  }, kinds, seen, () => view && view.workshop, () => renderKinds()),
+  }, kinds, seen, () => view && view.workshop, () => { renderKinds(); renderMove(); }),
   (status) => {
     $("conn").textContent = t[status];
     $("conn").dataset.status = status;
@@ -238,12 +370,20 @@ const socket = connect(
 for (const button of document.querySelectorAll("[data-action]")) {
   button.addEventListener("click", () => act(button.dataset.action));
 }
+$("next-move").disabled = true; // until the first snapshot says what the next move is
+$("next-move").addEventListener("click", () => {
+  if (!move) return;
+  const now = Date.now();
+  if (pressed && pressed.label === move.label && now - pressed.at < PRESS_HOLD_MS) return;
+  pressed = { label: move.label, at: now };
+  move.run();
+});
 $("qr-toggle").addEventListener("click", () => act("show_qr", { visible: !view.workshop.qr_visible }));
+$("qr-keep").addEventListener("click", () => act("keep_qr_large", { keep: !view.workshop.qr_keep_large }));
 
 for (const button of document.querySelectorAll("#views [data-view]")) {
   button.addEventListener("click", () => act("show_view", { view: button.dataset.view }));
 }
-$("reveal").addEventListener("click", () => act("reveal_notes"));
 // every facilitator ack says whether there is something left to undo (snapshots say it too)
 $("undo").addEventListener("click", () => act("undo"));
 

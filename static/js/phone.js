@@ -53,9 +53,10 @@ outbox.onResult = (ack, item) => {
     if (ack.participant) view.me = { id: ack.participant.participant, name: ack.participant.name };
   } else if (kind === "post_note") {
     if (ack.note_id && !view.notes.some((n) => n.id === ack.note_id)) {
-      view.notes.push({ id: ack.note_id, stage: item.payload.stage, text: item.payload.text });
+      view.notes.push({ id: ack.note_id, stage: item.payload.stage, text: item.payload.text,
+                        moderation: ack.moderation });
     }
-    say(t.added);
+    say(ack.moderation === "pending" ? t.added_awaiting : t.added);
   } else if (kind === "edit_note") {
     say(t.saved);
   } else if (kind === "delete_note") {
@@ -370,6 +371,7 @@ function noteItem(note) {
   return el("li", { class: "note", "data-note-id": note.id },
     el("p", { class: "text", text: note.text }),
     note.edited ? el("p", { class: "small muted", text: t.edited }) : null,
+    note.moderation === "pending" ? el("p", { class: "small awaiting", text: t.awaiting }) : null,
     open ? el("div", { class: "row" },
       el("button", { type: "button", text: t.edit, "aria-label": `${t.edit}: ${note.text.slice(0, 40)}`,
                      onclick: () => { editing = note.id; editDraft = null; render(); } }),

@@ -27,6 +27,14 @@ export function resultsList(rows, t, attrs = {}) {
   }));
 }
 
+// A rank in words, for the console's table: "1st", "joint 2nd" (t.ordinal_one/two/few/other
+// by the page language's ordinal rules, t.rank_joint for a shared rank).
+export function rankWords(row, t) {
+  const rules = new Intl.PluralRules(document.documentElement.lang || "en", { type: "ordinal" });
+  const ordinal = fill(t[`ordinal_${rules.select(row.rank)}`] || t.ordinal_other, { n: row.rank });
+  return row.tied ? fill(t.rank_joint, { rank: ordinal }) : ordinal;
+}
+
 export function resultsTable(rows, t, attrs = {}) {
   return el("table", { class: "results-table", ...attrs },
     el("caption", { text: t.results_caption }),
@@ -35,8 +43,7 @@ export function resultsTable(rows, t, attrs = {}) {
       el("th", { scope: "col", text: t.col_item }),
       el("th", { scope: "col", text: t.col_dots }))),
     el("tbody", {}, ...rows.map((row) => el("tr", { "data-item-id": row.id, "data-count": String(row.count) },
-      el("td", {}, el("span", { class: "rank", text: rankText(row) }),
-        row.tied ? el("span", { class: "tied", text: ` ${t.tied}` }) : null),
+      el("td", {}, el("span", { class: "rank", text: rankWords(row, t) })),
       el("th", { scope: "row", class: "label", text: row.label }),
       el("td", { class: "count", text: String(row.count) })))));
 }

@@ -1,6 +1,7 @@
 // The projector screen: prompt, timer, and what the facilitator chose to show: the live wall
 // (or the silent-writing count), frequent words, themes, or vote results. Join panel, people.
 import { connect, el, fill, formatPeople, readConfig } from "./common.js";
+import { Fitter } from "./fit.js";
 import { plugins, withPluginEvents } from "./kinds/index.js";
 import { resultsList } from "./results.js";
 import { Chime, Countdown } from "./timer.js";
@@ -18,8 +19,9 @@ let vote = null;
 const kinds = plugins("screen", { t });
 
 const chime = new Chime();
+const fitter = new Fitter({ root: $("views"), indicator: $("pager"), t });
 const countdown = new Countdown({
-  box: $("timer-box"), display: $("timer"), status: $("timer-status"), announcer: $("timer-say"),
+  box: $("timer-box"), display: $("timer"), status: $("timer-word"), announcer: $("timer-say"),
   t, onZero: () => chime.play(),
 });
 
@@ -43,14 +45,23 @@ function renderWorkshop() {
   $("step").textContent = stage
     ? fill(t.step, { n: workshop.stage_index + 1, total: workshop.stage_count }) + (stage.title ? ` · ${stage.title}` : "")
     : workshop.title;
-  $("prompt").textContent = stage ? stage.prompt : workshop.title;
+  const prompt = stage ? stage.prompt : workshop.title;
+  $("prompt").textContent = prompt;
+  $("prompt").classList.toggle("long", prompt.length > 60);
+  $("purpose").textContent = workshop.purpose || "";
+  $("purpose").hidden = !(workshop.purpose && workshop.status === "waiting");
   let status = "";
   if (workshop.status === "waiting") status = t.waiting;
   else if (workshop.status === "ended") status = t.ended;
   else if (workshop.locked) status = t.locked;
   $("status").textContent = status;
-  $("joinpanel").classList.toggle("minimised", !workshop.qr_visible);
-  const view = workshop.screen_view || "wall";
+  document.body.classList.toggle("join-small", !workshop.qr_visible);
+  const spot = workshop.spotlight;
+  const view = spot ? "spotlight" : workshop.screen_view || "wall";
+  if (spot) {
+    $("spotlight-text").textContent = spot.text;
+    $("spotlight-who").textContent = spot.name || "";
+  }
   for (const section of document.querySelectorAll(".screen-main [id^=view-]")) {
     section.hidden = section.id !== `view-${view}`;
   }
@@ -58,7 +69,7 @@ function renderWorkshop() {
 }
 
 function noteCard(note) {
-  return el("li", { class: "card", "data-note-id": note.id },
+  return el("li", { class: "card", "data-note-id": note.id, "data-item": note.id },
     el("p", { class: "text", text: note.text }),
     note.name ? el("p", { class: "who", text: note.name }) : null);
 }
@@ -87,7 +98,7 @@ function renderWords() {
   const lo = Math.min(...counts);
   const hi = Math.max(...counts);
   $("words").replaceChildren(...list.map(([word, n]) => {
-    const item = el("li", { class: "word", "data-count": String(n) },
+    const item = el("li", { class: "word", "data-count": String(n), "data-item": `w:${word}` },
       el("span", { class: "w", text: word }), " ",
       el("span", { class: "n", text: String(n) }),
       el("span", { class: "sr-only", text: ` (${fill(t.word_count, { n })})` }));
@@ -97,25 +108,29 @@ function renderWords() {
     return item;
   }));
   $("phrases").replaceChildren(...phrases.slice(0, 8).map(([phrase, n]) =>
-    el("li", { "data-count": String(n) }, el("span", { class: "w", text: phrase }), " ",
+    el("li", { "data-count": String(n), "data-item": `p:${phrase}` }, el("span", { class: "w", text: phrase }), " ",
       el("span", { class: "n", text: String(n) }))));
-  $("phrases-h").hidden = phrases.length === 0;
+  $("phrases-box").hidden = phrases.length === 0;
   $("words-empty").hidden = list.length > 0;
 }
 
 function renderBoard() {
   const themes = (board && board.themes) || [];
   const loose = (board && board.ungrouped) || [];
-  $("themes").replaceChildren(...themes.map((theme) =>
-    el("li", { class: "theme", "data-theme-id": theme.id, "data-count": String(theme.count) },
-      el("h2", { class: "theme-name" },
+  // each theme is a group: its heading shows again on every page its notes continue on
+  const groups = themes.map((theme) =>
+    el("li", { class: "theme", "data-theme-id": theme.id, "data-count": String(theme.count), "data-group": "" },
+      el("h3", { class: "theme-name" },
         el("span", { class: "name", text: theme.name || t.no_theme_name }), " ",
         el("span", { class: "count", text: plural("notes", theme.count) })),
-      el("ul", { class: "theme-notes" }, ...theme.notes.map(noteCard)))));
-  $("themes-empty").hidden = themes.length > 0;
-  $("ungrouped-box").hidden = loose.length === 0;
-  $("ungrouped-h").textContent = fill(t.ungrouped, { n: loose.length });
-  $("ungrouped").replaceChildren(...loose.map(noteCard));
+      el("ul", { class: "theme-notes" }, ...theme.notes.map(noteCard))));
+  if (loose.length) {
+    groups.push(el("li", { id: "ungrouped-box", class: "theme loose", "data-group": "" },
+      el("h3", { id: "ungrouped-h", class: "theme-name", text: fill(t.ungrouped, { n: loose.length }) }),
+      el("ul", { id: "ungrouped", class: "theme-notes" }, ...loose.map(noteCard))));
+  }
+  $("themes").replaceChildren(...groups);
+  $("themes-empty").hidden = themes.length > 0 || loose.length > 0;
 }
 
 function renderVote() {
@@ -131,8 +146,11 @@ function renderVote() {
   if (vote.status === "closed") status.textContent = `${t.vote_closed} ${voted}.`;
   else if (!vote.results) status.textContent = `${voted}. ${t.vote_hidden}`;
   else status.textContent = `${t.vote_open} ${voted}.`;
-  if (vote.results) box.replaceChildren(resultsList(vote.results, t, { id: "results" }));
-  else box.replaceChildren();
+  if (vote.results) {
+    const list = resultsList(vote.results, t, { id: "results" });
+    for (const row of list.children) row.dataset.item = row.dataset.itemId;
+    box.replaceChildren(list);
+  } else box.replaceChildren();
   box.dataset.placed = String(vote.placed);
 }
 
@@ -218,6 +236,17 @@ connect(
     $("conn").dataset.status = status;
   },
 );
+
+// A presenter's clicker sends PageDown / PageUp; P pauses the paging.
+document.addEventListener("keydown", (event) => {
+  if (event.altKey || event.ctrlKey || event.metaKey) return;
+  if (["PageDown", "ArrowRight", "ArrowDown"].includes(event.key)) fitter.next();
+  else if (["PageUp", "ArrowLeft", "ArrowUp"].includes(event.key)) fitter.prev();
+  else if (event.key === "Home") fitter.show(0);
+  else if (event.key === "p" || event.key === "P") fitter.setPaused(!fitter.paused);
+  else return;
+  event.preventDefault();
+});
 
 function renderPeople(people) {
   $("people").textContent = formatPeople(t.people, people);

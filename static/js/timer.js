@@ -4,8 +4,14 @@
 // offset = now - Date.now()/1000, so the time left is ends_at - (Date.now()/1000 + offset):
 // every page shows the same countdown whatever its own clock says, also after a reconnect.
 // The digits are not a live region (that would announce every second); a separate polite
-// region says the minutes, the last ten seconds and "time is up".
+// region says the minutes, the last ten seconds and "time is up". A timer that has not started
+// says so in words before its length ("Timer not started: 05:00"), never a bare "Ready".
 import { fill } from "./common.js";
+
+function ownStrings() {
+  const box = document.getElementById("t-timer");
+  return box ? JSON.parse(box.textContent) : {};
+}
 
 export function formatSeconds(total) {
   const s = Math.max(0, Math.round(total));
@@ -22,7 +28,13 @@ export class Countdown {
    * region; t: the page's strings; onZero: called when a running timer reaches zero here.
    */
   constructor({ box, display, status, announcer, t, onZero, onChange }) {
-    Object.assign(this, { box, display, status, announcer, t, onZero, onChange });
+    Object.assign(this, { box, display, status, announcer, onZero, onChange });
+    this.t = { ...ownStrings(), ...t };
+    // "Timer not started:" goes before the digits, styled as the status word
+    this.prefix = document.createElement("span");
+    this.prefix.className = "timer-status timer-prefix";
+    this.prefix.hidden = true;
+    display.before(this.prefix);
     this.offset = 0;
     this.timer = null;
     this.last = null; // whole seconds last shown
@@ -78,8 +90,11 @@ export class Countdown {
     this.display.dataset.remaining = String(whole);
     let state = this.state;
     if (state === "running" && whole <= 0) state = "up";
-    const words = { up: this.t.timer_up, paused: this.t.timer_paused, ready: this.t.timer_ready };
+    const words = { up: this.t.timer_up, paused: this.t.timer_paused };
     if (this.status) this.status.textContent = words[state] || "";
+    const notStarted = state === "ready" && Boolean(this.t.timer_not_started);
+    this.prefix.hidden = !notStarted;
+    this.prefix.textContent = notStarted ? `${this.t.timer_not_started} ` : "";
     this.box.dataset.state = state;
     if (this.state === "running" && !fresh && previous !== null && whole < previous) {
       if (whole <= 0) {

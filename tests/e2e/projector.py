@@ -33,6 +33,7 @@ from tests.e2e.a11y import (
 SIZES = [(1920, 1080), (1366, 768), (1280, 720), (1024, 768)]
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES = os.environ.get("FACILITATOR_ROOM_FIGURES")  # a JSON file to record figures in
+SHOTS = os.environ.get("FACILITATOR_ROOM_SHOTS")  # a folder for screenshots of each page 1
 
 
 @dataclass
@@ -104,13 +105,14 @@ def screen_url(server: Any, row: Any) -> str:
 
 def _settle(page: Page) -> None:
     """Wait until the screen has laid its view out (two frames with no new fit)."""
-    page.wait_for_function("() => document.body.dataset.fitted !== undefined")
+    page.wait_for_function("() => document.readyState === 'complete'"
+                           " && document.body.dataset.fitted !== undefined")
     page.evaluate("""() => new Promise((done) => {
         let last = document.body.dataset.fitted, calm = 0;
         const step = () => {
           const now = document.body.dataset.fitted;
           calm = now === last ? calm + 1 : 0; last = now;
-          if (calm >= 6) done(); else setTimeout(step, 60);
+          if (calm >= 8) done(); else setTimeout(step, 80);
         };
         step();
     })""")
@@ -121,6 +123,23 @@ def pager_state(page: Page) -> dict[str, Any]:
         return { page: Number(p.dataset.page || 1), pages: Number(p.dataset.pages || 1),
                  seconds: Number(p.dataset.seconds || 0), size: document.body.dataset.fitSize,
                  perPage: (p.dataset.counts || "").split(",").filter(Boolean).map(Number) }; }""")
+
+
+def _where(page: Page, text: str) -> dict[str, Any]:
+    """Where a text that was never shown whole sits: its item, the item's page, its box."""
+    return page.evaluate("""(text) => {
+        const items = [...document.querySelectorAll("[data-fit] [data-item]")];
+        const i = items.findIndex((n) => n.textContent.replace(/\\s+/g, " ").includes(text));
+        if (i < 0) return { found: false, items: items.length };
+        const node = items[i], box = node.closest("[data-fit]");
+        const off = node.hasAttribute("data-off");
+        node.removeAttribute("data-off");
+        const r = node.getBoundingClientRect(), b = box.getBoundingClientRect();
+        if (off) node.setAttribute("data-off", "");
+        return { index: i, items: items.length, style: node.getAttribute("style"),
+                 item: [r.left, r.top, r.right, r.bottom].map(Math.round),
+                 box: [b.left, b.top, b.right, b.bottom].map(Math.round) };
+    }""", text[:60])
 
 
 def check_projector(browser: Browser, url: str, expected: list[str], where: str,
@@ -141,9 +160,19 @@ def check_projector(browser: Browser, url: str, expected: list[str], where: str,
         try:
             page.goto(url)
             if ready:
-                expect(page.locator(ready).first).to_be_visible()
+                expect(page.locator(ready).locator("visible=true").first).to_be_visible()
             _settle(page)
             state = pager_state(page)
+            if state["pages"] > 1:  # hold the pages still while each is checked (P pauses)
+                page.keyboard.press("p")
+                expect(page.locator("#pager")).to_have_attribute("data-paused", "true")
+                page.keyboard.press("Home")
+                expect(page.locator("#pager")).to_have_attribute("data-page", "1")
+                _settle(page)
+                state = pager_state(page)
+            if SHOTS:
+                Path(SHOTS).mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(Path(SHOTS) / f"{where}-{w}x{h}.png"))
             floor = floor_px(page)
             seen: set[str] = set()
             for k in range(state["pages"]):
@@ -161,8 +190,9 @@ def check_projector(browser: Browser, url: str, expected: list[str], where: str,
                     _settle(page)
             missing = [t for t in want if t not in seen and not any(t in s for s in seen)]
             assert not missing, (f"{where} at {w}x{h}: {len(missing)} of {len(want)} never "
-                                 f"shown whole, e.g. {missing[:3]}")
+                                 f"shown whole, e.g. {missing[:3]}; {_where(page, missing[0])}")
             total = state["pages"] * state["seconds"] if state["pages"] > 1 else 0
+            assert not errors, errors
             assert total <= 60, f"{where} at {w}x{h}: {state['pages']} pages take {total} s"
             assert not errors, errors
             figures[f"{w}x{h}"] = {"items": len(want), "pages": state["pages"],

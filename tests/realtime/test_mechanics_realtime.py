@@ -5,7 +5,8 @@ import pytest
 from facilitator.core.plan import load_plan
 
 PLAN = {"title": "Mechanics", "stages": [
-    {"kind": "notes", "prompt": "Write", "duration": "2 min", "options": {"silent": True}},
+    {"kind": "notes", "prompt": "Write", "duration": "2 min", "timer": "manual",
+     "options": {"silent": True}},
     {"kind": "cluster", "prompt": "Group"},
     {"kind": "vote", "prompt": "Vote", "options": {"dots": 2, "source": 0}},
 ]}
@@ -113,3 +114,30 @@ def test_timer_reaches_every_audience_with_the_server_clock(room, service) -> No
     phones[0].disconnect()
     again = service.live(row.id).state.timer
     assert again.running
+
+
+def test_a_stage_timer_starts_with_the_stage_for_every_audience(service, connect) -> None:
+    plan = {"title": "Timed", "stages": [{"kind": "notes", "prompt": "Write", "duration": 3},
+                                         {"kind": "notes", "prompt": "More", "duration": 1,
+                                          "timer": "manual"}]}
+    row = service.create_workshop(load_plan(plan))
+    console = connect({"role": "console", "key": row.console_key})
+    screen = connect({"role": "screen", "key": row.screen_key})
+    phone = connect({"role": "phone", "code": row.code})
+    assert phone.emit("join", {"client_id": "j", "token": "auto-token-0-0123456789"},
+                      callback=True)["ok"]
+    for c in (console, screen, phone):
+        c.get_received()
+    assert console.emit("start", {"client_id": "s"}, callback=True)["ok"]
+    for client in (screen, phone, console):
+        msg = last(client, "stage")
+        timer = msg["workshop"]["timer"]
+        assert timer["running"] and 179 <= timer["ends_at"] - msg["now"] <= 180
+        assert msg["workshop"]["stage_started_at"] <= msg["now"]
+    assert console.emit("timer_start", {"client_id": "t"}, callback=True) == {
+        "ok": False, "error": "The timer is already running."}
+    # a manual stage waits for "Start timer"
+    assert console.emit("next_stage", {"client_id": "n"}, callback=True)["ok"]
+    workshop = last(screen, "snapshot")["workshop"]
+    assert (workshop["timer"]["running"], workshop["timer"]["remaining"]) == (False, 60)
+    assert workshop["qr_visible"] is False  # the start shrank the projector's join panel

@@ -153,9 +153,11 @@ def test_json_round_trips_with_final_state_and_all_events(log: Log) -> None:
         "stages": [
             {"index": 0, "kind": "notes", "title": "Hopes",
              "prompt": "What do you hope for this street?", "duration": None,
-             "anonymous": False, "silent": False, "revealed": None},
+             "anonymous": False, "silent": False, "moderated": False,
+                 "revealed": None},
             {"index": 1, "kind": "notes", "title": "Worries", "prompt": "What worries you?",
-             "duration": None, "anonymous": False, "silent": False, "revealed": None},
+             "duration": None, "anonymous": False, "silent": False, "moderated": False,
+                 "revealed": None},
         ],
     }
     assert data["participants"] == [{"id": "p1", "name": "Sam"}, {"id": "p2", "name": ""}]
@@ -189,7 +191,7 @@ def test_csv_rows_hidden_flag_and_formula_guard(log: Log) -> None:
         "stage": "0", "stage_title": "Hopes", "prompt": "What do you hope for this street?",
         "note_id": "n5", "author": "p1", "name": "Sam", "text": "A bench by the bus stop",
         "hidden": "false", "posted_at": "2026-11-24T09:10:05Z", "edited_at": "", "theme": "",
-        "round": "", "table": "", "type": "note",
+        "round": "", "table": "", "type": "note", "moderation": "",
     }
     assert by_text[XSS]["name"] == ""
     assert by_text["'=1+2"]["stage"] == "1"
@@ -452,9 +454,10 @@ def test_vote_ranking_with_ties_matches_the_core(room: Room) -> None:
 def test_csv_theme_column_at_the_end_and_no_vote_rows(room: Room) -> None:
     assert HEADER[:10] == ("stage", "stage_title", "prompt", "note_id", "author", "name",
                            "text", "hidden", "posted_at", "edited_at")
-    assert HEADER[10:] == ("theme", "round", "table", "type")  # added later, at the end
+    assert HEADER[10:] == ("theme", "round", "table", "type",  # added later, at the end
+                           "moderation")
     body = render("csv", ROW, room.events).body
-    assert body.splitlines()[0].endswith(",edited_at,theme,round,table,type")
+    assert body.splitlines()[0].endswith(",edited_at,theme,round,table,type,moderation")
     themes = {r["text"]: r["theme"] for r in csv_rows(body)}
     assert themes == {"More trees": "Green", "Safer crossings": "Safety",
                       "A library": "Culture", "Bike lanes": "Green", "Night buses": "",

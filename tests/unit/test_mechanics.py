@@ -211,7 +211,7 @@ def test_any_vote_sequence_keeps_budget_tally_and_freeze(ops, multiple, dots) ->
 # -- timers ----------------------------------------------------------------------------------
 
 def test_timer_is_the_servers() -> None:
-    room = Room([{**NOTES, "duration": 10}, NOTES])
+    room = Room([{**NOTES, "duration": 10, "timer": "manual"}, NOTES])
     room.do(FAC, "start")
     t = room.state.timer
     assert (t.duration, t.running, t.remaining) == (600, False, 600)
@@ -234,6 +234,85 @@ def test_timer_is_the_servers() -> None:
     room.do(FAC, "timer_start", {"seconds": 90})
     assert room.state.timer.left(room.now + 30) == 60
     assert "already running" in room.refused(FAC, "timer_start")
+
+
+def test_a_stage_with_a_duration_starts_its_timer_as_it_starts() -> None:
+    room = Room([{**NOTES, "duration": 5}, NOTES, {**NOTES, "duration": "90s"},
+                 {**NOTES, "duration": 2, "timer": "manual"}])
+    room.now = 1000.0
+    events = room.do(FAC, "start")
+    assert [e.type for e in events] == ["stage_changed", "timer_started"]
+    t = room.state.timer
+    assert (t.running, t.duration, t.ends_at) == (True, 300, 1300.0)
+    room.now = 1100.0
+    room.do(FAC, "next_stage")  # no duration: no timer
+    assert not room.state.timer.running and room.state.timer.duration is None
+    room.do(FAC, "next_stage")
+    assert room.state.timer.running and room.state.timer.ends_at == 1190.0
+    room.do(FAC, "next_stage")  # timer: manual waits for "Start timer"
+    t = room.state.timer
+    assert (t.running, t.remaining) == (False, 120)
+    room.do(FAC, "go_to_stage", {"stage": 0})  # going back starts that stage afresh
+    assert room.state.timer.running and room.state.timer.ends_at == 1400.0
+    # a replay of the log gives the same timer
+    assert replay(room.events).timer == room.state.timer
+
+
+def test_a_cafe_times_its_own_rounds() -> None:
+    room = Room([{"kind": "cafe", "prompt": "Talk", "duration": 10}])
+    room.join("Sam")
+    events = room.do(FAC, "start")
+    assert [e.type for e in events] == ["stage_changed"]
+    assert not room.state.timer.running
+
+
+def test_the_workshop_view_says_when_the_stage_and_the_workshop_started() -> None:
+    room = Room([NOTES, NOTES])
+    view = snapshot(room.state, CONSOLE)["workshop"]
+    assert (view["started_at"], view["stage_started_at"]) == (None, None)
+    room.now = 500.0
+    room.do(FAC, "start")
+    room.now = 800.0
+    room.do(FAC, "next_stage")
+    view = snapshot(room.state, CONSOLE)["workshop"]
+    assert (view["started_at"], view["stage_started_at"]) == (500.0, 800.0)
+    assert replay(room.events).stage_started_at == 800.0
+
+
+def test_the_join_panel_shrinks_as_the_workshop_starts() -> None:
+    room = Room([NOTES, NOTES])
+    assert room.state.qr_visible
+    room.do(FAC, "start")
+    assert not room.state.qr_visible
+    room.do(FAC, "show_qr", {"visible": True})  # the toggle still works at any time
+    assert room.state.qr_visible
+    room.do(FAC, "next_stage")
+    assert room.state.qr_visible  # only the start shrinks it
+    room.do(FAC, "undo")
+    room.do(FAC, "undo")
+    room.do(FAC, "undo")  # back before the start: the join panel is large again
+    assert room.state.status == "waiting" and room.state.qr_visible
+    assert room.state.started_at is None
+    room.do(FAC, "start")
+    assert not room.state.qr_visible
+    assert replay(room.events).qr_visible is False
+
+
+def test_the_facilitator_can_keep_the_join_panel_large() -> None:
+    room = Room([NOTES])
+    room.do(FAC, "keep_qr_large", {"keep": True})
+    assert "already" in room.refused(FAC, "keep_qr_large", {"keep": True})
+    room.do(FAC, "start")
+    assert room.state.qr_visible and room.state.qr_keep_large
+    assert snapshot(room.state, SCREEN)["workshop"]["qr_keep_large"] is True
+    room.do(FAC, "show_qr", {"visible": False})
+    assert not room.state.qr_visible
+    room.do(FAC, "keep_qr_large", {"keep": False})
+    room.do(FAC, "keep_qr_large", {"keep": True})  # keeping it large shows it large again
+    assert room.state.qr_visible
+    sam = room.join("Sam")
+    assert room.refused(sam, "keep_qr_large", {"keep": False}) == (
+        "Only the facilitator can do that.")
 
 
 # -- silent writing, anonymity, words --------------------------------------------------------
@@ -311,3 +390,23 @@ def test_screen_view_and_undo_of_stage_moves() -> None:
     assert room.state.status == "waiting"
     assert "nothing to undo" in room.refused(FAC, "undo")
     assert replay(room.events) == room.state
+
+
+def test_the_console_knows_each_stages_planned_length_and_whether_there_is_a_projector() -> None:
+    room = Room([{**NOTES, "duration": 5}, {"kind": "cafe", "prompt": "Talk", "duration": 10,
+                                             "options": {"rounds": 3}}, CLUSTER])
+    console = snapshot(room.state, CONSOLE)
+    assert [s["duration"] for s in console["stages"]] == [300, 1800, None]  # a café: 3 rounds
+    assert console["projector"] is True
+    mine = Room([{"kind": "assets", "prompt": "What helps?",
+                  "options": {"step": "personal", "person_centred": True}}])
+    assert snapshot(mine.state, CONSOLE)["projector"] is False
+
+
+def test_keeping_the_join_panel_large_reaches_the_screen_and_the_console() -> None:
+    from facilitator.core.views import changes
+
+    room = Room([NOTES])
+    event = room.do(FAC, "keep_qr_large", {"keep": True})[0]
+    assert {(e.audience, e.name) for e in changes(room.state, event)} >= {
+        (SCREEN, "snapshot"), (CONSOLE, "snapshot")}

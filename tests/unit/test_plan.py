@@ -40,6 +40,14 @@ def test_durations(value, seconds) -> None:
 def test_round_trip_through_dict() -> None:
     plan = load_plan(good(duration=20, title="Go", options={"max_length": 50}))
     assert load_plan(plan.to_dict()) == plan
+    manual = load_plan(good(duration=20, timer="manual"))
+    assert manual.stages[0].timer == "manual" and load_plan(manual.to_dict()) == manual
+
+
+def test_a_stage_timer_starts_by_itself_unless_the_plan_says_manual() -> None:
+    assert load_plan(good(duration=5)).stages[0].timer == "auto"
+    assert load_plan(good(duration=5, timer="auto")).stages[0].timer == "auto"
+    assert "timer" not in load_plan(good(duration=5)).to_dict()["stages"][0]
 
 
 @pytest.mark.parametrize(("data", "field"), [
@@ -64,6 +72,8 @@ def test_round_trip_through_dict() -> None:
     (good(options={"max_length": 5}), "stages[0].options.max_length"),
     (good(options=[1]), "stages[0].options"),
     (good(shape="round"), "stages[0].shape"),
+    (good(timer="later"), "stages[0].timer"),
+    (good(timer=True), "stages[0].timer"),
     ({"title": "T", "stages": [{"kind": "notes", "prompt": "P"}], "extra": 1}, "extra"),
     ({"title": "T" * 121, "stages": [{"kind": "notes", "prompt": "P"}]}, "title"),
 ])

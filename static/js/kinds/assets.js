@@ -545,7 +545,7 @@ export function console(ctx) {
     $(".assets-suggestions").replaceChildren(...a.suggestions.map((s) => {
       const who = (text, name) => (name ? `${text} (${name})` : text);
       const buttons = [];
-      if (s.status !== "shared") buttons.push(el("button", { type: "button", class: "primary assets-share", text: t.assets_share, onclick: () => ctx.act("asset_review", { connection: s.id, status: "shared" }) }));
+      if (s.status !== "shared") buttons.push(el("button", { type: "button", class: "assets-share", text: t.assets_share, onclick: () => ctx.act("asset_review", { connection: s.id, status: "shared" }) }));
       if (s.status !== "dismissed") buttons.push(el("button", { type: "button", class: "assets-dismiss", text: t.assets_dismiss, onclick: () => ctx.act("asset_review", { connection: s.id, status: "dismissed" }) }));
       if (s.status !== "suggested") buttons.push(el("button", { type: "button", class: "link", text: t.assets_undo_review, onclick: () => ctx.act("asset_review", { connection: s.id, status: "suggested" }) }));
       return el("li", { class: "assets-suggestion", "data-connection": s.id, "data-status": s.status, "data-agreed": String(s.agreed) },

@@ -2,6 +2,7 @@
 // static/js/kinds/index.js). Each keeps the `cafe` part of the snapshot (docs/protocol.md)
 // and renders it into its section of templates/kinds/cafe/; text is set with textContent only.
 import { el, fill, newId } from "../common.js";
+import { buttonMove } from "./moves.js";
 
 const tableName = (t, i) => fill(t.cafe_table, { n: i + 1 });
 const roundName = (t, cafe) => fill(t.cafe_round, { n: cafe.round + 1, total: cafe.rounds });
@@ -155,6 +156,22 @@ function renderScreenCafe(root, cafe, t) {
 }
 
 // The console: round control, the seating with swaps and leavers, new encounters.
+// How well the seating mixes people, in plain words: per round after the first, the pairs who
+// sit together for the first time; how often people meet again, against the fewest possible.
+export function mixingText(cafe, t) {
+  const share = cafe.new_share || [];
+  if (share.length < 2) return "";
+  const rounds = share.slice(1).map((s, i) => (s >= 1 ? fill(t.cafe_share_all, { n: i + 2 })
+    : fill(t.cafe_share, { n: i + 2, pct: Math.floor(s * 100) })));
+  const n = cafe.repeats || 0;
+  const repeats = n === 0 ? t.cafe_repeats_none
+    : fill(n === 1 ? t.cafe_repeats_one : t.cafe_repeats_other, { n });
+  const fewest = cafe.fewest_repeats;
+  const bound = n === 0 || typeof fewest !== "number" ? ""
+    : fewest >= n ? t.cafe_repeats_fewest : fill(t.cafe_repeats_bound, { n: fewest });
+  return [...rounds, repeats, bound].filter(Boolean).join(" ");
+}
+
 function renderConsoleCafe(root, cafe, t, act) {
   const $ = (sel) => root.querySelector(sel);
   const phase = cafe.phase;
@@ -172,10 +189,7 @@ function renderConsoleCafe(root, cafe, t, act) {
   const vols = cafe.volunteers || [];
   $(".cafe-volunteers").textContent = vols.length
     ? fill(t.cafe_volunteers, { names: vols.map((v) => v.name).join(", ") }) : "";
-  const share = cafe.new_share || [];
-  $(".cafe-share").textContent = share.length
-    ? `${share.map((s, i) => fill(t.cafe_share, { n: i + 1, pct: Math.round(s * 100) })).join(" · ")} · ${fill(t.cafe_repeats, { n: cafe.repeats })}`
-    : "";
+  $(".cafe-share").textContent = mixingText(cafe, t);
   const seating = cafe.seating || [];
   $(".cafe-seating-h").textContent = seating.length
     ? fill(t.cafe_seating_of, { n: cafe.shown_round + 1 }) : "";
@@ -342,6 +356,15 @@ export function console(ctx) {
     snapshot(data) {
       state.snapshot(data);
       people = data.participants || [];
+    },
+    // Start round N, End round, then the next round or (after the last) Show the harvest
+    primary(w) {
+      if (!inCafe(w) || !state.cafe || root.hidden) return null;
+      const phase = state.cafe.phase;
+      if (phase === "round") return buttonMove(root, [".cafe-end"]);
+      if (phase === "gathering") return buttonMove(root, [".cafe-start"]);
+      if (phase === "between") return buttonMove(root, [".cafe-start", ".cafe-harvest-btn"]);
+      return null;
     },
     events: {
       cafe: state.update,

@@ -5,6 +5,8 @@
 //   events: {name(data, workshop)}  server events this kind handles (the page re-renders)
 //   render(workshop)    show or hide this kind's section and fill it
 //   people(data)        optional: the joined / online counts changed
+// Console plug-ins may answer primary(workshop): the stage's next step as {label, run} (the
+// console's one primary button shows and does it), or null to leave it to the console.
 // Phone plug-ins may also answer writable(workshop) (the note form posts now), prompt() and
 // what() (override the heading and the "what to do" line), acked(event, ack) (a thank-you) and
 // noteFields(workshop) (fields added to a note as it is written, e.g. a café's round).
@@ -44,3 +46,4 @@ export function withPluginEvents(handlers, list, seen, getWorkshop, after) {
   }
   return out;
 }
+

@@ -3,6 +3,7 @@
 // of the snapshot (docs/activities/inquiry.md) and renders it into its section of
 // templates/kinds/<kind>/; participant text is set with textContent only.
 import { el, fill } from "../common.js";
+import { buttonMove } from "./moves.js";
 
 const FIELDS = ["highlights", "quote", "life", "wishes"];
 
@@ -398,6 +399,13 @@ function discoverConsole(ctx) {
     button.addEventListener("click", () => ctx.act(button.dataset.ai));
   }
   plugin.root.querySelector(".ai-skip").addEventListener("click", () => ctx.act("next_stage", { force: true }));
+  // Pair people, then End interviews (groups for the themes), then Close Discover
+  plugin.primary = (w) => {
+    const v = plugin.state.view;
+    if (!running(w, "ai_discover") || !v || plugin.root.hidden) return null;
+    const order = { gathering: [".ai-pair"], interviews: [".ai-groups", ".ai-close"], themes: [".ai-close"] };
+    return buttonMove(plugin.root, order[v.phase] || []);
+  };
   return plugin;
 }
 

@@ -2,6 +2,7 @@
 // static/js/kinds/index.js and docs/activities/openspace.md). Each keeps the `openspace` part
 // of the snapshot and its updates; participant text is set with textContent only.
 import { el, fill, store } from "../common.js";
+import { buttonMove } from "./moves.js";
 
 const inOpenSpace = (w) => Boolean(w && w.status === "running" && w.stage && w.stage.kind === "openspace");
 const KINDS = ["point", "recommendation", "action"];
@@ -522,6 +523,10 @@ export function console(ctx) {
       const show = inOpenSpace(w) && Boolean(state.os);
       root.hidden = !show;
       if (show) render();
+    },
+    // Start the next slot, then End the sessions; once they are over, the console's next stage
+    primary(w) {
+      return inOpenSpace(w) && state.os && !root.hidden ? buttonMove(root, [".os-next-slot"]) : null;
     },
   };
 }
