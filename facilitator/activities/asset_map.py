@@ -4,7 +4,9 @@ One map per workshop (``state.asset_map``), built over several ``assets`` stages
 ``step``:
 
 - ``purpose``: the group agrees its aim; the facilitator records it. Nothing is collected
-  before a purpose is set, in any step.
+  before a purpose is set, in any step. A purpose the plan gives (an assets stage's
+  ``purpose`` option, or the plan's ``purpose``) counts as set from the start; the
+  facilitator can still change it.
 - ``personal``: each person's gifts by head, hands and heart, what they would offer and what
   they wish for (or, with ``template: wellness``, strengths, people, places and activities
   that help them keep well). Short entries, several each, editable, each ``private``,
@@ -110,8 +112,9 @@ OPTIONS = {
     "max_per_category": Option(int, 10, 1, 50, "Most entries one person can make in each "
                                                "category."),
     "max_assets": Option(int, 30, 1, 200, "Most community assets one person can add."),
-    "purpose": Option(str, "", help="A suggested purpose the facilitator can agree with the "
-                                    "group (the console fills it in)."),
+    "purpose": Option(str, "", help="The map's purpose, set from the start (the facilitator "
+                                    "can change it on the console). Without it, the plan's "
+                                    "purpose is used."),
 }
 
 
@@ -180,13 +183,24 @@ class AssetMap:
         return next((a for a in self.assets if a.id == asset_id), None)
 
 
+def planned_purpose(state: WorkshopState) -> str:
+    """The purpose the plan gives the map: an assets stage's own ``purpose`` option, or else
+    the plan's ``purpose``. It counts as agreed from the start; the facilitator can change it."""
+    for stage in state.stages:
+        if stage.kind == "assets" and (text := stage_option(stage, "purpose").strip()):
+            return text[:MAX_PURPOSE]
+    return (state.plan.purpose if state.plan else "")[:MAX_PURPOSE]
+
+
 def asset_map(state: WorkshopState) -> AssetMap:
-    return state.asset_map if state.asset_map is not None else AssetMap()
+    if state.asset_map is not None:
+        return state.asset_map
+    return AssetMap(purpose=planned_purpose(state)) if state.plan else AssetMap()
 
 
 def _map_for(state: WorkshopState) -> AssetMap:
     if state.asset_map is None:
-        state.asset_map = AssetMap()
+        state.asset_map = AssetMap(purpose=planned_purpose(state))
     return state.asset_map
 
 

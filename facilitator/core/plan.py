@@ -1,6 +1,8 @@
 """Session plans: the YAML format a workshop is created from, and its validation.
 
-A plan has a ``title`` and an ordered list of ``stages``; each stage names an activity
+A plan has a ``title``, an optional ``purpose`` (one or two plain sentences: what the workshop
+is for, shown on the projector's lobby and on every phone) and an ordered list of ``stages``;
+each stage names an activity
 ``kind``, a ``prompt``, an optional ``duration`` and ``options`` for its activity. See
 docs/plans.md. Every error names the field that is wrong, e.g. ``stages[1].kind``.
 """
@@ -20,6 +22,7 @@ MAX_STAGES = 50
 MAX_TITLE = 120
 MAX_PROMPT = 500
 MAX_TEXT = 2000
+MAX_PURPOSE = 500
 MAX_PLAN_BYTES = 100_000
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?)?\s*$")
 
@@ -59,9 +62,12 @@ class Plan:
     title: str
     stages: tuple[Stage, ...]
     description: str = ""
+    purpose: str = ""  # what the workshop is for, in one or two sentences
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"title": self.title}
+        if self.purpose:
+            out["purpose"] = self.purpose
         if self.description:
             out["description"] = self.description
         out["stages"] = [s.to_dict() for s in self.stages]
@@ -100,8 +106,9 @@ def load_plan(data: Any) -> Plan:
 
     if not isinstance(data, dict):
         raise PlanError("plan", _("a plan is a mapping with 'title' and 'stages'."))
-    _no_unknown(data, {"title", "description", "stages"}, "plan")
+    _no_unknown(data, {"title", "purpose", "description", "stages"}, "plan")
     title = _text(data.get("title"), "title", MAX_TITLE, required=True)
+    purpose = _text(data.get("purpose", ""), "purpose", MAX_PURPOSE)
     description = _text(data.get("description", ""), "description", MAX_TEXT)
     raw_stages = data.get("stages")
     if not isinstance(raw_stages, list) or not raw_stages:
@@ -135,7 +142,7 @@ def load_plan(data: Any) -> Plan:
             raise PlanError(f"{where}.timer", _("must be 'auto' or 'manual'."))
         stages.append(Stage(kind, prompt, stage_title, instructions, duration, options,
                             anonymous, timer))
-    return Plan(title=title, stages=tuple(stages), description=description)
+    return Plan(title=title, stages=tuple(stages), description=description, purpose=purpose)
 
 
 def _no_unknown(data: dict, allowed: set[str], where: str) -> None:
@@ -238,6 +245,25 @@ class Option:
         if len(value) > MAX_TEXT:
             raise PlanError(where, _("is too long (at most %d characters).") % MAX_TEXT)
         return value
+
+
+def kind_name(kind: str) -> str:
+    """A stage kind as people call it ("World Café", "Dot vote"), for pages people read."""
+    names = {
+        "notes": _("Notes"),
+        "cluster": _("Themes"),
+        "vote": _("Dot vote"),
+        "cafe": _("World Café"),
+        "openspace": _("Open Space"),
+        "adopt": _("Taking priorities forward"),
+        "assets": _("Asset mapping"),
+        "ai_define": _("Appreciative Inquiry: Define"),
+        "ai_discover": _("Appreciative Inquiry: Discover"),
+        "ai_dream": _("Appreciative Inquiry: Dream"),
+        "ai_design": _("Appreciative Inquiry: Design"),
+        "ai_destiny": _("Appreciative Inquiry: Destiny"),
+    }
+    return names.get(kind, kind)
 
 
 def stage_option(stage: Stage, name: str) -> Any:

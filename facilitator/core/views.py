@@ -66,6 +66,7 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
     stage = state.stage
     return {
         "title": state.title,
+        "purpose": state.plan.purpose if state.plan else "",
         "status": state.status,
         "stage_index": state.stage_index,
         "stage_count": len(state.stages),

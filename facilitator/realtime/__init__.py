@@ -96,6 +96,10 @@ class Presence:
             per.pop(participant, None)
 
 
+PAGER_EVENTS = ("screen_pager", "pager_state")
+PAGER_ACTIONS = ("next", "prev", "first", "pause", "resume")
+
+
 def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Presence:
     presence = Presence()
     burst, rate = app.config["RATE_BURST"], app.config["RATE_PER_SECOND"]
@@ -184,6 +188,8 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         client_id = data.get("client_id") if isinstance(data, dict) else None
         payload = {k: v for k, v in data.items() if k != "client_id"} \
             if isinstance(data, dict) else data
+        if event in PAGER_EVENTS:
+            return relay_pager(conn, event, data)
         if conn.role == CONSOLE:
             actor = Actor(FACILITATOR)
         elif conn.role == PHONE:
@@ -204,6 +210,31 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         # EMIT
         send(conn.workshop, result.emits)
         return result.ack()
+
+    def relay_pager(conn: Connection, event: str, data: Any) -> dict[str, Any]:
+        """The projector's paging is how one screen shows the room's work, not workshop
+        state: the console's page turns go to the screen, the screen's page k of n to the
+        console, and nothing is logged."""
+        if event == "screen_pager":
+            action = data.get("action") if isinstance(data, dict) else None
+            if conn.role != CONSOLE:
+                return {"ok": False, "error": _("Only the facilitator turns the screen's pages.")}
+            if action not in PAGER_ACTIONS:
+                return {"ok": False, "error": _("The screen's pages can be turned: %s.")
+                        % ", ".join(PAGER_ACTIONS)}
+            socketio.emit("pager", {"action": action}, to=room(conn.workshop, SCREEN))
+            return {"ok": True}
+        if conn.role != SCREEN:
+            return {"ok": False, "error": _("Only the projector screen reports its pages.")}
+        if not isinstance(data, dict):
+            return {"ok": False, "error": _("The page report must be an object.")}
+        page, pages, paused = data.get("page"), data.get("pages"), data.get("paused")
+        if not (type(page) is int and type(pages) is int and 1 <= page <= pages <= 1000
+                and isinstance(paused, bool)):
+            return {"ok": False, "error": _("The page report needs page, pages and paused.")}
+        socketio.emit("pager_state", {"page": page, "pages": pages, "paused": paused},
+                      to=room(conn.workshop, CONSOLE))
+        return {"ok": True}
 
     app.extensions["facilitator.send"] = send  # for HTTP routes that change a workshop
     return presence

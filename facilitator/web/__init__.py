@@ -21,7 +21,7 @@ from flask import (
 )
 
 from facilitator.core.errors import PlanError
-from facilitator.core.plan import Plan, load_plan, parse_plan
+from facilitator.core.plan import Plan, kind_name, load_plan, parse_plan
 from facilitator.i18n import _
 from facilitator.service import Service, normalise_code
 from facilitator.store import WorkshopRow
@@ -120,7 +120,8 @@ def stage_forms(data: dict[str, Any]) -> list[dict[str, Any]]:
             minutes = f"{int(duration[:-1]) / 60:g}"
         elif isinstance(duration, int | float):
             minutes = f"{duration:g}"
-        out.append({**stage, "fields": fields, "warnings": warnings, "minutes": minutes})
+        out.append({**stage, "fields": fields, "warnings": warnings, "minutes": minutes,
+                    "kind_name": kind_name(str(stage.get("kind", "")))})
     return out
 
 
@@ -130,6 +131,8 @@ def _apply_form(data: dict[str, Any]) -> None:
 
     form = request.form
     data["title"] = form.get("title", data.get("title", ""))
+    if "purpose" in form:
+        data["purpose"] = form["purpose"]
     for i, stage in enumerate(data["stages"]):
         if not isinstance(stage, dict):
             continue
@@ -260,7 +263,8 @@ def phone(code: str) -> Any:
         return message(_("This workshop has ended"),
                        _("Thank you for taking part. The facilitator will share the harvest."),
                        410)
-    return render_template("phone.html", row=row)
+    plan = live.state.plan if live else None
+    return render_template("phone.html", row=row, purpose=plan.purpose if plan else "")
 
 
 # -- photos ----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { BoardEditor } from "./board.js";
 import { plugins, withPluginEvents } from "./kinds/index.js";
 import { connect, el, fill, formatPeople, newId, readConfig, upsert } from "./common.js";
 import { moderation } from "./moderation.js";
+import { pagerControls } from "./pager-controls.js";
 import { resultsTable } from "./results.js";
 import { Countdown, formatSeconds } from "./timer.js";
 
@@ -309,10 +310,14 @@ function renderNotes() {
 
 const kinds = plugins("console", { t, act });
 moderation({ act, view: () => view }); // pre-moderation queue and spotlight (notes panel)
+const pager = pagerControls({ act, t }); // the projector's pages
 
 const socket = connect(
   () => ({ role: "console", key: cfg.key, since: lastSeq }),
   withPluginEvents({
+    pager_state(data) {
+      pager.state(data);
+    },
     snapshot(data) {
       seen(data.seq);
       view = data;

@@ -278,29 +278,33 @@ export class Fitter {
     setTimeout(() => node.removeAttribute("data-new"), NEW_MS);
   }
 
-  // Pages in reading order: from the first item not yet placed, show every remaining item,
-  // take the run that lies whole inside the box, repeat.
+  // Pages in reading order: each page is the longest run of the items left that fits the
+  // box on its own (found by halving), so balanced columns or a grid use the whole box.
   paginate(box, units) {
+    const fits = () => box.scrollHeight <= box.clientHeight + 1 && box.scrollWidth <= box.clientWidth + 1;
+    const showRun = (a, b) => {
+      for (let i = 0; i < units.length; i += 1) {
+        if (i >= a && i < b) units[i].removeAttribute("data-off");
+        else units[i].setAttribute("data-off", "");
+      }
+      this.showGroups(box);
+    };
     const pages = [];
     let start = 0;
     while (start < units.length) {
-      for (let i = 0; i < units.length; i += 1) {
-        if (i < start) units[i].setAttribute("data-off", "");
-        else units[i].removeAttribute("data-off");
+      let lo = 1, hi = units.length - start; // lo items always go (one alone if need be)
+      showRun(start, start + hi);
+      if (!fits()) {
+        while (hi - lo > 1) {
+          const mid = Math.floor((lo + hi) / 2);
+          showRun(start, start + mid);
+          if (fits()) lo = mid; else hi = mid;
+        }
+        showRun(start, start + hi);
+        if (!fits()) hi = lo;
       }
-      this.showGroups(box);
-      const frame = box.getBoundingClientRect();
-      let k = 0;
-      for (let i = start; i < units.length; i += 1) {
-        const r = units[i].getBoundingClientRect();
-        const inside = r.left >= frame.left - 1 && r.top >= frame.top - 1
-          && r.right <= frame.right + 1 && r.bottom <= frame.bottom + 1;
-        if (!inside) break;
-        k += 1;
-      }
-      k = Math.max(1, k); // an item taller than a page still gets a page of its own
-      pages.push([start, start + k]);
-      start += k;
+      pages.push([start, start + hi]);
+      start += hi;
     }
     return pages;
   }
@@ -375,6 +379,7 @@ export class Fitter {
     this.paused = paused;
     this.arm();
     this.renderIndicator();
+    if (this.onChange) this.onChange(this.page, this.pages.length);
   }
 
   renderIndicator() {

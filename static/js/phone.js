@@ -98,7 +98,12 @@ const socket = connect(
     stage(data) {
       seen(data.seq);
       // timer changes come this way too: only a new step (or a lock) ends an edit
-      if (changedStep(view.workshop, data.workshop)) editing = null;
+      if (changedStep(view.workshop, data.workshop)) {
+        editing = null;
+        if (!view.workshop || view.workshop.stage_index !== data.workshop.stage_index) {
+          $("feedback").textContent = ""; // "Added. Thank you!" belongs to the step before
+        }
+      }
       view.workshop = data.workshop;
       countdown.update(data.workshop, data.now);
       render();
@@ -204,12 +209,27 @@ function render() {
     : w.title;
   $("stage-prompt").textContent = stage ? stage.prompt : w.title;
   let what;
+  let extra = ""; // the plan's instructions, when a kind says what to do now in its own words
+  const instructions = (stage && stage.instructions) || "";
   if (w.status === "waiting") what = t.waiting;
   else if (w.status === "ended") what = t.ended;
   else if (w.locked) what = t.locked;
-  else if (stage && stage.kind === "notes") what = stage.instructions || t.write;
-  else what = fromKinds("what") || (stage && stage.instructions) || t.not_notes;
-  $("stage-what").textContent = what;
+  else if (stage && stage.kind === "notes") what = instructions || t.write;
+  else {
+    const kindWhat = fromKinds("what");
+    what = kindWhat || instructions || t.not_notes;
+    if (kindWhat && kindWhat !== instructions) extra = instructions;
+  }
+  const running = w.status === "running" && stage;
+  let [now, more] = splitWhat(what);
+  if (running && extra) more = more ? `${more} ${extra}` : extra;
+  $("stage-what").textContent = now;
+  $("stage-more").hidden = !more;
+  $("stage-more-text").textContent = more || "";
+  // on the first screen after joining, before the start: what the workshop is for
+  $("purpose-now").hidden = !(w.status === "waiting" && w.purpose);
+  $("purpose-now").textContent = w.purpose ? fill(t.purpose, { text: w.purpose }) : "";
+  if ($("purpose-box")) $("purpose-box").hidden = w.status === "waiting"; // shown just above
   const prompt = fromKinds("prompt");
   if (prompt) $("stage-prompt").textContent = prompt;
   const canWrite = w.status === "running" && !w.locked && stage
@@ -218,14 +238,36 @@ function render() {
   if (canWrite) updateCount();
   $("me-line").textContent = view.me && view.me.name
     ? fill(t.you_are, { name: view.me.name }) : (view.me ? t.anonymous : "");
-  const running = w.status === "running" && stage;
   const options = (stage && stage.options) || {};
   $("silent-note").hidden = !(running && stage.kind === "notes" && options.silent && !w.revealed);
   $("anon-note").hidden = !(running && stage.anonymous);
+  $("stage-notices").hidden = $("silent-note").hidden && $("anon-note").hidden;
   renderVote();
   renderSuggest();
   for (const k of kinds) k.render(w);
-  renderNotes();
+  placeNoteForm();
+  renderNotes(Boolean(canWrite));
+}
+
+// What to do now, in a line or two; the rest of long instructions folds away under it.
+const SHORT_WHAT = 110;
+function splitWhat(text) {
+  if (!text || text.length <= SHORT_WHAT) return [text || "", ""];
+  // the first sentence, or (a long one) its first clause, up to a colon or semicolon
+  let first = text.match(/^.+?[.!?](?=\s)/);
+  if (!first || first[0].length > SHORT_WHAT + 50) first = text.match(/^.+?[:;](?=\s)/);
+  if (!first || first[0].length > SHORT_WHAT + 50) return [text, ""];
+  return [first[0], text.slice(first[0].length).trim()];
+}
+
+// The note form goes where the active kind wants it (its [data-note-slot]: a café puts it
+// just under the table it is written at), else at its home under the prompt.
+function placeNoteForm() {
+  const form = $("note-form");
+  const slot = [...document.querySelectorAll("[data-note-slot]")]
+    .find((s) => !s.closest("[hidden]"));
+  const target = slot || $("note-home");
+  if (form.parentElement !== target) target.append(form);
 }
 
 // The first answer a kind's plug-in gives for this step (writable, prompt, what).
@@ -270,7 +312,7 @@ function renderVote() {
   $("dots-left").textContent = open
     ? fill(t.dots_left, { n: Math.max(0, left) }) + (waiting ? ` ${fill(t.dots_waiting, { n: waiting })}` : "")
     : t.vote_closed;
-  $("vote-items").replaceChildren(...(vote.items || []).map((item) => {
+  $("vote-items").replaceChildren(...(vote.items || []).map((item, index) => {
     const n = Math.max(0, mine[item.id] || 0);
     const short = item.label.slice(0, 60);
     return el("li", { class: "vote-item", "data-item-id": item.id, "data-mine": String(n) },
@@ -280,6 +322,7 @@ function renderVote() {
         el("span", { class: "n", text: fill(t.your_dots, { n }) })),
       open ? el("div", { class: "row wrap" },
         el("button", { type: "button", class: "primary add-dot", text: t.add_dot,
+                       "data-main-action": index === 0,
                        "aria-label": `${t.add_dot}: ${short}`,
                        disabled: left <= 0 || (!vote.allow_multiple && n >= 1),
                        onclick: () => outbox.send("place_dot", { item_id: item.id }) }),
@@ -311,9 +354,10 @@ function renderSuggest() {
     const focused = document.activeElement.id;
     setTimeout(() => { const again = $(focused); if (again) again.focus(); }, 0);
   }
-  $("suggest-list").replaceChildren(...view.to_place.map((note) => {
+  $("suggest-list").replaceChildren(...view.to_place.map((note, index) => {
     const id = `suggest-${note.id}`;
-    const select = el("select", { id, disabled: themes.length === 0 },
+    const select = el("select", { id, disabled: themes.length === 0,
+                                  "data-main-action": index === 0 && themes.length > 0 },
       el("option", { value: "", text: t.choose_theme }),
       ...themes.map((th) => el("option", { value: th.id, text: th.name })));
     select.value = note.suggested && nameOf(note.suggested) ? note.suggested : "";
@@ -329,7 +373,7 @@ function renderSuggest() {
   }));
 }
 
-function renderNotes() {
+function renderNotes(canWrite) {
   const list = $("mine");
   const pending = outbox.pending("post_note").map((item) => ({
     id: null, text: item.payload.text, stage: item.payload.stage, pending: true }));
@@ -337,6 +381,8 @@ function renderNotes() {
   const rows = [...notes, ...pending];
   list.replaceChildren(...rows.map(noteItem));
   $("mine-empty").hidden = rows.length > 0;
+  // "Your notes" only where notes are written, or once there are some
+  $("mine-box").hidden = rows.length === 0 && !canWrite;
 }
 
 function idOrder(note) {
@@ -346,7 +392,7 @@ function idOrder(note) {
 function noteItem(note) {
   if (note.pending) {
     return el("li", { class: "note pending" }, el("p", { class: "text", text: note.text }),
-      el("p", { class: "small", text: `⏳ ${t.pending}` }));
+      el("p", { class: "small", text: t.pending }));
   }
   if (editing === note.id) {
     const area = el("textarea", { rows: 4, "aria-label": t.edit_label });

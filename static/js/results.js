@@ -1,15 +1,22 @@
 // Vote results as a ranked list (screen and phones) or a table (console).
-// Equal counts share a rank, shown as "2=" with the word "tied", never by colour alone.
+// Equal counts share a rank, said in words ("joint 2nd"), never by colour alone.
 import { el, fill } from "./common.js";
+
+let ranks = null; // base.html's rank words, for pages whose own strings lack them
+function rankStrings(t) {
+  if (t.ordinal_other) return t;
+  if (!ranks) {
+    const box = document.getElementById("t-ranks");
+    ranks = box ? JSON.parse(box.textContent) : {};
+  }
+  return ranks;
+}
 
 
 export function dots(t, n) {
   return fill(n === 1 ? t.dots_one : t.dots_other, { n });
 }
 
-export function rankText(row) {
-  return row.tied ? `${row.rank}=` : String(row.rank);
-}
 
 // An ordered list: each row has its rank, label, a bar as long as its share of the top count,
 // and the count written out.
@@ -19,17 +26,17 @@ export function resultsList(rows, t, attrs = {}) {
     const level = el("span", { class: "meter-fill" });
     level.style.width = `${(100 * row.count) / top}%`;
     return el("li", { class: "result", "data-item-id": row.id, "data-count": String(row.count) },
-      el("span", { class: "rank", text: rankText(row) }),
+      el("span", { class: "rank", text: rankWords(row, t) }),
       el("span", { class: "label", text: row.label }),
       el("span", { class: "meter", "aria-hidden": "true" }, level),
-      el("span", { class: "count", text: dots(t, row.count) }),
-      row.tied ? el("span", { class: "tied", text: t.tied }) : null);
+      el("span", { class: "count", text: dots(t, row.count) }));
   }));
 }
 
 // A rank in words, for the console's table: "1st", "joint 2nd" (t.ordinal_one/two/few/other
 // by the page language's ordinal rules, t.rank_joint for a shared rank).
-export function rankWords(row, t) {
+export function rankWords(row, page) {
+  const t = rankStrings(page);
   const rules = new Intl.PluralRules(document.documentElement.lang || "en", { type: "ordinal" });
   const ordinal = fill(t[`ordinal_${rules.select(row.rank)}`] || t.ordinal_other, { n: row.rank });
   return row.tied ? fill(t.rank_joint, { rank: ordinal }) : ordinal;

@@ -19,7 +19,20 @@ let vote = null;
 const kinds = plugins("screen", { t });
 
 const chime = new Chime();
-const fitter = new Fitter({ root: $("views"), indicator: $("pager"), t });
+// the console sees the screen's page k of n (and turns pages); a report at most every 300 ms
+let socket = null;
+let reportTimer = null;
+function reportPages() {
+  if (reportTimer) return;
+  reportTimer = setTimeout(() => {
+    reportTimer = null;
+    if (socket && socket.connected) {
+      socket.emit("pager_state", { page: fitter.page + 1, pages: fitter.pages.length,
+                                   paused: fitter.paused }, () => {});
+    }
+  }, 300);
+}
+const fitter = new Fitter({ root: $("views"), indicator: $("pager"), t, onChange: reportPages });
 const countdown = new Countdown({
   box: $("timer-box"), display: $("timer"), status: $("timer-word"), announcer: $("timer-say"),
   t, onZero: () => chime.play(),
@@ -154,9 +167,16 @@ function renderVote() {
   box.dataset.placed = String(vote.placed);
 }
 
-connect(
+socket = connect(
   () => ({ role: "screen", key: cfg.key, since: lastSeq }),
   withPluginEvents({
+    pager(data) {
+      const actions = {
+        next: () => fitter.next(), prev: () => fitter.prev(), first: () => fitter.show(0),
+        pause: () => fitter.setPaused(true), resume: () => fitter.setPaused(false),
+      };
+      if (actions[data.action]) actions[data.action]();
+    },
     snapshot(data) {
       seen(data.seq);
       workshop = data.workshop;

@@ -62,6 +62,9 @@ def add_gift(phone: Page, category: str, text: str, visibility: str) -> None:
 def add_asset(phone: Page, kind: str, name: str, offers: str, place: str) -> None:
     phone.locator("#assets-kind").select_option(kind)
     phone.locator("#assets-name").fill(name)
+    more = phone.locator(".assets-more")
+    if more.get_attribute("open") is None:
+        more.locator("summary").click()  # the optional fields fold away under the name
     phone.locator("#assets-offers").fill(offers)
     phone.locator("#assets-place").fill(place)
     phone.get_by_role("button", name="Add asset").click()
@@ -83,10 +86,14 @@ def test_eight_phones_map_their_assets(room: Any) -> None:
     phones = [room.phone(w["join_url"], name) for name in names]
     console.locator("[data-action=start]").click()
 
-    # 1. purpose first: nothing is collected until the facilitator writes it down
+    # 1. purpose first: the plan's purpose counts from the start, and the console can change it
+    planned = load("asset-mapping")["stages"][0]["options"]["purpose"]
     for phone in phones:
-        expect(phone.locator(".assets-wait")).to_be_visible()
-    expect(screen.locator(".assets-purpose")).to_have_text("First, we agree what this map is for.")
+        expect(phone.locator(".assets-wait")).to_be_hidden()
+        expect(phone.locator(".assets-purpose")).to_have_text(f"Our purpose: {planned}")
+    expect(screen.locator(".assets-purpose")).to_have_text(f"Our purpose: {planned}")
+    expect(console.locator(".assets-purpose-now")).to_have_text(f"Our purpose: {planned}")
+    expect(console.locator("#assets-purpose-text")).to_have_value(planned)
     console.locator("#assets-purpose-text").fill(PURPOSE)
     console.get_by_role("button", name="Save the purpose").click()
     expect(screen.locator(".assets-purpose")).to_have_text(f"Our purpose: {PURPOSE}")
@@ -228,7 +235,8 @@ def test_a_person_centred_map_never_reaches_the_projector(room: Any) -> None:
     console.locator("[data-action=start]").click()
     console.locator("#assets-purpose-text").fill("What keeps me well")
     console.get_by_role("button", name="Save the purpose").click()
-    expect(phone.locator(".assets-purpose")).to_have_text("Our purpose: What keeps me well")
+    expect(phone.locator(".assets-purpose")).to_have_text(
+        "What your map is for: What keeps me well")
     expect(console.locator(".assets-pc")).to_be_visible()
     expect(console.locator(".assets-delete")).to_be_visible()
     console.locator("[data-action=next_stage]").click()

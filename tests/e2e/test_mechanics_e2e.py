@@ -148,7 +148,7 @@ def test_ten_phones_vote_with_hidden_results_then_the_ranking_is_revealed(room: 
     rows = screen.locator("#results-box li[data-item-id]")
     expect(rows).to_have_count(len(IDEAS))
     expect(screen.locator("#vote-status")).to_contain_text("Voting has closed")
-    # competition ranking: equal counts share a rank (1, 2, 2, 4), shown as "2=" and "tied"
+    # competition ranking: equal counts share a rank (1, 2, 2, 4), in words: "joint 2nd"
     counts = sorted(tally.values(), reverse=True)
     expected_order = sorted(IDEAS, key=lambda idea: -tally[idea])
     for position, row in enumerate(rows.all()):
@@ -156,10 +156,9 @@ def test_ten_phones_vote_with_hidden_results_then_the_ranking_is_revealed(room: 
         assert count == counts[position]
         rank = 1 + sum(1 for n in tally.values() if n > count)
         tied = list(tally.values()).count(count) > 1
-        expect(row.locator(".rank")).to_have_text(f"{rank}=" if tied else str(rank))
+        words = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th"}[rank]
+        expect(row.locator(".rank")).to_have_text(f"joint {words}" if tied else words)
         expect(row.locator(".count")).to_have_text(f"{count} dots")
-        if tied:
-            expect(row.locator(".tied")).to_have_text("tied")
     for idea in IDEAS:
         row = screen.locator(f'#results-box li[data-item-id="{ids[idea]}"]')
         expect(row).to_have_attribute("data-count", str(tally[idea]))
@@ -168,7 +167,7 @@ def test_ten_phones_vote_with_hidden_results_then_the_ranking_is_revealed(room: 
     expect(rows.last.locator(".label")).to_have_text(expected_order[-1])
     assert tally == Counter({"Library club": 8, "Park clean-up": 6, "Walking group": 6,
                              "Street market": 4})
-    expect(rows.locator(".rank")).to_have_text(["1", "2=", "2=", "4"])
+    expect(rows.locator(".rank")).to_have_text(["1st", "joint 2nd", "joint 2nd", "4th"])
     # phones see the final results, and can no longer move dots
     expect(phones[0].locator("#vote-results h2")).to_have_text("Final results")
     expect(phones[0].locator("#vote-results li[data-item-id]")).to_have_count(len(IDEAS))

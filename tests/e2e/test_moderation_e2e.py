@@ -1,6 +1,6 @@
 """End to end in a real Chromium: pre-moderation and the spotlight, console and phones.
 
-The screen's spotlight view (``#spotlight`` in screen.html) is the lead's to build; this test
+The screen's spotlight view is ``#spotlight`` in screen.html; this test
 checks what the console and phones do, and that the screen's wall only shows approved notes.
 """
 
@@ -99,10 +99,18 @@ def test_the_console_puts_a_note_in_the_spotlight_and_back_to_the_wall(room: Any
     expect(console.locator("#spotlight-text")).to_have_text("Walking group on Sundays")
     expect(note.get_by_role("button", name="Back to the wall: Walking group")).to_be_focused()
     assert_axe_clean(console, "console with a note in the spotlight")
-    # (the screen's #spotlight view is the lead's: its assertion is added with it)
+    # the screen shows the note alone, very large, instead of the wall
+    expect(screen.locator("#spotlight-text")).to_have_text("Walking group on Sundays")
+    expect(screen.locator("#spotlight-who")).to_have_text("Ada")
+    expect(screen.locator("#wall")).to_be_hidden()
+    size = float(screen.locator("#spotlight").evaluate("e => parseFloat(e.style.fontSize)"))
+    assert size >= 2.5 * 24 * 800 / 1080, size  # well above the wall's floor
+    assert_axe_clean(screen, "screen with a note in the spotlight")
 
     now.get_by_role("button", name="Back to the wall").click()
     expect(now).to_be_hidden()
+    expect(screen.locator("#view-spotlight")).to_be_hidden()
+    expect(room.cards(screen, "#wall", "Walking group on Sundays")).to_be_visible()
     expect(note.get_by_role("button", name="Spotlight: Walking group on Sundays")).to_be_visible()
 
     # hiding the note in the spotlight takes it off

@@ -70,18 +70,22 @@ def rooms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer
     voted.console("close_vote")
     out["results"] = (voted, THEMES)
 
+    lobby = Filler(service, service.create_workshop(ready_plan("world-cafe")))
+    lobby.join(48)
+    out["lobby"] = (lobby, [lobby.row.code, service.live(lobby.row.id).state.plan.purpose])
+
     server = LiveServer(tmp / "room.db", tmp / "server.log").start()
     yield server, out
     server.stop()
 
 
-@pytest.mark.parametrize("view", ["wall", "words", "themes", "results"])
+@pytest.mark.parametrize("view", ["lobby", "wall", "words", "themes", "results"])
 def test_projector_view_holds_a_big_room(browser: Browser, rooms: tuple[LiveServer, dict],
                                          view: str) -> None:
     server, out = rooms
     filler, expected = out[view]
     figures = check_projector(browser, screen_url(server, filler.row), expected, view,
-                              ready="[data-fit] [data-item]")
+                              ready="#join-code" if view == "lobby" else "[data-fit] [data-item]")
     big = figures["1920x1080"]
     if view in ("wall", "themes"):  # 200 notes cannot be read on one page at 24 px
         assert big["pages"] > 1
@@ -121,3 +125,35 @@ def test_pages_turn_by_themselves_and_a_new_note_gets_its_moment(
     finally:
         phone.disconnect()
         context.close()
+
+
+def test_the_console_turns_and_pauses_the_screens_pages(
+        browser: Browser, rooms: tuple[LiveServer, dict]) -> None:
+    server, out = rooms
+    filler, _ = out["wall"]
+    screen = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    console = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    try:
+        screen.goto(screen_url(server, filler.row))
+        console.goto(f"{server.url}/console/{filler.row.console_key}")
+        pager, status = screen.locator("#pager"), console.locator("#pager-status")
+        expect(pager).to_be_visible()
+        pages = pager.get_attribute("data-pages")
+        console.locator("#pager-next").click()  # a first report may race the console's connect
+        expect(status).to_contain_text(f"of {pages}")
+        console.locator("#pager-pause").click()
+        expect(pager).to_have_attribute("data-paused", "true")
+        expect(status).to_contain_text("paging is paused")
+        expect(console.locator("#pager-pause")).to_have_text("Go on paging")
+        at = int(pager.get_attribute("data-page"))
+        console.locator("#pager-next").click()
+        expect(pager).to_have_attribute("data-page", str(at % int(pages) + 1))
+        expect(status).to_contain_text(f"page {at % int(pages) + 1} of {pages}")
+        console.locator("#pager-prev").click()
+        expect(pager).to_have_attribute("data-page", str(at))
+        console.locator("#pager-pause").click()
+        expect(pager).to_have_attribute("data-paused", "false")
+        expect(status).to_contain_text("turns the pages by itself")
+    finally:
+        screen.context.close()
+        console.context.close()

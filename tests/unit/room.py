@@ -11,8 +11,8 @@ FAC = Actor(FACILITATOR)
 
 
 class Room:
-    def __init__(self, stages: list[dict]) -> None:
-        plan = load_plan({"title": "T", "stages": stages})
+    def __init__(self, stages: list[dict], **plan_fields) -> None:
+        plan = load_plan({"title": "T", **plan_fields, "stages": stages})
         self.events = [Event(1, "workshop_created", FACILITATOR, 0.0,
                              {"plan": plan.to_dict(), "code": "ABCDEF"})]
         self.state = replay(self.events)

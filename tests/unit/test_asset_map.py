@@ -460,3 +460,48 @@ def test_an_interviewer_follows_up_for_the_person_they_interviewed() -> None:
     theirs = phone(room, b)["connections"][0]
     assert theirs["their_name"] == "Mrs Okafor"
     assert theirs["their_contact"] == "via the community centre"
+
+
+PLANNED = "Help people in Elmside find each other, and what is already here."
+
+
+def test_a_purpose_the_stage_gives_counts_from_the_start() -> None:
+    # the defect: the plan pre-filled the purpose, yet nothing could be collected, the console
+    # said "No purpose yet" and phones waited for "the group"
+    stages = [dict(s) for s in plan()]
+    stages[0] = {**stages[0], "options": {**stages[0]["options"], "purpose": PLANNED}}
+    room = Room(stages)
+    a = room.join("A")
+    room.do(FAC, "start")
+    assert asset_map(room.state).purpose == PLANNED
+    assert console(room)["purpose"] == PLANNED
+    assert screen(room)["purpose"] == PLANNED
+    assert phone(room, a)["purpose"] == PLANNED
+    to_step(room, "personal")  # no guard stops the next stage, and entries are taken at once
+    gift(room, a, "head", "Local history")
+    assert [g["text"] for g in phone(room, a)["gifts"]] == ["Local history"]
+
+
+def test_the_plans_purpose_counts_when_no_stage_gives_one() -> None:
+    room = Room(plan(), purpose="To map what we have, together.")
+    a = room.join("A")
+    room.do(FAC, "start")
+    assert console(room)["purpose"] == "To map what we have, together."
+    to_step(room, "community")
+    room.do(a, "asset_add", {"kind": "physical", "name": "Elm Park"})
+    # a stage's own purpose wins over the plan's
+    stages = [dict(s) for s in plan()]
+    stages[0] = {**stages[0], "options": {**stages[0]["options"], "purpose": PLANNED}}
+    assert asset_map(Room(stages, purpose="Other.").state).purpose == PLANNED
+
+
+def test_the_facilitator_changes_a_planned_purpose_and_undo_brings_it_back() -> None:
+    room = Room(plan(), purpose="To map what we have, together.")
+    room.join("A")
+    room.do(FAC, "start")
+    room.do(FAC, "asset_purpose", {"text": "Find each other"})
+    assert console(room)["purpose"] == "Find each other"
+    room.do(FAC, "undo")
+    assert console(room)["purpose"] == "To map what we have, together."
+    # and the log replays to the same map
+    assert asset_map(replay(room.events)).purpose == "To map what we have, together."

@@ -111,3 +111,33 @@ def test_any_data_loads_or_is_refused_cleanly(data) -> None:
         load_plan(data)
     except PlanError as exc:
         assert exc.field and exc.message
+
+
+def test_a_plan_says_what_it_is_for() -> None:
+    plan = load_plan({"title": "T", "purpose": "  To hear what helps.  ",
+                      "stages": [{"kind": "notes", "prompt": "P"}]})
+    assert plan.purpose == "To hear what helps."
+    assert plan.to_dict()["purpose"] == "To hear what helps."
+    assert load_plan(plan.to_dict()) == plan  # it reads back
+    assert load_plan(good()).purpose == "" and "purpose" not in load_plan(good()).to_dict()
+
+
+@pytest.mark.parametrize("purpose, message", [
+    (["a list"], "purpose: must be text."),
+    ("x" * 501, "purpose: is too long (at most 500 characters)."),
+])
+def test_a_bad_purpose_is_refused_naming_it(purpose, message: str) -> None:
+    with pytest.raises(PlanError) as err:
+        load_plan({**good(), "purpose": purpose})
+    assert str(err.value) == message
+
+
+def test_the_workshop_view_carries_the_purpose() -> None:
+    from facilitator.core.state import FACILITATOR, Event, replay
+    from facilitator.core.views import workshop_view
+
+    plan = load_plan({**good(), "purpose": "To hear what helps."})
+    state = replay([Event(1, "workshop_created", FACILITATOR, 0.0, {"plan": plan.to_dict()})])
+    assert workshop_view(state)["purpose"] == "To hear what helps."
+    bare = replay([Event(1, "workshop_created", FACILITATOR, 0.0, {"plan": good()})])
+    assert workshop_view(bare)["purpose"] == ""

@@ -16,7 +16,7 @@ function holder() {
 
 function itemHead(item, t) {
   return [el("h3", { text: `${fill(t.adopt_rank, { rank: item.tied ? `${item.rank}=` : item.rank })}: ${item.label}` }),
-    el("p", { class: "small muted", text: `${fill(t.adopt_dots, { n: item.count })} · ${fill(t.adopt_volunteers, { n: item.volunteers })}` })];
+    el("p", { class: "small muted", text: `${fill(item.count === 1 ? t.adopt_dots_one : t.adopt_dots, { n: item.count })} · ${fill(t.adopt_volunteers, { n: item.volunteers })}` })];
 }
 
 function readOnly(root, adopt, t) {
@@ -40,23 +40,25 @@ export function phone(ctx) {
       if (!show) return;
       const adopt = state.adopt;
       root.querySelector(".adopt-wait").hidden = adopt.ready;
-      root.querySelector(".adopt-items").replaceChildren(...adopt.items.map((item) => {
+      root.querySelector(".adopt-items").replaceChildren(...adopt.items.map((item, index) => {
         const stepId = `adopt-step-${item.id}`;
         const showId = `adopt-show-${item.id}`;
         const step = el("input", { id: stepId, maxlength: 300 });
         step.value = item.my_step;
         const consent = el("input", { type: "checkbox", id: showId });
         consent.checked = item.my_public;
+        // signing up comes first; the first step and showing one's name follow
         return el("li", { class: "card", "data-item": item.id }, ...itemHead(item, t),
-          el("label", { for: stepId, text: t.adopt_step }), step,
-          el("label", { class: "check" }, consent, ` ${t.adopt_show}`),
           el("div", { class: "row wrap" },
             el("button", { type: "button", class: "toggle adopt-sign", "aria-pressed": String(item.mine),
+                           "data-main-action": index === 0,
                            text: item.mine ? t.adopt_signed : t.adopt_sign,
                            onclick: () => ctx.send("adopt_item", item.mine ? { item: item.id, on: false }
                              : { item: item.id, on: true, step: step.value.trim(), show_name: consent.checked }) }),
             item.mine ? el("button", { type: "button", text: t.adopt_save,
-                                       onclick: () => ctx.send("adopt_item", { item: item.id, on: true, step: step.value.trim(), show_name: consent.checked }) }) : null));
+                                       onclick: () => ctx.send("adopt_item", { item: item.id, on: true, step: step.value.trim(), show_name: consent.checked }) }) : null),
+          el("label", { for: stepId, text: t.adopt_step }), step,
+          el("label", { class: "check" }, consent, el("span", { text: t.adopt_show })));
       }));
     },
     acked(event) { return event === "adopt_item" ? t.adopt_thanks : undefined; },

@@ -35,6 +35,8 @@ function visibilitySelect(t, id, value, personCentred) {
 
 export function phone(ctx) {
   const t = ctx.t;
+  // one person's map (with a practitioner) says "you" and "your practitioner", not "the group"
+  const say = (key) => (state.assets && state.assets.person_centred && t[`${key}_pc`]) || t[key];
   const root = document.getElementById("assets");
   const $ = (sel) => root.querySelector(sel);
   const state = holder();
@@ -149,7 +151,7 @@ export function phone(ctx) {
     }
     return el("li", { class: "assets-entry", "data-gift-id": g.id, "data-visibility": g.visibility },
       el("p", { class: "text", text: g.text }),
-      el("p", { class: "small muted tag", text: t[`assets_tag_${g.visibility}`] }),
+      el("p", { class: "small muted tag", text: say(`assets_tag_${g.visibility}`) }),
       el("div", { class: "row wrap" },
         el("button", { type: "button", text: t.assets_edit, "aria-label": `${t.assets_edit}: ${g.text.slice(0, 40)}`,
                        onclick: () => { editing = g.id; draft = null; rerender(); } }),
@@ -163,10 +165,12 @@ export function phone(ctx) {
     const key = a.categories.map((c) => c.key).join(",") + (a.person_centred ? ":pc" : "");
     if (key === builtFor) return;
     builtFor = key;
-    $(".assets-personal").replaceChildren(...a.categories.map((c) => {
+    $(".assets-personal").replaceChildren(...a.categories.map((c, i) => {
       const input = el("input", { id: `assets-new-${c.key}`, maxlength: String(a.max_length), autocomplete: "off" });
       const vis = visibilitySelect(t, `assets-vis-${c.key}`, a.visibility, a.person_centred);
-      const form = el("form", { class: "assets-add stack", "data-category": c.key },
+      // the first box's form is the step's main action (the phone's first screen shows it)
+      const form = el("form", { class: "assets-add stack", "data-category": c.key,
+                                ...(i === 0 ? { "data-main-action": "" } : {}) },
         el("label", { for: input.id, text: fill(t.assets_new_entry, { what: c.label }) }), input,
         el("label", { for: vis.id, text: t.assets_vis }), vis,
         el("button", { type: "submit", class: "primary", text: t.assets_add,
@@ -215,7 +219,7 @@ export function phone(ctx) {
       class: "assets-entry", "data-asset-id": x.id, "data-kind": x.kind },
     el("p", { class: "text", text: x.name }),
     el("p", { class: "small muted", text: [label(x.kind), x.offers.length ? fill(t.assets_offers, { text: x.offers.join("; ") }) : "",
-                                           x.place, t[`assets_tag_${x.visibility}`]].filter(Boolean).join(" · ") }),
+                                           x.place, say(`assets_tag_${x.visibility}`)].filter(Boolean).join(" · ") }),
     el("button", { type: "button", text: t.assets_remove, "aria-label": `${t.assets_remove}: ${x.name.slice(0, 40)}`,
                    onclick: () => ctx.send("asset_remove", { asset_id: x.id }) })))
       : [el("li", { class: "muted small", text: t.assets_none_yet })]));
@@ -228,7 +232,7 @@ export function phone(ctx) {
     }
     const links = (a.connections || []).filter((c) => c.owner === owner());
     $(".assets-links-empty").hidden = links.length > 0;
-    $(".assets-links").replaceChildren(...links.map((c) => {
+    $(".assets-links").replaceChildren(...links.map((c, i) => {
       let outcome = null;
       if (c.agreed && c.asset) outcome = el("p", { class: "agreed", text: t.assets_agreed_asset });
       else if (c.agreed) {
@@ -242,6 +246,7 @@ export function phone(ctx) {
                                             { mine: c.mine, theirs: c.theirs }) }),
         el("p", { class: "small muted", text: fill(t.assets_why, { why: c.why }) }),
         el("button", { type: "button", class: "toggle assets-follow", "aria-pressed": String(c.i_follow),
+                       "data-main-action": i === 0,
                        text: c.i_follow ? t.assets_following : t.assets_follow,
                        onclick: () => ctx.send("asset_follow", withPerson({ connection: c.id, follow: !c.i_follow })) }),
         outcome);
@@ -251,7 +256,7 @@ export function phone(ctx) {
   function renderPrint(a) {
     const name = ownerName();
     $("#assets-print-h").textContent = name ? fill(t.assets_print_title_for, { name }) : t.assets_print_title;
-    $(".assets-print-purpose").textContent = a.purpose ? fill(t.assets_purpose, { text: a.purpose }) : "";
+    $(".assets-print-purpose").textContent = a.purpose ? fill(say("assets_purpose"), { text: a.purpose }) : "";
     const gifts = (a.gifts || []).filter((g) => g.owner === owner());
     const assets = (a.assets || []).filter((x) => x.owner === owner());
     const sections = [];
@@ -287,8 +292,12 @@ export function phone(ctx) {
     const step = a.step;
     const purposeSet = Boolean(a.purpose);
     if (person && !(a.people || []).some((p) => p.id === person)) person = "";
-    $(".assets-purpose").hidden = !purposeSet;
-    $(".assets-purpose").textContent = purposeSet ? fill(t.assets_purpose, { text: a.purpose }) : "";
+    // the purpose leads in its own step; later it is a line under the step's forms
+    const purposeText = purposeSet ? fill(say("assets_purpose"), { text: a.purpose }) : "";
+    $(".assets-purpose").hidden = !purposeSet || step !== "purpose";
+    $(".assets-purpose").textContent = purposeText;
+    $(".assets-purpose-later").hidden = !purposeSet || step === "purpose" || printing;
+    $(".assets-purpose-later").textContent = purposeText;
     $(".assets-wait").hidden = purposeSet;
     $(".assets-private-note").hidden = !a.person_centred;
     const collecting = purposeSet && (step === "personal" || step === "community");
@@ -306,8 +315,12 @@ export function phone(ctx) {
     $(".assets-mapstep").hidden = step !== "map";
     const mine = (a.gifts || []).filter((g) => g.owner === owner()).length;
     const mineAssets = (a.assets || []).filter((x) => x.owner === owner()).length;
-    $(".assets-summary").textContent = fill(t.assets_summary, { gifts: mine, assets: mineAssets });
+    $(".assets-summary").textContent = fill(t.assets_summary, {
+      gifts: fill(mine === 1 ? t.assets_entries_one : t.assets_entries_other, { n: mine }),
+      assets: fill(mineAssets === 1 ? t.assets_assets_one : t.assets_assets_other, { n: mineAssets }) });
     $(".assets-tools").hidden = step === "purpose" || printing;
+    // in the map step, the printable map is the step's main action
+    $(".assets-open-print").toggleAttribute("data-main-action", step === "map");
     $(".assets-forget").hidden = !a.person_centred || step === "purpose" || printing;
     $(".assets-print").hidden = !printing;
     if (printing) renderPrint(a);
@@ -321,7 +334,7 @@ export function phone(ctx) {
     what(w) {
       if (!active(w)) return undefined;
       if (!state.assets.purpose && state.assets.step !== "purpose") return undefined;
-      return (w.stage && w.stage.instructions) || t[`assets_what_${state.assets.step}`];
+      return (w.stage && w.stage.instructions) || say(`assets_what_${state.assets.step}`);
     },
     acked(event, ack) {
       if (event === "asset_interviewee") {

@@ -32,6 +32,18 @@ function summaryItems(summaries, t) {
     el("p", { class: "text", text: s.text })));
 }
 
+// Who else sits at my table: every name, and "1 other" / "2 others" for those without one.
+function matesLine(mates, t) {
+  const names = mates.filter((m) => m.name).map((m) => m.name);
+  const unnamed = mates.length - names.length;
+  const count = (n) => fill(n === 1 ? t.cafe_others_one : t.cafe_others_other, { n });
+  if (!names.length) return fill(mates.length === 1 ? t.cafe_mates_one : t.cafe_mates_other, { n: mates.length });
+  const parts = unnamed ? [...names, count(unnamed)] : names;
+  const list = parts.length === 1 ? parts[0]
+    : fill(t.cafe_and, { first: parts.slice(0, -1).join(", "), last: parts[parts.length - 1] });
+  return fill(t.cafe_mates_named, { names: list });
+}
+
 function etiquetteList(cafe) {
   return (cafe.etiquette || []).map((line) => el("li", { text: line }));
 }
@@ -50,7 +62,7 @@ function harvestTables(cafe, t) {
 
 // The phone: where to go, what to talk about, the tablecloth, the host's tasks.
 function renderPhoneCafe(root, cafe, t, handlers) {
-  const $ = (sel) => root.querySelector(sel);
+  const $ = (sel) => root.querySelector(sel) || document.querySelector(sel); // .cafe-where leads the page
   const phase = cafe.phase;
   const seated = cafe.table !== null && cafe.table !== undefined;
   let where = "";
@@ -66,8 +78,11 @@ function renderPhoneCafe(root, cafe, t, handlers) {
   $(".cafe-where").textContent = where;
   $(".cafe-where").dataset.table = seated ? String(cafe.table + 1) : "";
 
+  // the etiquette: open while people gather, folded away (still there) once the rounds start
   const etiquette = $(".cafe-etiquette");
-  etiquette.hidden = phase !== "gathering";
+  etiquette.hidden = phase === "harvest" || !(cafe.etiquette || []).length;
+  if (etiquette.dataset.phase !== phase) etiquette.open = phase === "gathering";
+  etiquette.dataset.phase = phase;
   etiquette.querySelector("ul").replaceChildren(...etiquetteList(cafe));
 
   // offering to host: before round 1, or (volunteer hosts) to stay for the next round
@@ -85,12 +100,8 @@ function renderPhoneCafe(root, cafe, t, handlers) {
   seat.hidden = !(phase === "round" || phase === "between") || seated;
   seat.onclick = handlers.takeSeat;
 
-  const mates = cafe.tablemates || [];
-  const named = mates.filter((m) => m.name).map((m) => m.name);
   $(".cafe-mates").hidden = !seated || phase === "harvest";
-  $(".cafe-mates").textContent = seated
-    ? fill(mates.length === 1 ? t.cafe_mates_one : t.cafe_mates, { n: mates.length })
-      + (named.length ? `: ${named.join(", ")}` : "") : "";
+  $(".cafe-mates").textContent = seated ? matesLine(cafe.tablemates || [], t) : "";
 
   const summaries = cafe.summaries || [];
   const earlier = summaries.filter((s) => s.round < cafe.round);
@@ -240,6 +251,10 @@ export function phone(ctx) {
   const seated = () => state.cafe && state.cafe.table !== null && state.cafe.table !== undefined;
   const area = root.querySelector("textarea");
   area.addEventListener("input", () => { area.dataset.dirty = "1"; });
+  // where to sit comes first on the page, above the table's question
+  const where = document.getElementById("cafe-where");
+  const lead = document.getElementById("stage-lead");
+  if (lead) lead.append(where);
   root.querySelector(".cafe-summary-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const text = area.value.trim();
@@ -272,6 +287,7 @@ export function phone(ctx) {
     events: { cafe: state.update },
     render(w) {
       root.hidden = !active(w);
+      where.hidden = !active(w);
       if (!active(w)) return;
       renderPhoneCafe(root, state.cafe, ctx.t, {
         offer: (host) => ctx.send("cafe_host", { host }),

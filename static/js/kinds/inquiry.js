@@ -78,6 +78,11 @@ function toggle(text, pressed, onclick, label) {
                         text, "aria-label": label || null, onclick });
 }
 
+// "1 story" / "3 stories": the key's _one form for one, the key itself otherwise
+function plural(t, key, n) {
+  return fill(n === 1 && t[`${key}_one`] ? t[`${key}_one`] : t[key], { n });
+}
+
 function countText(t, n) {
   return fill(n === 1 ? t.ai_theme_count_one : t.ai_theme_count, { n });
 }
@@ -446,11 +451,11 @@ function dreamPhone(ctx) {
       if (key !== linksKey) {
         linksKey = key;
         form.querySelector(".ai-links-box").replaceChildren(...(v.stories.length ? v.stories.map((s) => el("label", {
-          class: "row check", "data-story-id": s.id },
+          class: "check", "data-story-id": s.id },
         el("input", { type: "checkbox", value: s.id }), ` ${s.label}${s.themes.length ? ` (${s.themes.join(", ")})` : ""}`))
           : [el("p", { class: "muted", text: t.ai_no_stories })]));
         form.querySelector(".ai-checks-box").replaceChildren(...v.criteria.map((c) => el("label", {
-          class: "row check" }, el("input", { type: "checkbox", value: c.key }), ` ${c.label}: ${c.hint}`)));
+          class: "check" }, el("input", { type: "checkbox", value: c.key }), ` ${c.label}: ${c.hint}`)));
       }
       root.querySelector(".ai-advice").replaceChildren(...adviceList(lastAdvice, t));
       root.querySelector(".ai-gallery").replaceChildren(...v.propositions.map((p) => {
@@ -458,10 +463,10 @@ function dreamPhone(ctx) {
         const rated = me.rated[p.id] || [];
         return el("li", { class: "note", "data-id": p.id },
           el("p", { class: "text", text: p.text }),
-          el("p", { class: "small muted", text: [mine ? t.ai_yours : "", fill(t.ai_linked, { n: p.stories.length }),
-            fill(t.ai_raters, { n: p.raters }), ratingLine(p, v.criteria)].filter(Boolean).join(" · ") }),
+          el("p", { class: "small muted", text: [mine ? t.ai_yours : "", plural(t, "ai_linked", p.stories.length),
+            plural(t, "ai_raters", p.raters), ratingLine(p, v.criteria)].filter(Boolean).join(" · ") }),
           mine ? null : el("fieldset", { class: "ai-rate" }, el("legend", { text: t.ai_rate_h }),
-            ...v.criteria.map((c) => el("label", { class: "row check" },
+            ...v.criteria.map((c) => el("label", { class: "check" },
               el("input", { type: "checkbox", value: c.key, checked: rated.includes(c.key),
                             "data-criterion": c.key,
                             onchange: (event) => {
@@ -514,7 +519,7 @@ function dreamConsole(ctx) {
 function chosenItems(v, t, extra) {
   return v.propositions.map((p) => el("li", { class: "ai-prop", "data-id": p.id },
     el("h3", { text: p.text }),
-    p.dots !== null ? el("p", { class: "small muted", text: fill(t.ai_dots, { n: p.dots }) }) : null,
+    p.dots !== null ? el("p", { class: "small muted", text: plural(t, "ai_dots", p.dots) }) : null,
     ...(p.statements.length ? v.aspects.map((a) => {
       const rows = p.statements.filter((s) => s.aspect === a.key);
       return rows.length ? el("div", { class: "ai-aspect", "data-aspect": a.key },
@@ -548,6 +553,7 @@ function designPhone(ctx) {
       if (!show) return;
       const v = state.view;
       form.hidden = w.locked || v.propositions.length === 0;
+      root.querySelector(".ai-design-none").hidden = v.propositions.length > 0;
       const prop = form.querySelector("#ai-design-prop");
       const keepProp = prop.value;
       prop.replaceChildren(...v.propositions.map((p) => el("option", { value: p.id, text: p.text.slice(0, 80) })));
@@ -608,7 +614,7 @@ function commitmentItem(c, t, props, extra) {
 function teamItem(team, t, extra) {
   return el("li", { class: "note ai-team", "data-proposition": team.proposition, "data-members": String(team.members) },
     el("p", { class: "text", text: team.text }),
-    el("p", { class: "small", text: [fill(t.ai_members, { n: team.members }),
+    el("p", { class: "small", text: [plural(t, "ai_members", team.members),
       team.names && team.names.length ? team.names.join(", ") : "",
       team.owner ? fill(t.ai_owner, { name: team.owner }) : ""].filter(Boolean).join(" · ") }),
     team.first_step ? el("p", { class: "small ai-step", text: fill(t.ai_first_step, { step: team.first_step, when: team.by_when }) }) : null,

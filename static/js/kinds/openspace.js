@@ -274,7 +274,7 @@ export function phone(ctx) {
       return el("li", { class: "os-my-topic card", "data-topic": topic.id },
         el("h3", { text: topic.title }),
         el("p", { class: "os-cell small", text: cellWords(os, topic.cell, t) }),
-        el("p", { class: "small muted", text: fill(t.os_interested_n, { n: info.interested }) }),
+        el("p", { class: "small muted", text: fill(info.interested === 1 ? t.os_interested_n_one : t.os_interested_n, { n: info.interested }) }),
         ...info.conflicts.map((c) => el("p", { class: "notice", role: "note", text: `⚠ ${c}` })),
         ...info.clashes.map((c) => el("p", { class: "small", text: fill(t.os_clash, { n: c.people, title: c.title }) })),
         info.suggested && !topic.cell ? el("p", { class: "os-suggested" },
@@ -301,6 +301,8 @@ export function phone(ctx) {
   }
 
   function renderNow(os, me) {
+    // before the sessions start, what to do is the stage's "what" line (see what() below)
+    $(".os-now").hidden = os.now < 0 && !me.checkin;
     $(".os-now-line").textContent = nowLine(os, t);
     const running = os.now >= 0 && os.now < os.slots.length ? os.slots[os.now].id : null;
     const here = os.topics.filter((x) => x.cell && x.cell[1] === running);
@@ -372,6 +374,12 @@ export function phone(ctx) {
       const active = inOpenSpace(w) && Boolean(state.os);
       root.hidden = !active;
       if (active) render();
+    },
+    // before the sessions: post a topic, mark what interests you (the plan's longer
+    // instructions fold away under it)
+    what(w) {
+      const active = inOpenSpace(w) && Boolean(state.os);
+      return active && state.os.now < 0 && !w.locked ? t.os_before : undefined;
     },
     acked(event) {
       if (event === "os_entry_edit") { editBox.remove(); if (lastW) this.render(lastW); return t.os_sent; }
