@@ -140,16 +140,6 @@ function definePhone(ctx) {
 // On the projector (static/js/fit.js): each framing, proposition, statement, commitment and
 // team is a `data-item` in the view's fit box; themes and propositions are `data-group`s.
 // Everything in the box is sized in em, never under 1em.
-// The projector's own strings (plurals) are in #t-<kind>-screen, over the kind's.
-function screenStrings(ctx, kind) {
-  const box = document.getElementById(`t-${kind}-screen`);
-  return box ? { ...ctx.t, ...JSON.parse(box.textContent) } : ctx.t;
-}
-
-function plural(t, key, n) {
-  return fill(n === 1 ? t[`${key}_one`] : t[`${key}_other`], { n });
-}
-
 function screenCard(id, text, meta, attrs = {}) {
   return el("li", { class: "ai-card", "data-item": id, "data-id": id, ...attrs },
     el("p", { class: "text", text }),
@@ -157,11 +147,11 @@ function screenCard(id, text, meta, attrs = {}) {
 }
 
 function defineScreen(ctx) {
-  const t = screenStrings(ctx, "ai_define");
+  const t = ctx.t;
   return section("ai_define", "view-ai_define", (root, v) => {
     root.querySelector(".ai-topic").textContent = v.topic ? fill(t.ai_topic, { topic: v.topic }) : t.ai_no_topic;
     root.querySelector(".ai-framings").replaceChildren(...v.framings.map((f) => screenCard(f.id, f.text,
-      [plural(t, "ai_support", f.support), f.adopted ? t.ai_adopted : "", f.name].filter(Boolean).join(" · "),
+      [fill(t.ai_support_n, { n: f.support }), f.adopted ? t.ai_adopted : "", f.name].filter(Boolean).join(" · "),
       { "data-support": String(f.support) })));
     root.querySelector(".ai-empty").hidden = v.framings.length > 0;
   });
@@ -339,7 +329,7 @@ function coreItems(core, t) {
 }
 
 function discoverScreen(ctx) {
-  const t = screenStrings(ctx, "ai_discover");
+  const t = ctx.t;
   const plugin = section("ai_discover", "view-ai_discover", (root, v) => {
     root.querySelector(".ai-status").textContent = v.phase === "gathering"
       ? fill(t.ai_people_ready, { n: v.waiting })
@@ -488,10 +478,10 @@ function dreamPhone(ctx) {
 }
 
 function dreamScreen(ctx) {
-  const t = screenStrings(ctx, "ai_dream");
+  const t = ctx.t;
   return section("ai_dream", "view-ai_dream", (root, v) => {
     root.querySelector(".ai-gallery").replaceChildren(...v.propositions.map((p) => screenCard(p.id, p.text,
-      [plural(t, "ai_stories", p.stories.length),
+      [plural(t, "ai_linked", p.stories.length),
         // only the criteria someone rated it as meeting: "Desired 3"
         v.criteria.filter((c) => p.ratings[c.key]).map((c) => `${c.label} ${p.ratings[c.key]}`).join(" · "), p.name].filter(Boolean).join(" · "))));
     root.querySelector(".ai-empty").hidden = v.propositions.length > 0;
@@ -571,7 +561,7 @@ function designPhone(ctx) {
 }
 
 function designScreen(ctx) {
-  const t = screenStrings(ctx, "ai_design");
+  const t = ctx.t;
   return section("ai_design", "view-ai_design", (root, v) => {
     const label = (key) => (v.aspects.find((a) => a.key === key) || {}).label || key;
     const order = (s) => v.aspects.findIndex((a) => a.key === s.aspect);
@@ -689,7 +679,7 @@ function destinyPhone(ctx) {
 }
 
 function destinyScreen(ctx) {
-  const t = screenStrings(ctx, "ai_destiny");
+  const t = ctx.t;
   return section("ai_destiny", "view-ai_destiny", (root, v) => {
     root.querySelector(".ai-wall").replaceChildren(...v.commitments.map((c) => screenCard(c.id, c.text,
       [fill(t.ai_by, { when: c.by_when }), c.with_whom ? fill(t.ai_with, { whom: c.with_whom }) : "", c.name]
