@@ -194,7 +194,7 @@ def test_eight_phones_map_their_assets(room: Any) -> None:
 
     # 5. gaps and opportunities
     expect(screen.locator(".assets-gaps-line")).to_have_text(
-        "Thin on our map: Individuals, Organisations, Economic, Cultural. "
+        "Few entries yet: Individuals, Organisations, Economic, Cultural. "
         "Who or what could we add?")
     expect(screen.locator(".assets-lines line.agreed")).to_have_count(1)
 

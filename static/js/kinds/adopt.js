@@ -65,11 +65,41 @@ export function phone(ctx) {
   };
 }
 
+// On the projector each priority is a group in the fit box (static/js/fit.js): its rank,
+// label, dots and volunteers as the heading, its first steps the items (a priority with none
+// counts as one item). Ties are said in words, not "1=".
+function plural(t, key, n) {
+  return fill(n === 1 ? t[`${key}_one`] : t[`${key}_other`], { n });
+}
+
+function priority(item, t) {
+  const rank = fill(item.tied ? t.adopt_rank_tied : t.adopt_rank, { rank: item.rank });
+  const volunteers = item.volunteers ? plural(t, "adopt_volunteers", item.volunteers) : t.adopt_volunteers_none;
+  return el("li", { class: "adopt-priority", "data-group": `priority:${item.id}`, "data-item-id": item.id },
+    el("h3", { class: "adopt-label" }, el("span", { class: "adopt-rank", text: `${rank}: ` }),
+      el("span", { text: item.label })),
+    el("p", { class: "adopt-meta", text: `${plural(t, "adopt_dots", item.count)} · ${volunteers}` }),
+    item.names.length ? el("p", { class: "adopt-names", text: item.names.join(", ") }) : null,
+    item.steps.length
+      ? el("ul", { class: "adopt-steps", "aria-label": t.adopt_steps_h }, ...item.steps.map((s, i) => el("li", {
+        "data-item": `step:${item.id}:${i}`, text: s })))
+      : el("p", { class: "adopt-none", text: t.adopt_no_steps }));
+}
+
 export function screen(ctx) {
+  const t = ctx.t;
   const root = document.getElementById("view-adopt");
   const state = holder();
-  return { snapshot: state.snapshot, events: state.events,
-           render() { if (state.adopt) readOnly(root, state.adopt, ctx.t); } };
+  return {
+    snapshot: state.snapshot,
+    events: state.events,
+    render() {
+      const adopt = state.adopt;
+      if (!adopt) return;
+      root.querySelector(".adopt-wait").hidden = adopt.ready;
+      root.querySelector(".adopt-items").replaceChildren(...adopt.items.map((item) => priority(item, t)));
+    },
+  };
 }
 
 export function console(ctx) {

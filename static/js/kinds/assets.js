@@ -350,101 +350,128 @@ export function phone(ctx) {
 }
 
 // -- projector -------------------------------------------------------------------------------
-
-const SHOWN = 8; // items per box on the projector; the count is always complete
+// Everything on the map goes into the fit box (static/js/fit.js): each box (a personal
+// category, a kind of asset, the connections) is a `data-group` with its heading and count,
+// each entry a `data-item`. The engine sizes the text and pages; the lines between connected
+// entries are drawn again after each fit or page turn, between entries both on this page.
 
 function countText(t, n) {
   return n === 1 ? t.assets_count_one : fill(t.assets_count, { n });
 }
 
-function chips(items, t, text) {
-  const shown = items.slice(-SHOWN);
-  const out = shown.map((item) => el("li", { class: "assets-chip", "data-item-id": item.id, text: text(item) }));
-  if (items.length > shown.length) out.unshift(el("li", { class: "assets-more", text: fill(t.assets_more, { n: items.length - shown.length }) }));
-  return out;
+function entries(group, items, count, t, text) {
+  const list = el("ul", { class: "assets-chips" }, ...items.map((item) => el("li", {
+    class: "assets-chip", "data-item": `${group}:${item.id}`, "data-item-id": item.id, text: text(item) })));
+  const more = count - items.length;
+  return [list,
+    items.length ? null : el("p", { class: "assets-none", text: t.assets_none }),
+    more > 0 ? el("p", { class: "assets-more", text: more === 1 ? t.assets_more_one : fill(t.assets_more, { n: more }) }) : null];
 }
 
-// Lines between connected items, drawn over the board once the boxes are laid out.
+function boxHead(label, count, t, extra) {
+  return el("h3", {}, el("span", { class: "label", text: label }), " ",
+    el("span", { class: "count", text: String(count) }),
+    el("span", { class: "sr-only", text: ` (${countText(t, count)})` }), extra || null);
+}
+
+// Lines between connected entries that are both on the page now (the engine hides the others).
+// The SVG fills the box by CSS, in px from its corner. Lines are only replaced when they
+// change, and marking an entry as linked changes no size, so drawing never makes the engine
+// fit again.
 function drawLines(board, svg, connections) {
-  const box = board.getBoundingClientRect();
-  svg.setAttribute("viewBox", `0 0 ${Math.max(1, box.width)} ${Math.max(1, box.height)}`);
-  svg.setAttribute("width", String(box.width));
-  svg.setAttribute("height", String(box.height));
-  const ns = "http://www.w3.org/2000/svg";
-  const lines = [];
+  const box = svg.getBoundingClientRect();
+  const shown = (node) => Boolean(node && node.getClientRects().length && !node.closest("[data-off]"));
+  const want = [];
+  const linked = new Set();
   for (const c of connections) {
-    const a = board.querySelector(`[data-item-id="${CSS.escape(c.offer)}"]`);
-    const b = board.querySelector(`[data-item-id="${CSS.escape(c.wish)}"]`);
-    if (!a || !b) continue;
+    const a = board.querySelector(`.assets-chip[data-item-id="${CSS.escape(c.offer)}"]`);
+    const b = board.querySelector(`.assets-chip[data-item-id="${CSS.escape(c.wish)}"]`);
+    if (!shown(a) || !shown(b)) continue;
     const ra = a.getBoundingClientRect();
     const rb = b.getBoundingClientRect();
-    const line = document.createElementNS(ns, "line");
-    line.setAttribute("x1", String(ra.left + ra.width / 2 - box.left));
-    line.setAttribute("y1", String(ra.top + ra.height / 2 - box.top));
-    line.setAttribute("x2", String(rb.left + rb.width / 2 - box.left));
-    line.setAttribute("y2", String(rb.top + rb.height / 2 - box.top));
-    line.setAttribute("class", c.agreed ? "link agreed" : "link");
-    line.dataset.connection = c.id;
-    lines.push(line);
-    for (const end of [a, b]) end.classList.add("linked");
+    want.push({ id: c.id, agreed: c.agreed,
+                at: [ra.left + ra.width / 2 - box.left, ra.top + ra.height / 2 - box.top,
+                     rb.left + rb.width / 2 - box.left, rb.top + rb.height / 2 - box.top].map((x) => x.toFixed(1)) });
+    linked.add(a).add(b);
   }
-  svg.replaceChildren(...lines);
+  for (const chip of board.querySelectorAll(".assets-chip")) chip.classList.toggle("linked", linked.has(chip));
+  const key = JSON.stringify(want);
+  if (svg.dataset.drawn === key) return;
+  svg.dataset.drawn = key;
+  const ns = "http://www.w3.org/2000/svg";
+  svg.replaceChildren(...want.map((w) => {
+    const line = document.createElementNS(ns, "line");
+    for (const [k, v] of [["x1", w.at[0]], ["y1", w.at[1]], ["x2", w.at[2]], ["y2", w.at[3]]]) line.setAttribute(k, v);
+    line.setAttribute("class", w.agreed ? "link agreed" : "link");
+    line.dataset.connection = w.id;
+    return line;
+  }));
 }
 
 export function screen(ctx) {
   const t = ctx.t;
   const root = document.getElementById("view-assets");
   const $ = (sel) => root.querySelector(sel);
+  const board = $(".assets-board");
   const state = holder();
   let frame = 0;
   const redraw = () => {
     cancelAnimationFrame(frame);
     frame = requestAnimationFrame(() => {
-      if (state.assets && !state.assets.private && !root.hidden) {
-        drawLines($(".assets-board"), $(".assets-lines"), state.assets.connections || []);
-      }
+      const a = state.assets;
+      if (a && !a.private && !root.hidden) drawLines(board, $(".assets-lines"), a.connections || []);
     });
   };
+  board.addEventListener("fit:paged", redraw);
   window.addEventListener("resize", redraw);
 
   function render() {
     const a = state.assets;
     if (!a) return;
-    $(".assets-private").hidden = !a.private;
-    $(".assets-board").hidden = a.private;
     if (a.private) {
       // a person's own map: nothing of it is shown here, not even its purpose
       $(".assets-purpose").textContent = "";
-      for (const sel of [".assets-personal-row", ".assets-kinds", ".assets-link-list"]) $(sel).replaceChildren();
-      $(".assets-lines").replaceChildren();
-      $(".assets-links-box").hidden = true;
-      $(".assets-gaps").hidden = true;
+      $(".assets-purpose").hidden = true;
+      $(".assets-gaps-line").hidden = true;
+      $(".assets-groups").replaceChildren(el("p", { class: "assets-private", "data-item": "private", text: t.assets_private }));
+      drawLines(board, $(".assets-lines"), []);
       return;
     }
+    $(".assets-purpose").hidden = false;
     $(".assets-purpose").textContent = a.purpose ? fill(t.assets_purpose, { text: a.purpose }) : t.assets_no_purpose;
-    const collecting = a.step !== "purpose";
-    $(".assets-board").hidden = !collecting;
-    $(".assets-personal-row").replaceChildren(...a.personal.map((p) => el("li", {
-      class: "assets-box personal", "data-category": p.key, "data-count": String(p.count) },
-    el("h3", {}, el("span", { class: "label", text: p.label }), " ",
-      el("span", { class: "count", text: String(p.count) }),
-      el("span", { class: "sr-only", text: ` (${countText(t, p.count)})` })),
-    el("ul", { class: "assets-chips" }, ...chips(p.items, t, (item) => item.text)))));
-    $(".assets-kinds").replaceChildren(...a.kinds.map((k) => el("li", {
-      class: k.thin ? "assets-box kind thin" : "assets-box kind", "data-kind": k.key, "data-count": String(k.count) },
-    el("h3", {}, el("span", { class: "label", text: k.label }), " ",
-      el("span", { class: "count", text: String(k.count) }),
-      el("span", { class: "sr-only", text: ` (${countText(t, k.count)})` }),
-      k.thin ? el("span", { class: "thin-tag", text: t.assets_thin }) : null),
-    el("ul", { class: "assets-chips" }, ...chips(k.items, t, (item) => item.name)))));
-    const links = a.connections || [];
-    $(".assets-links-box").hidden = links.length === 0;
-    $(".assets-link-list").replaceChildren(...links.map((c) => el("li", {
-      "data-connection": c.id, "data-agreed": String(c.agreed) },
-    fill(c.agreed ? t.assets_link_agreed : t.assets_link, { offer: c.offer_text, wish: c.wish_text }))));
     const thin = a.kinds.filter((k) => k.thin).map((k) => k.label);
-    $(".assets-gaps").hidden = a.step !== "map";
+    $(".assets-gaps-line").hidden = a.step !== "map";
     $(".assets-gaps-line").textContent = thin.length ? fill(t.assets_gaps, { kinds: thin.join(", ") }) : t.assets_no_gaps;
+    if (a.step === "purpose") {
+      $(".assets-groups").replaceChildren();
+      drawLines(board, $(".assets-lines"), []);
+      return;
+    }
+    const groups = [];
+    for (const p of a.personal) {
+      groups.push(el("section", { class: "assets-box personal", "data-group": `personal:${p.key}`,
+                                  "data-category": p.key, "data-count": String(p.count) },
+        boxHead(p.label, p.count, t), ...entries("gift", p.items, p.count, t, (item) => item.text)));
+    }
+    for (const k of a.kinds) {
+      groups.push(el("section", { class: k.thin ? "assets-box kind thin" : "assets-box kind",
+                                  "data-group": `kind:${k.key}`, "data-kind": k.key, "data-count": String(k.count) },
+        boxHead(k.label, k.count, t, k.thin ? el("span", { class: "thin-tag", text: t.assets_thin }) : null),
+        ...entries("asset", k.items, k.count, t, (item) => item.name)));
+    }
+    const links = a.connections || [];
+    if (links.length) {
+      groups.push(el("section", { class: "assets-box assets-links-box", "data-group": "connections" },
+        el("h3", { text: t.assets_links_h }),
+        el("p", { class: "assets-legend" },
+          el("span", { class: "line-solid", "aria-hidden": "true" }), ` ${t.assets_legend_agreed}`),
+        el("p", { class: "assets-legend" },
+          el("span", { class: "line-dashed", "aria-hidden": "true" }), ` ${t.assets_legend_suggested}`),
+        el("ol", { class: "assets-link-list" }, ...links.map((c) => el("li", {
+          "data-item": `link:${c.id}`, "data-connection": c.id, "data-agreed": String(c.agreed),
+          text: fill(c.agreed ? t.assets_link_agreed : t.assets_link, { offer: c.offer_text, wish: c.wish_text }) })))));
+    }
+    $(".assets-groups").replaceChildren(...groups);
     redraw();
   }
 

@@ -137,13 +137,23 @@ function definePhone(ctx) {
   };
 }
 
+// On the projector (static/js/fit.js): each framing, proposition, statement, commitment and
+// team is a `data-item` in the view's fit box; themes and propositions are `data-group`s.
+// Everything in the box is sized in em, never under 1em.
+function screenCard(id, text, meta, attrs = {}) {
+  return el("li", { class: "ai-card", "data-item": id, "data-id": id, ...attrs },
+    el("p", { class: "text", text }),
+    meta ? el("p", { class: "who", text: meta }) : null);
+}
+
 function defineScreen(ctx) {
+  const t = ctx.t;
   return section("ai_define", "view-ai_define", (root, v) => {
-    root.querySelector(".ai-topic").textContent = v.topic ? fill(ctx.t.ai_topic, { topic: v.topic }) : ctx.t.ai_no_topic;
-    root.querySelector(".ai-framings").replaceChildren(...v.framings.map((f) => el("li", {
-      class: "card", "data-id": f.id, "data-support": String(f.support) },
-    el("p", { class: "text", text: f.text }),
-    el("p", { class: "who", text: [fill(ctx.t.ai_support_n, { n: f.support }), f.name].filter(Boolean).join(" · ") }))));
+    root.querySelector(".ai-topic").textContent = v.topic ? fill(t.ai_topic, { topic: v.topic }) : t.ai_no_topic;
+    root.querySelector(".ai-framings").replaceChildren(...v.framings.map((f) => screenCard(f.id, f.text,
+      [fill(t.ai_support_n, { n: f.support }), f.adopted ? t.ai_adopted : "", f.name].filter(Boolean).join(" · "),
+      { "data-support": String(f.support) })));
+    root.querySelector(".ai-empty").hidden = v.framings.length > 0;
   });
 }
 
@@ -327,12 +337,20 @@ function discoverScreen(ctx) {
         : v.phase === "themes" ? t.ai_themes_phase : t.ai_phase_closed;
     const core = v.core;
     root.querySelector(".ai-stories").textContent = fill(t.ai_stories_n, { n: core.stories });
-    root.querySelector(".ai-core").replaceChildren(...coreItems(core, t));
-    root.querySelector(".ai-core-empty").textContent = core.themes.length ? "" : t.ai_core_empty;
-    root.querySelector(".ai-words-h").hidden = core.words.length === 0;
+    // each theme is a group: its name and count, then its quotes (a theme without quotes
+    // counts as one item)
+    root.querySelector(".ai-core").replaceChildren(...core.themes.map((th) => el("li", {
+      class: "ai-theme", "data-group": `theme:${th.theme}`, "data-theme": th.theme, "data-count": String(th.count) },
+    el("h3", { class: "ai-theme-name" }, el("span", { class: "name", text: th.theme }), " ",
+      el("span", { class: "count", text: countText(t, th.count) })),
+    th.quotes.length ? el("ul", { class: "quotes" }, ...th.quotes.map((q, i) => el("li", {
+      class: "quote", "data-item": `quote:${th.theme}:${i}:${q.slice(0, 40)}`, text: `“${q}”` }))) : null)));
+    root.querySelector(".ai-core-empty").hidden = core.themes.length > 0;
+    root.querySelector(".ai-words-box").hidden = core.words.length === 0;
     root.querySelector(".ai-words").replaceChildren(...core.words.map(([word, n]) => el("li", {
-      class: "word", "data-count": String(n) }, el("span", { class: "w", text: word }), " ",
-    el("span", { class: "n", text: String(n) }))));
+      class: "word", "data-item": `word:${word}`, "data-count": String(n) }, el("span", { class: "w", text: word }), " ",
+    el("span", { class: "n", text: String(n) }),
+    el("span", { class: "sr-only", text: ` (${countText(t, n)})` }))));
   });
   plugin.people = (data) => {
     if (plugin.state.view) plugin.state.view.waiting = data.joined;
@@ -460,12 +478,13 @@ function dreamPhone(ctx) {
 }
 
 function dreamScreen(ctx) {
+  const t = ctx.t;
   return section("ai_dream", "view-ai_dream", (root, v) => {
-    root.querySelector(".ai-gallery").replaceChildren(...v.propositions.map((p) => el("li", {
-      class: "card", "data-id": p.id },
-    el("p", { class: "text", text: p.text }),
-    el("p", { class: "who", text: [fill(ctx.t.ai_linked, { n: p.stories.length }), ratingLine(p, v.criteria), p.name].filter(Boolean).join(" · ") }))));
-    root.querySelector(".ai-empty").textContent = v.propositions.length ? "" : ctx.t.ai_gallery_empty;
+    root.querySelector(".ai-gallery").replaceChildren(...v.propositions.map((p) => screenCard(p.id, p.text,
+      [plural(t, "ai_linked", p.stories.length),
+        // only the criteria someone rated it as meeting: "Desired 3"
+        v.criteria.filter((c) => p.ratings[c.key]).map((c) => `${c.label} ${p.ratings[c.key]}`).join(" · "), p.name].filter(Boolean).join(" · "))));
+    root.querySelector(".ai-empty").hidden = v.propositions.length > 0;
   });
 }
 
@@ -542,8 +561,25 @@ function designPhone(ctx) {
 }
 
 function designScreen(ctx) {
-  return section("ai_design", "view-ai_design", (root, v) =>
-    root.querySelector(".ai-chosen").replaceChildren(...chosenItems(v, ctx.t)));
+  const t = ctx.t;
+  return section("ai_design", "view-ai_design", (root, v) => {
+    const label = (key) => (v.aspects.find((a) => a.key === key) || {}).label || key;
+    const order = (s) => v.aspects.findIndex((a) => a.key === s.aspect);
+    // each chosen proposition is a group; its statements, by aspect, are the items (one
+    // without statements yet counts as one item)
+    root.querySelector(".ai-chosen").replaceChildren(...v.propositions.map((p) => el("li", {
+      class: "ai-prop", "data-group": `prop:${p.id}`, "data-id": p.id },
+    el("h3", { class: "ai-prop-text" }, el("span", { text: p.text }),
+      p.dots !== null ? el("span", { class: "ai-dots", text: plural(t, "ai_dots", p.dots) }) : null),
+    p.statements.length
+      ? el("ul", { class: "ai-statements" }, ...[...p.statements].sort((a, b) => order(a) - order(b)).map((s) => el("li", {
+        class: "ai-statement", "data-item": s.id, "data-id": s.id, "data-aspect": s.aspect },
+      el("strong", { class: "aspect", text: `${label(s.aspect)}: ` }),
+      el("span", { class: "text", text: s.text }),
+      s.name ? el("span", { class: "name", text: ` (${s.name})` }) : null)))
+      : el("p", { class: "ai-none", text: t.ai_no_statements }))));
+    root.querySelector(".ai-empty").hidden = v.propositions.length > 0;
+  });
 }
 
 function designConsole(ctx) {
@@ -643,10 +679,21 @@ function destinyPhone(ctx) {
 }
 
 function destinyScreen(ctx) {
+  const t = ctx.t;
   return section("ai_destiny", "view-ai_destiny", (root, v) => {
-    root.querySelector(".ai-wall").replaceChildren(...v.commitments.map((c) => commitmentItem(c, ctx.t, v.teams)));
-    root.querySelector(".ai-empty").textContent = v.commitments.length ? "" : ctx.t.ai_wall_empty;
-    root.querySelector(".ai-teams").replaceChildren(...v.teams.map((team) => teamItem(team, ctx.t)));
+    root.querySelector(".ai-wall").replaceChildren(...v.commitments.map((c) => screenCard(c.id, c.text,
+      [fill(t.ai_by, { when: c.by_when }), c.with_whom ? fill(t.ai_with, { whom: c.with_whom }) : "", c.name]
+        .filter(Boolean).join(" · "))));
+    root.querySelector(".ai-empty").hidden = v.commitments.length > 0;
+    root.querySelector(".ai-teams-box").hidden = v.teams.length === 0;
+    root.querySelector(".ai-teams").replaceChildren(...v.teams.map((team) => el("li", {
+      class: "ai-card ai-team", "data-item": `team:${team.proposition}`, "data-proposition": team.proposition,
+      "data-members": String(team.members) },
+    el("p", { class: "text", text: team.text }),
+    el("p", { class: "who", text: [plural(t, "ai_members", team.members),
+      team.names && team.names.length ? team.names.join(", ") : "",
+      team.owner ? fill(t.ai_owner, { name: team.owner }) : ""].filter(Boolean).join(" · ") }),
+    team.first_step ? el("p", { class: "who ai-step", text: fill(t.ai_first_step, { step: team.first_step, when: team.by_when }) }) : null)));
   });
 }
 
