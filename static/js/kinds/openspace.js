@@ -275,7 +275,7 @@ export function phone(ctx) {
         el("h3", { text: topic.title }),
         el("p", { class: "os-cell small", text: cellWords(os, topic.cell, t) }),
         el("p", { class: "small muted", text: fill(info.interested === 1 ? t.os_interested_n_one : t.os_interested_n, { n: info.interested }) }),
-        ...info.conflicts.map((c) => el("p", { class: "notice", role: "note", text: `⚠ ${c}` })),
+        ...info.conflicts.map((c) => el("p", { class: "notice", role: "note", text: c })),
         ...info.clashes.map((c) => el("p", { class: "small", text: fill(t.os_clash, { n: c.people, title: c.title }) })),
         info.suggested && !topic.cell ? el("p", { class: "os-suggested" },
           el("span", { text: `${fill(t.os_suggested, { space: os.spaces.find((s) => s.id === info.suggested[0]).name, slot: slotOf(os, info.suggested[1]).label })} ` }),
@@ -314,7 +314,7 @@ export function phone(ctx) {
         el("button", { type: "button", class: inIt ? "toggle os-in" : "toggle", "aria-pressed": String(inIt),
                        "aria-label": `${inIt ? t.os_checked_in : t.os_check_in}: ${topic.title}`,
                        onclick: () => { if (!inIt) ctx.send("os_check_in", { topic: topic.id, show_name: show.checked }); } },
-          el("span", { text: inIt ? `✓ ${t.os_checked_in}` : t.os_check_in })),
+          el("span", { class: inIt ? "tick" : null, text: inIt ? t.os_checked_in : t.os_check_in })),
         el("span", { text: ` ${topic.title} · ${cellWords(os, topic.cell, t)}` }));
     }));
     $(".os-consent").hidden = !running;
@@ -337,7 +337,7 @@ export function phone(ctx) {
         el("button", { type: "button", class: "toggle os-interest", "aria-pressed": String(on),
                        "aria-label": `${t.os_interest}: ${topic.title}`,
                        onclick: () => ctx.send("os_interest", { topic: topic.id, on: !on }) },
-          el("span", { "aria-hidden": "true", text: on ? "★ " : "☆ " }), t.os_interest));
+          el("span", { "aria-hidden": "true", class: on ? "star" : "star off" }), t.os_interest));
     }));
   }
 
@@ -571,7 +571,7 @@ export function console(ctx) {
     $(".os-accept").hidden = !suggestion;
     $(".os-dismiss").hidden = !suggestion;
     $(".os-messages").replaceChildren(...((suggestion && suggestion.messages) || []).map((m) => el("li", { text: m })));
-    $(".os-conflicts").replaceChildren(...(os.conflicts || []).map((c) => el("li", { "data-kind": c.kind, text: `⚠ ${c.message}` })));
+    $(".os-conflicts").replaceChildren(...(os.conflicts || []).map((c) => el("li", { "data-kind": c.kind, text: c.message })));
     const hints = (os.hints || []).map((h) => topics[h.topic] && topics[h.other] ? el("li", {},
       el("span", { text: `${fill(t.os_hint, { a: topics[h.topic].title, b: topics[h.other].title })} ` }),
       el("button", { type: "button", class: "small", text: t.os_force, onclick: () => ctx.act("os_merge_propose", { topic: h.topic, into: h.other, force: true }) })) : null);
