@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from facilitator.core.commands import (
-    JOIN_HOOKS,
+    JOIN_PLACE_HOOKS,
     PARTICIPANT,
     Actor,
     Draft,
@@ -30,7 +30,16 @@ from facilitator.core.commands import (
 )
 from facilitator.core.errors import DomainError
 from facilitator.core.plan import Option, Stage, stage_option
-from facilitator.core.seating import Seating, place_late, plan_rounds, rehost, remove, swap
+from facilitator.core.seating import (
+    Seating,
+    move_to,
+    place_late,
+    plan_rounds,
+    rehost,
+    remove,
+    set_host,
+    swap,
+)
 from facilitator.core.state import FACILITATOR, Event, Note, Timer, WorkshopState, reducer
 from facilitator.core.views import (
     CONSOLE,
@@ -43,7 +52,7 @@ from facilitator.core.views import (
     notifier,
     stage_is_anonymous,
 )
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 
 SCREEN_VIEW = "cafe"  # the projector's default view: the café's own (templates/kinds/cafe)
 HOST_MODES = ("fixed", "volunteer", "none")
@@ -237,9 +246,8 @@ def start_round(state: WorkshopState, actor: Actor, payload: dict, now: float) -
         hosts = _auto_hosts(c, people, tables) if mode != "none" else {}
         seating = plan_rounds(people, rounds, tables=tables, hosts=hosts, seed=len(people))
     else:
-        seating, nxt = c.seating, c.round + 1
-        if mode == "volunteer":
-            seating = rehost(seating, nxt, _next_hosts(c, seating, nxt))
+        # the seating of this round was decided when the last one ended (and phones were told)
+        seating = c.seating
     return [Draft("cafe_round_started", {"stage": index, "round": c.round + 1,
                                          "seating": seating.to_dict(),
                                          "ends_at": now + round_length(stage),
@@ -268,7 +276,15 @@ def end_round(state: WorkshopState, actor: Actor, payload: dict, now: float) -> 
     index, c = _here(state)
     if c.phase != "round":
         raise DomainError(_("No round is running."))
-    return [Draft("cafe_round_ended", {"stage": index, "round": c.round})]
+    data: dict[str, Any] = {"stage": index, "round": c.round}
+    stage = state.stages[index]
+    nxt = c.round + 1
+    if (stage_option(stage, "hosts") == "volunteer" and c.seating is not None
+            and nxt < len(c.seating.rounds)):
+        # the next round's seating is decided now, so phones can say where to go next; it
+        # stays what they were told unless the facilitator changes it
+        data["seating"] = rehost(c.seating, nxt, _next_hosts(c, c.seating, nxt)).to_dict()
+    return [Draft("cafe_round_ended", data)]
 
 
 @command("cafe_harvest", {FACILITATOR})
@@ -299,7 +315,7 @@ def swap_people(state: WorkshopState, actor: Actor, payload: dict, now: float) -
         raise DomainError(_("There is no round to change the seating of."))
     a, b = payload["a"], payload["b"]
     seating = swap(c.seating, r, a, b)
-    return [_seating_changed(index, seating, "swap", [a, b], r)]
+    return [_seating_changed(index, seating, "swap", [a, b], r, c.seating)]
 
 
 @command("cafe_remove", {FACILITATOR}, {"participant": Field(str, max_length=20)})
@@ -316,7 +332,7 @@ def remove_person(state: WorkshopState, actor: Actor, payload: dict, now: float)
     if seating is not None and c.phase != "harvest" and r < len(seating.rounds):
         if seating.table_of(r, pid) is not None:
             seating = remove(seating, r, pid)
-    return [_seating_changed(index, seating, "left", [pid], r)]
+    return [_seating_changed(index, seating, "left", [pid], r, c.seating)]
 
 
 @command("cafe_host", {FACILITATOR, PARTICIPANT}, {"host": Field(bool),
@@ -337,6 +353,12 @@ def offer_to_host(state: WorkshopState, actor: Actor, payload: dict, now: float)
         raise DomainError(_("The hosts for this café have already been chosen."))
     if c.phase != "gathering" and c.round + 1 >= stage_option(stage, "rounds"):
         raise DomainError(_("This is the last round: there is no next round to host."))
+    if c.phase == "between":
+        # the next round's seating was decided as the round ended (phones know their table)
+        raise DomainError(_("The next round's hosts are already chosen. Ask the facilitator "
+                            "if you would like to host.") if actor.role == PARTICIPANT else
+                          _("The next round's hosts are already chosen: change a table's "
+                            "host under the seating."))
     if payload["host"] == (pid in c.volunteers):
         raise DomainError(_("That is already noted.") if payload["host"]
                           else _("That person has not offered to host."))
@@ -357,34 +379,130 @@ def take_seat(state: WorkshopState, actor: Actor, payload: dict, now: float) -> 
     return drafts
 
 
-def _seat_late(state: WorkshopState, index: int, c: Cafe, pid: str) -> list[Draft] | None:
-    """Drafts seating ``pid`` from the running (or next) round, or None if nothing to do."""
+def _seat_late(state: WorkshopState, index: int, c: Cafe, pid: str,
+               table: int | None = None) -> list[Draft] | None:
+    """Drafts seating ``pid`` from the running (or next) round (at ``table`` if given), or
+    None if nothing to do."""
     if c.seating is None or c.phase == "harvest":
         return [Draft("cafe_returned", {"stage": index, "participant": pid})] \
             if pid in c.left else None
     r = _target_round(c)
     if r >= len(c.seating.rounds) or c.seating.table_of(r, pid) is not None:
         return None
-    seating = place_late(c.seating, r, pid)
-    return [_seating_changed(index, seating, "late", [pid], r)]
+    seating = place_late(c.seating, r, pid, table)
+    return [_seating_changed(index, seating, "late", [pid], r, c.seating)]
 
 
-def _on_join(state: WorkshopState, pid: str, now: float) -> list[Draft]:
-    """A phone joining mid-café is seated at once, without moving anyone seated."""
+def _on_join(state: WorkshopState, pid: str, place: dict[str, Any], now: float) -> list[Draft]:
+    """A phone joining mid-café is seated at once, without moving anyone seated: at the table
+    whose QR code it scanned (``place["table"]``) if there is one, else at a smallest."""
     stage = state.stage
     if state.status != "running" or stage is None or stage.kind != "cafe":
         return []
-    return _seat_late(state, state.stage_index, cafe(state, state.stage_index), pid) or []
+    c = cafe(state, state.stage_index)
+    table = place.get("table")
+    if c.seating is None or table is None or not 0 <= table < c.seating.tables:
+        table = None  # no such table: seated as any late arrival (the phone says why)
+    return _seat_late(state, state.stage_index, c, pid, table) or []
 
 
-JOIN_HOOKS.append(_on_join)
+JOIN_PLACE_HOOKS.append(_on_join)
+
+
+@command("cafe_sit", {PARTICIPANT}, {"table": Field(int), "move": Field(bool, required=False)})
+def sit_at(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """Sit at the table whose QR code the phone scanned (index from 0), this round (between
+    rounds: the next). Nobody else moves. Someone seated elsewhere moves only with
+    ``move: true`` (the phone asks them first)."""
+    index, c = _here(state)
+    pid = actor.participant or ""
+    table = payload["table"]
+    if c.phase == "gathering" or c.seating is None:
+        raise DomainError(_("The first round has not started yet. Your table will appear "
+                            "here when it does."))
+    if c.phase == "harvest" or _target_round(c) >= len(c.seating.rounds):
+        raise DomainError(_("The rounds are over: there is no table to sit at now."))
+    if not 0 <= table < c.seating.tables:
+        raise DomainError(ngettext(
+            "There is no table %(n)d in this café: it has %(count)d table. Ask the "
+            "facilitator where to sit.",
+            "There is no table %(n)d in this café: it has %(count)d tables. Ask the "
+            "facilitator where to sit.", c.seating.tables)
+            % {"n": table + 1, "count": c.seating.tables})
+    r = _target_round(c)
+    here = c.seating.table_of(r, pid)
+    if here is None:
+        return _seat_late(state, index, c, pid, table) or []
+    if here == table:
+        raise DomainError(_("You already sit at table %d.") % (table + 1))
+    if c.seating.hosts[r][here] == pid:
+        raise DomainError(_("You host table %d: please stay there, or ask the facilitator.")
+                          % (here + 1))
+    if not payload.get("move"):
+        raise DomainError(_("You sit at table %(here)d this round. Confirm to move to table "
+                            "%(there)d.") % {"here": here + 1, "there": table + 1})
+    seating = move_to(c.seating, r, pid, table)
+    return [_seating_changed(index, seating, "moved", [pid], r, c.seating)]
+
+
+@command("cafe_set_host", {FACILITATOR}, {"table": Field(int),
+                                          "participant": Field(str, required=False,
+                                                               max_length=20)})
+def choose_host(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """The facilitator chooses (or changes, or with no ``participant`` removes) a table's host,
+    from this round on (between rounds: from the next). During a round the new host must
+    already sit at that table; between rounds at most two people's next table changes."""
+    index, c = _here(state)
+    stage = state.stages[index]
+    if stage_option(stage, "hosts") == "none":
+        raise DomainError(_("This café has no table hosts: everyone moves each round."))
+    if c.phase == "gathering" or c.seating is None:
+        raise DomainError(_("Tables are set when round 1 starts. Until then, add hosts with "
+                            "“Add as host”."))
+    r = _target_round(c)
+    if c.phase == "harvest" or r >= len(c.seating.rounds):
+        raise DomainError(_("The rounds are over: there is no round to host."))
+    table, pid = payload["table"], payload.get("participant") or None
+    if not 0 <= table < c.seating.tables:
+        raise DomainError(_("There is no table %d to host.") % (table + 1))
+    if pid is not None:
+        if pid not in state.participants or pid in c.left:
+            raise DomainError(_("That person is not in the café."))
+        here = c.seating.table_of(r, pid)
+        if here is None:
+            raise DomainError(_("%s has no table in this round.") % _label(state, pid))
+        if c.phase == "round" and here != table:
+            raise DomainError(_("%(name)s sits at table %(here)d this round: choose someone "
+                                "at table %(table)d, or wait until the round ends.")
+                              % {"name": _label(state, pid), "here": here + 1,
+                                 "table": table + 1})
+    if c.seating.hosts[r][table] == pid:
+        raise DomainError(_("That is already the host of table %d.") % (table + 1)
+                          if pid else _("Table %d has no host already.") % (table + 1))
+    seating = set_host(c.seating, r, table, pid)
+    return [_seating_changed(index, seating, "host", [pid] if pid else [], r, c.seating)]
 
 
 def _seating_changed(index: int, seating: Seating | None, reason: str, people: list[str],
-                     round_index: int) -> Draft:
+                     round_index: int, before: Seating | None = None) -> Draft:
+    """The new seating, with the tables of ``round_index`` whose people or host changed
+    (their phones are told at once) and who among those moved or changed role."""
+    tables: list[int] = []
+    moved: list[str] = []
+    if (seating is not None and before is not None and round_index < len(seating.rounds)
+            and round_index < len(before.rounds)):
+        old, new = before.rounds[round_index], seating.rounds[round_index]
+        for t in range(seating.tables):
+            if set(old[t]) != set(new[t]) or (before.hosts[round_index][t]
+                                              != seating.hosts[round_index][t]):
+                tables.append(t)
+        for p in sorted({p for t in tables for p in (*old[t], *new[t])}):
+            if (before.table_of(round_index, p) != seating.table_of(round_index, p)
+                    or (p in before.hosts[round_index]) != (p in seating.hosts[round_index])):
+                moved.append(p)
     return Draft("cafe_seating_changed", {
         "stage": index, "seating": seating.to_dict() if seating else None, "reason": reason,
-        "people": people, "round": round_index})
+        "people": people, "round": round_index, "tables": tables, "moved": moved})
 
 
 @command("cafe_summary", {PARTICIPANT}, {"text": Field(str, max_length=MAX_SUMMARY)})
@@ -450,7 +568,10 @@ def _round_started(state: WorkshopState, event: Event) -> None:
 
 @reducer("cafe_round_ended")
 def _round_ended(state: WorkshopState, event: Event) -> None:
-    _cafe_for(state, event).phase = "between"
+    c = _cafe_for(state, event)
+    c.phase = "between"
+    if event.data.get("seating"):
+        c.seating = Seating.from_dict(event.data["seating"])
     state.timer = Timer(duration=state.timer.duration, remaining=0.0)
 
 
@@ -585,6 +706,8 @@ def phone_view(state: WorkshopState, index: int, pid: str | None) -> dict[str, A
         return out
     table = c.table_of(pid)
     out["table"] = table
+    if c.phase == "between":
+        out.update(_next_seat(state, index, c, pid))
     if table is None:
         return out
     stage = state.stages[index]
@@ -598,9 +721,22 @@ def phone_view(state: WorkshopState, index: int, pid: str | None) -> dict[str, A
                            for nv in table_notes(state, index, table, c.round, PHONE)],
                summaries=_summaries(c, table, c.round),
                photos=_photos(state, c, table, c.round, pid))
-    if c.phase == "between" and c.round + 1 < out["rounds"]:
-        out["next_table"] = None  # announced when the next round starts
     return out
+
+
+def _next_seat(state: WorkshopState, index: int, c: Cafe, pid: str) -> dict[str, Any]:
+    """Between rounds: where a person sits next round (decided as the round ended, so the
+    phone can say it at once), whether they host it, and its host's public name."""
+    nxt = c.round + 1
+    if c.seating is None or nxt >= len(c.seating.rounds):
+        return {"next_table": None, "last_round": True}
+    table = c.seating.table_of(nxt, pid)
+    if table is None:
+        return {"next_table": None, "last_round": False}
+    host = c.seating.hosts[nxt][table]
+    return {"next_table": table, "last_round": False, "next_host": host == pid,
+            "next_host_name": _public_name(state, index, host) if host != pid else "",
+            "next_question": question(state.stages[index], nxt, table)}
 
 
 def screen_view(state: WorkshopState, index: int) -> dict[str, Any]:
@@ -715,14 +851,19 @@ def _phase_changed(state: WorkshopState, event: Event) -> list[Emit]:
 def _seating_notice(state: WorkshopState, event: Event) -> list[Emit]:
     index = event.data["stage"]
     c = cafe(state, index)
-    people = event.data.get("people") or [event.data.get("participant")]
+    people = [*(event.data.get("people") or [event.data.get("participant")]),
+              *event.data.get("moved", ())]
     out = [_cafe_emit(state, index, CONSOLE), _cafe_emit(state, index, SCREEN)]
-    if c.phase == "round" and event.data.get("round") == c.round:
-        tables = {c.table_of(p) for p in people} - {None}
-        for t in sorted(tables):  # type: ignore[type-var]
-            out += _for_table(state, index, t)
-    seated = {e.audience for e in out}
-    out += [_cafe_emit(state, index, PHONE, p) for p in people if p and p not in seated]
+    told: set[str] = set()
+    r = event.data.get("round")
+    if c.phase in ("round", "between") and r == _target_round(c) and c.seating is not None:
+        # the phones whose table (this round's, or between rounds the next one's) changed
+        tables = set(event.data.get("tables", ()))
+        tables |= {t for p in people if p and (t := c.seating.table_of(r, p)) is not None}
+        for t in sorted(tables):
+            told.update(c.seated(t, r))
+    told.update(p for p in people if p)
+    out += [_cafe_emit(state, index, PHONE, p) for p in sorted(told)]
     return out
 
 

@@ -55,6 +55,9 @@ class Field:
 Decide = Callable[[WorkshopState, Actor, dict[str, Any], float], list[Draft]]
 # Activities that react to someone joining (a café seats a late arrival): (state, pid, now)
 JOIN_HOOKS: list[Callable[[WorkshopState, str, float], list[Draft]]] = []
+# The same, for activities that use where the phone joined from (a café table's QR code gives
+# ``table``): (state, pid, {"table": index or None}, now)
+JOIN_PLACE_HOOKS: list[Callable[[WorkshopState, str, dict[str, Any], float], list[Draft]]] = []
 # Activities that may refuse a move to a stage (no Dream before Discover is closed):
 # (state, target index) -> a sentence saying why not, or None. ``force`` skips on purpose.
 STAGE_GUARDS: list[Callable[[WorkshopState, int], str | None]] = []
@@ -172,7 +175,8 @@ def require_running(state: WorkshopState) -> None:
 # -- joining ---------------------------------------------------------------------------------
 
 @command("join", {VISITOR}, {"name": Field(str, required=False, max_length=MAX_NAME),
-                             "token": Field(str, required=False, max_length=MAX_TOKEN)})
+                             "token": Field(str, required=False, max_length=MAX_TOKEN),
+                             "table": Field(int, required=False)})
 def join(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
     """A phone joins; the name is optional (anonymous by default).
 
@@ -189,6 +193,9 @@ def join(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[
                                            "name": clean_name(payload.get("name"))})]
     for hook in JOIN_HOOKS:
         drafts += hook(state, pid, now)
+    place = {"table": payload.get("table")}  # a table's QR code (index from 0)
+    for place_hook in JOIN_PLACE_HOOKS:
+        drafts += place_hook(state, pid, place, now)
     return drafts
 
 

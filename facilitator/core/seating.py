@@ -22,7 +22,7 @@ from typing import Any
 
 from facilitator.core.errors import DomainError
 from facilitator.core.rng import Rng as _Rng
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 
 MAX_PEOPLE = 5000
 MAX_ROUNDS = 50
@@ -125,10 +125,11 @@ class Seating:
                    seed=data.get("seed", 0))
 
     def lower_bound(self) -> int:
-        """``lower_bound_repeats`` for this seating's size (as planned, before changes)."""
-        hosted = all(h is not None for h in self.hosts[0]) if self.hosts else False
-        return lower_bound_repeats(len(self.people(0)), self.tables, 0, len(self.rounds),
-                                   hosted)
+        """The fewest repeated pairs any seating of this room could have: the same people in
+        each round, the same table sizes, the same fixed hosts (docs/seating.md). For a plan
+        nobody changed it is ``lower_bound_repeats`` for its size; after late arrivals,
+        leavers and moves it still never exceeds ``repeated_pairs()``."""
+        return seating_lower_bound(self)
 
 
 # -- lower bound -----------------------------------------------------------------------------
@@ -177,6 +178,55 @@ def lower_bound_repeats(n: int, tables: int | None, table_size: int, rounds: int
     pigeon *= rounds - 1
     # 4. With fixed hosts a traveller meets a host again in every round beyond the g-th.
     revisit = (n - hosts) * max(0, rounds - g) if hosted else 0
+    return max(0, counting, per_person, pigeon, revisit)
+
+
+def seating_lower_bound(seating: Seating) -> int:
+    """``lower_bound_repeats``'s four arguments, applied to the room as it really was.
+
+    The room is who sat in each round and how big each round's tables were (a leaver can leave
+    a table short; a late arrival joins one). Fixed hosts are those hosting the same table in
+    every round. Each argument holds for every seating with that attendance and those sizes.
+    """
+    rounds = seating.rounds
+    g = seating.tables
+    if len(rounds) < 2 or g == 0:
+        return 0
+    present = [set(seating.people(r)) for r in range(len(rounds))]
+    everyone = set().union(*present)
+    n = len(everyone)
+    fixed = {h for h in seating.hosts[0] if h is not None
+             and all(hosts.count(h) == 1 and hosts.index(h) == seating.hosts[0].index(h)
+                     and h in present[r] for r, hosts in enumerate(seating.hosts))}
+    k = len(fixed)
+    # 1. Pairs: the meetings the tables hold, less the distinct pairs there are to meet.
+    meetings = sum(math.comb(len(t), 2) for tables in rounds for t in tables)
+    counting = meetings - (math.comb(n, 2) - math.comb(k, 2))
+    # 2. Each person meets at least (smallest table of the round - 1) people a round.
+    smallest = [min((len(t) for t in tables if t), default=1) - 1 for tables in rounds]
+    excess = 0
+    for person in everyone:
+        met = sum(smallest[r] for r in range(len(rounds)) if person in present[r])
+        excess += max(0, met - (n - k if person in fixed else n - 1))
+    per_person = (excess + 1) // 2
+    # 3. Pigeonhole: the people of a table who sat in the round before came from g tables.
+    #    Newcomers are counted as filling the biggest tables first (the least the argument
+    #    can then claim: its cost per table grows with the table's size).
+    pigeon = 0
+    for r in range(1, len(rounds)):
+        sizes = sorted(len(t) for t in rounds[r])
+        for _new in range(len(present[r] - present[r - 1])):
+            sizes[-1] -= 1
+            sizes.sort()
+        for size in sizes:
+            q, e = divmod(size, g)
+            pigeon += e * math.comb(q + 1, 2) + (g - e) * math.comb(q, 2)
+    # 4. With every table fixed-hosted, a traveller meets some host again in each round
+    #    beyond the g-th they sat in.
+    revisit = 0
+    if k == g:
+        revisit = sum(max(0, sum(p in present[r] for r in range(len(rounds))) - g)
+                      for p in everyone - fixed)
     return max(0, counting, per_person, pigeon, revisit)
 
 
@@ -274,16 +324,18 @@ def _apart_indices(apart: frozenset[frozenset[str]],
 
 # -- changes during the café -----------------------------------------------------------------
 
-def place_late(seating: Seating, round_index: int, person: str) -> Seating:
+def place_late(seating: Seating, round_index: int, person: str,
+               table: int | None = None) -> Seating:
     """Seat a late arrival from ``round_index`` on without moving anyone already seated.
 
-    In that round they join a smallest table, preferring one without a keep-apart partner and
-    then one where they meet the fewest people they met before. Later rounds are re-planned
-    to include them.
+    In that round they join ``table`` if given (they scanned that table's QR code), else a
+    smallest table, preferring one without a keep-apart partner and then one where they meet
+    the fewest people they met before. Later rounds are re-planned to include them.
     """
     _check_round(seating, round_index)
     if seating.table_of(round_index, person) is not None:
         raise DomainError(_("%s is already seated in round %d.") % (person, round_index + 1))
+    _check_table(seating, table)
     board, names = _board_of(seating, extra=person)
     p = names.index(person)
     tabs = board.tabs[round_index]
@@ -294,7 +346,7 @@ def place_late(seating: Seating, round_index: int, person: str) -> Seating:
         return (len(members), sum(x in apart for x in members),
                 sum(board.met(p, x) > 0 for x in members), t)
 
-    best = min(range(board.g), key=rank)
+    best = min(range(board.g), key=rank) if table is None else table
     current = list(seating.rounds[round_index])
     current[best] = current[best] + (person,)
     board.join(round_index, p, best)
@@ -305,6 +357,101 @@ def place_late(seating: Seating, round_index: int, person: str) -> Seating:
                 len(board.tabs[r][t]), board.cost(p, r, t), t)))
     _replan(board, round_index + 1, rng)
     return _seating_from(board, names, seating, round_index, tuple(current))
+
+
+def move_to(seating: Seating, round_index: int, person: str, table: int) -> Seating:
+    """``person`` sits at ``table`` in ``round_index`` instead (they scanned its QR code);
+    nobody else moves in that round or before. Later rounds are re-planned around it.
+
+    A host cannot leave the table they host this way (the facilitator changes hosts).
+    """
+    _check_round(seating, round_index)
+    _check_table(seating, table)
+    here = seating.table_of(round_index, person)
+    if here is None:
+        raise DomainError(_("%s is not seated in round %d.") % (person, round_index + 1))
+    if here == table:
+        raise DomainError(_("%s already sits at table %d.") % (person, table + 1))
+    if seating.hosts[round_index][here] == person:
+        raise DomainError(_("%s hosts table %d and stays there.") % (person, here + 1))
+    board, names = _board_of(seating)
+    p = names.index(person)
+    board.leave(round_index, p)
+    board.join(round_index, p, table)
+    current = list(seating.rounds[round_index])
+    current[here] = tuple(x for x in current[here] if x != person)
+    current[table] = current[table] + (person,)
+    rng = _Rng(seating.seed ^ (round_index + 3) * 0x9E3779B97F4A7C15)
+    _replan(board, round_index + 1, rng)
+    return _seating_from(board, names, seating, round_index, tuple(current))
+
+
+def set_host(seating: Seating, round_index: int, table: int, person: str | None) -> Seating:
+    """``person`` hosts ``table`` from ``round_index`` on (``None``: the table has no host).
+
+    In that round at most two people move: if ``person`` sits at another table, they trade
+    places with the table's old host (or, with no host there, the traveller whose trade adds
+    the fewest repeats); a person who hosted another table leaves it without a host. Earlier
+    rounds do not change; later rounds are re-planned with ``person`` staying at ``table``.
+    """
+    _check_round(seating, round_index)
+    _check_table(seating, table)
+    r = round_index
+    old = seating.hosts[r][table]
+    if person == old:
+        raise DomainError(_("That is already the host of table %d.") % (table + 1))
+    board, names = _board_of(seating)
+    index = {x: i for i, x in enumerate(names)}
+    current = list(seating.rounds[r])
+    if person is not None:
+        here = seating.table_of(r, person)
+        if here is None:
+            raise DomainError(_("%s is not seated in round %d.") % (person, r + 1))
+        p = index[person]
+        if here != table:
+            if seating.hosts[r][here] == person:
+                board.pinned[r][here] = None
+            others = [index[x] for x in current[table] if seating.hosts[r][table] != x]
+            if old is not None:
+                q = index[old]
+            elif others:
+                q = min(others, key=lambda x: (board.cost(x, r, here) - board.cur[r][x],
+                                               names[x]))
+            else:
+                q = None
+            board.leave(r, p)
+            if q is not None:
+                board.leave(r, q)
+                board.join(r, q, here)
+            board.join(r, p, table)
+            moved = names[q] if q is not None else None
+            current[here] = tuple(x for x in current[here] if x != person) + (
+                (moved,) if moved is not None else ())
+            current[table] = (person,) + tuple(x for x in current[table] if x != moved)
+        else:
+            current[table] = (person,) + tuple(x for x in current[table] if x != person)
+    for r2 in range(r, len(seating.rounds)):
+        pins = board.pinned[r2]
+        if person is not None:
+            p = index[person]
+            pins[:] = [None if h == p else h for h in pins]
+        pins[table] = index[person] if person is not None else None
+        if r2 > r and person is not None:
+            p = index[person]
+            if board.where[r2][p] >= 0 and board.where[r2][p] != table:
+                board.leave(r2, p)
+                board.join(r2, p, table)
+            board.rebalance(r2)
+    rng = _Rng(seating.seed ^ (round_index + 17) * 0x9E3779B97F4A7C15)
+    _replan(board, r + 1, rng)
+    return _seating_from(board, names, seating, r, tuple(current))
+
+
+def _check_table(seating: Seating, table: int | None) -> None:
+    if table is not None and not 0 <= table < seating.tables:
+        raise DomainError(ngettext("There is no table %(n)d: this café has %(count)d table.",
+                                   "There is no table %(n)d: this café has %(count)d tables.",
+                                   seating.tables) % {"n": table + 1, "count": seating.tables})
 
 
 def remove(seating: Seating, round_index: int, person: str) -> Seating:

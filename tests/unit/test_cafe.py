@@ -134,9 +134,14 @@ def test_volunteer_hosts_stay_at_their_table_for_the_next_round() -> None:
     first_hosts = set(c.seating.hosts[0])
     stayer = next(a for a in actors if a.participant not in first_hosts)
     table = c.table_of(stayer.participant)
+    room.do(stayer, "cafe_host", {"host": True})  # during the round, for the next one
     room.do(FAC, "cafe_end_round")
-    room.do(stayer, "cafe_host", {"host": True})
+    # the next round is decided as this one ends: the phone says it now, and it holds
+    assert phone(room, stayer)["next_table"] == table and phone(room, stayer)["next_host"]
+    assert "already chosen" in room.refused(actors[0], "cafe_host", {"host": True})
+    told = cafe(room.state, 0).seating
     room.do(FAC, "cafe_start_round")
+    assert cafe(room.state, 0).seating == told
     assert c.host(table) == stayer.participant and c.table_of(stayer.participant) == table
     for t in range(3):  # every next host sat at that table in the round before
         assert c.host(t) in c.seating.rounds[0][t]

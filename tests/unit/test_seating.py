@@ -14,10 +14,13 @@ from facilitator.core.errors import DomainError
 from facilitator.core.seating import (
     Seating,
     lower_bound_repeats,
+    move_to,
     place_late,
     plan_rounds,
     rehost,
     remove,
+    seating_lower_bound,
+    set_host,
     swap,
 )
 
@@ -433,3 +436,124 @@ def test_a_lone_traveller_moves_away_from_a_keep_apart_host() -> None:
                           hosts={0: "p00", 1: "p01", 2: "p02"},
                           keep_apart={frozenset(("p00", "p03"))})
     assert seating.keep_apart_breaches() == [] and seating.table_of(0, "p03") != 0
+
+
+# -- a table's QR code, hosts chosen on the console, the bound after changes ----------------
+
+@PROPERTY
+@given(plans(), st.data())
+def test_late_arrival_at_a_chosen_table_moves_nobody(args: dict, data: st.DataObject) -> None:
+    seating = plan_rounds(**args)
+    r = data.draw(st.integers(0, args["rounds"] - 1))
+    table = data.draw(st.integers(0, seating.tables - 1))
+    after = place_late(seating, r, "late", table)
+    assert after.table_of(r, "late") == table
+    assert after.rounds[:r] == seating.rounds[:r]
+    unchanged_round(seating, after, r, "late")
+    for later in range(r + 1, args["rounds"]):
+        check_round(after, later, set(args["people"]) | {"late"})
+    check_hosts(after, args.get("hosts", {}), range(args["rounds"]))
+
+
+@PROPERTY
+@given(plans(), st.data())
+def test_moving_to_a_scanned_table_moves_only_that_person(args: dict,
+                                                          data: st.DataObject) -> None:
+    seating = plan_rounds(**args)
+    r = data.draw(st.integers(0, args["rounds"] - 1))
+    person = data.draw(st.sampled_from(args["people"]))
+    table = data.draw(st.integers(0, seating.tables - 1))
+    here = seating.table_of(r, person)
+    if here == table or seating.hosts[r][here] == person:
+        with pytest.raises(DomainError):
+            move_to(seating, r, person, table)
+        return
+    after = move_to(seating, r, person, table)
+    assert after.table_of(r, person) == table
+    assert after.rounds[:r] == seating.rounds[:r]
+    unchanged_round(seating, after, r, person)
+    for later in range(r + 1, args["rounds"]):
+        check_round(after, later, set(args["people"]))
+
+
+@PROPERTY
+@given(plans(), st.data())
+def test_a_new_host_moves_at_most_two_people_and_stays(args: dict, data: st.DataObject) -> None:
+    seating = plan_rounds(**args)
+    r = data.draw(st.integers(0, args["rounds"] - 1))
+    table = data.draw(st.integers(0, seating.tables - 1))
+    person = data.draw(st.sampled_from(args["people"]))
+    if seating.hosts[r][table] == person:
+        with pytest.raises(DomainError):
+            set_host(seating, r, table, person)
+        return
+    after = set_host(seating, r, table, person)
+    assert after.rounds[:r] == seating.rounds[:r]
+    moved = [p for p in seating.people(r) if after.table_of(r, p) != seating.table_of(r, p)]
+    assert len(moved) <= 2 and (not moved or person in moved)
+    assert sorted(len(t) for t in after.rounds[r]) == sorted(len(t) for t in seating.rounds[r])
+    for later in range(r, args["rounds"]):
+        assert after.hosts[later][table] == person and after.rounds[later][table][0] == person
+        assert after.hosts[later].count(person) == 1
+    for later in range(r + 1, args["rounds"]):
+        check_round(after, later, set(args["people"]))
+
+
+def test_removing_a_host_leaves_the_table_unhosted_and_nobody_moves() -> None:
+    people = names(12)
+    seating = plan_rounds(people, 3, tables=3, hosts={0: people[0], 1: people[1]})
+    after = set_host(seating, 1, 0, None)
+    assert after.rounds[:2] == seating.rounds[:2]
+    assert after.hosts[0][0] == people[0] and after.hosts[1][0] is None
+    assert after.hosts[2][0] is None and after.hosts[2][1] == people[1]
+    with pytest.raises(DomainError, match="no table 4"):
+        move_to(seating, 0, people[5], 3)
+    with pytest.raises(DomainError, match="hosts table 1"):
+        move_to(seating, 0, people[0], 2)
+
+
+@st.composite
+def changed_seatings(draw: st.DrawFn) -> Seating:
+    """A plan, then a few of the changes a café sees: late arrivals (at a chosen table or
+    not), leavers, swaps, moves to a scanned table, new hosts."""
+    args = draw(plans())
+    seating = plan_rounds(**args)
+    rounds = len(seating.rounds)
+    for i in range(draw(st.integers(0, 4))):
+        r = draw(st.integers(0, rounds - 1))
+        people = seating.people(r)
+        change = draw(st.sampled_from(["late", "remove", "swap", "move", "host"]))
+        try:
+            if change == "late":
+                table = draw(st.none() | st.integers(0, seating.tables - 1))
+                seating = place_late(seating, r, f"late{i}", table)
+            elif change == "remove" and len(people) > 1:
+                seating = remove(seating, r, draw(st.sampled_from(people)))
+            elif change == "swap" and len(people) > 1:
+                a, b = draw(st.lists(st.sampled_from(people), min_size=2, max_size=2,
+                                     unique=True))
+                seating = swap(seating, r, a, b)
+            elif change == "move":
+                seating = move_to(seating, r, draw(st.sampled_from(people)),
+                                  draw(st.integers(0, seating.tables - 1)))
+            elif change == "host":
+                seating = set_host(seating, r, draw(st.integers(0, seating.tables - 1)),
+                                   draw(st.none() | st.sampled_from(people)))
+        except DomainError:
+            pass  # a refused change changes nothing
+    return seating
+
+
+@PROPERTY
+@given(changed_seatings())
+def test_the_lower_bound_never_exceeds_what_the_seating_achieves(seating: Seating) -> None:
+    assert seating_lower_bound(seating) <= seating.repeated_pairs()
+
+
+@PROPERTY
+@given(plans())
+def test_an_unchanged_plan_has_the_documented_bound(args: dict) -> None:
+    seating = plan_rounds(**args)
+    hosted = len(args.get("hosts", {})) == seating.tables
+    assert seating.lower_bound() == lower_bound_repeats(
+        len(args["people"]), seating.tables, 4, args["rounds"], hosted)
