@@ -130,3 +130,86 @@ def test_a_tablecloth_photo_is_cleaned_stored_shown_at_its_table_and_deleted_wit
     assert received(phones[0], "cafe")[-1]["cafe"]["photos"] == []
     service.delete_workshop(row.id)
     assert service.store.get_file(row.id, photos[0]["id"]) is None
+
+
+def test_a_phone_from_a_table_qr_sits_there_and_only_that_table_hears(cafe, service,
+                                                                        connect) -> None:
+    row, console, screen, phones, tables = cafe
+    before = service.live(row.id).state.cafes[0].seating.rounds[0]
+    late = connect({"role": "phone", "code": row.code})
+    ack = late.emit("join", {"client_id": "qr", "token": "cafe-token-qr-0123456789",
+                             "table": 1}, callback=True)
+    assert ack["ok"]
+    after = service.live(row.id).state.cafes[0].seating.rounds[0]
+    assert after[0] == before[0] and after[1] == (*before[1], ack["participant"]["participant"])
+    assert received(late, "cafe")[-1]["cafe"]["table"] == 1
+    for i, phone in enumerate(phones):
+        assert bool(received(phone, "cafe")) == (tables[i] == 1), i
+    assert received(screen, "cafe")[-1]["cafe"]["map"][1]["seated"] == 4
+
+    # someone seated elsewhere is asked first; refusals change nothing
+    hosts = service.live(row.id).state.cafes[0].seating.hosts[0]
+    mover = next(i for i in tables if tables[i] == 0 and f"p{i + 1}" not in hosts)
+    seq = service.live(row.id).state.seq
+    for payload, error in [({"table": 1}, "Confirm to move to table 2"),
+                           ({"table": 0}, "already sit at table 1"),
+                           ({"table": 5, "move": True}, "no table 6"),
+                           ({"table": "1"}, "whole number")]:
+        got = phones[mover].emit("cafe_sit", {"client_id": f"s{payload}", **payload},
+                                 callback=True)
+        assert got["ok"] is False and error in got["error"], got
+    assert service.live(row.id).state.seq == seq
+    assert console.emit("cafe_sit", {"table": 1}, callback=True)["ok"] is False
+    for c in (console, screen, late, *phones):
+        c.get_received()
+    assert phones[mover].emit("cafe_sit", {"client_id": "move", "table": 1, "move": True},
+                              callback=True)["ok"]
+    moved = service.live(row.id).state.cafes[0].seating.rounds[0]
+    assert [p for t in moved for p in t if p != f"p{mover + 1}"] == \
+        [p for t in after for p in t if p != f"p{mover + 1}"]
+    # both tables' phones hear (one lost a person, one gained one), and the console
+    assert received(phones[mover], "cafe")[-1]["cafe"]["table"] == 1
+    for i, phone in enumerate(phones):
+        if i != mover:
+            assert received(phone, "cafe"), i
+    assert received(late, "cafe")
+    assert received(console, "cafe")
+
+
+def test_between_rounds_phones_know_their_next_table_and_a_host_change_reaches_them(
+        service, connect) -> None:
+    plan = {"title": "Café", "stages": [
+        {"kind": "cafe", "prompt": "What helps?", "options": {"rounds": 3, "table_size": 3}}]}
+    row, console, screen, phones = open_room(service, connect, plan, 9, "cafehost")
+    assert console.emit("start", {}, callback=True)["ok"]
+    assert console.emit("cafe_start_round", {}, callback=True)["ok"]
+    assert console.emit("cafe_end_round", {}, callback=True)["ok"]
+    told = {i: received(p, "snapshot")[-1]["cafe"]["next_table"] for i, p in enumerate(phones)}
+    seating = service.live(row.id).state.cafes[0].seating
+    assert told == {i: seating.table_of(1, f"p{i + 1}") for i in range(9)}
+    for c in (console, screen):
+        c.get_received()
+    # refusals change nothing
+    seq = service.live(row.id).state.seq
+    for client, payload, error in [
+            (phones[0], {"table": 0, "participant": "p2"}, "Only the facilitator"),
+            (console, {"table": 3, "participant": "p2"}, "no table 4"),
+            (console, {"table": "0"}, "whole number")]:
+        got = client.emit("cafe_set_host", {"client_id": f"h{payload}", **payload},
+                          callback=True)
+        assert got["ok"] is False and error in got["error"], got
+    assert service.live(row.id).state.seq == seq
+    chosen = next(p for p in seating.rounds[1][0] if p not in seating.hosts[1])
+    ack = console.emit("cafe_set_host", {"client_id": "h", "table": 2, "participant": chosen},
+                       callback=True)
+    assert ack["ok"]
+    after = service.live(row.id).state.cafes[0].seating
+    changed = {f"p{i + 1}" for i in range(9) if after.table_of(1, f"p{i + 1}") != told[i]}
+    assert chosen in changed and len(changed) <= 2 and after.hosts[1][2] == chosen
+    for i, phone in enumerate(phones):
+        heard = received(phone, "cafe")
+        touched = told[i] in (0, 2) or after.table_of(1, f"p{i + 1}") in (0, 2)
+        assert bool(heard) == touched, i  # only the two tables concerned hear
+        if heard:
+            assert heard[-1]["cafe"]["next_table"] == after.table_of(1, f"p{i + 1}")
+    assert received(console, "cafe")[-1]["cafe"]["seating"][2]["host"] == chosen

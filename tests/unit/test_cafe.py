@@ -300,3 +300,118 @@ def test_a_note_written_offline_lands_on_the_tablecloth_it_was_written_at() -> N
     # a round the writer did not sit in, or a future one, falls back to where they are now
     event = room.do(writer, "post_note", {"text": "Now", "stage": 0, "round": 7})[0]
     assert (event.data["round"], event.data["table"]) == (1, c.table_of(writer.participant))
+
+
+# -- next table between rounds, a table's QR code, hosts chosen per table -------------------
+
+def test_the_next_table_is_shown_as_a_round_ends_and_stays_true() -> None:
+    room, actors = cafe_room(12, rounds=3)
+    room.do(FAC, "cafe_start_round")
+    assert "next_table" not in phone(room, actors[0])  # not during a round
+    room.do(FAC, "cafe_end_round")
+    told = {a.participant: phone(room, a)["next_table"] for a in actors}
+    assert told == {a.participant: cafe(room.state, 0).seating.table_of(1, a.participant)
+                    for a in actors}
+    # the facilitator swaps two travellers: their phones say the new tables, nobody else's
+    hosts = set(cafe(room.state, 0).seating.hosts[1])
+    a, b = next((x, y) for x in actors for y in actors
+                if {x.participant, y.participant}.isdisjoint(hosts)
+                and told[x.participant] != told[y.participant])
+    room.do(FAC, "cafe_swap", {"a": a.participant, "b": b.participant})
+    assert phone(room, a)["next_table"] == told[b.participant]
+    assert phone(room, b)["next_table"] == told[a.participant]
+    told[a.participant], told[b.participant] = told[b.participant], told[a.participant]
+    room.do(FAC, "cafe_start_round")
+    assert {a.participant: phone(room, a)["table"] for a in actors} == told
+    # someone removed between rounds has no next table, and the others' stay as told
+    room.do(FAC, "cafe_end_round")
+    told = {a.participant: phone(room, a)["next_table"] for a in actors}
+    room.do(FAC, "cafe_remove", {"participant": actors[4].participant})
+    assert phone(room, actors[4])["next_table"] is None
+    assert all(phone(room, a)["next_table"] == told[a.participant] for a in actors
+               if a is not actors[4])
+    room.do(FAC, "cafe_start_round")
+    room.do(FAC, "cafe_end_round")
+    assert phone(room, actors[0])["last_round"] is True
+
+
+def test_a_table_qr_seats_a_late_arrival_there_and_nobody_else_moves() -> None:
+    room, actors = cafe_room(12)
+    room.do(FAC, "cafe_start_round")
+    before = tables(room, 0)
+    late = Actor(PARTICIPANT, room.do(Actor("visitor"), "join", {"table": 2})[0]
+                 .data["participant"])
+    assert tables(room, 0) == [*before[:2], (*before[2], late.participant)]
+    assert phone(room, late)["table"] == 2
+    # a table that does not exist: seated like any late arrival (the phone explains)
+    other = Actor(PARTICIPANT, room.do(Actor("visitor"), "join", {"table": 9})[0]
+                  .data["participant"])
+    assert phone(room, other)["table"] is not None
+    assert "no table 10 in this café: it has 3 tables" in room.refused(
+        other, "cafe_sit", {"table": 9})
+
+
+def test_sitting_at_a_scanned_table_asks_before_moving_someone_seated() -> None:
+    room, actors = cafe_room(12, hosts="none")
+    room.do(FAC, "cafe_start_round")
+    me = actors[0]
+    here = phone(room, me)["table"]
+    there = (here + 1) % 3
+    before = tables(room, 0)
+    assert f"You sit at table {here + 1} this round. Confirm" in room.refused(
+        me, "cafe_sit", {"table": there})
+    assert f"already sit at table {here + 1}" in room.refused(me, "cafe_sit", {"table": here})
+    room.do(me, "cafe_sit", {"table": there, "move": True})
+    after = tables(room, 0)
+    assert me.participant in after[there] and me.participant not in after[here]
+    for t in range(3):
+        assert [p for p in after[t] if p != me.participant] == \
+            [p for p in before[t] if p != me.participant]
+    assert phone(room, me)["table"] == there
+
+
+def test_hosts_cannot_wander_off_and_gathering_has_no_tables_to_sit_at() -> None:
+    room, actors = cafe_room(12)
+    assert "has not started" in room.refused(actors[0], "cafe_sit", {"table": 0})
+    room.do(FAC, "cafe_start_round")
+    host = cafe(room.state, 0).seating.hosts[0][0]
+    actor = Actor(PARTICIPANT, host)
+    assert "You host table 1" in room.refused(actor, "cafe_sit", {"table": 1, "move": True})
+
+
+def test_the_facilitator_chooses_a_tables_host() -> None:
+    room, actors = cafe_room(12, rounds=3)
+    assert "set when round 1 starts" in room.refused(FAC, "cafe_set_host",
+                                                     {"table": 0, "participant": "p1"})
+    room.do(FAC, "cafe_start_round")
+    c = cafe(room.state, 0)
+    at_one = [p for p in c.seated(1) if p != c.host(1)]
+    elsewhere = next(p for p in c.seated(0) if p != c.host(0))
+    # during a round: someone at that table, so nobody moves
+    assert "sits at table 1 this round" in room.refused(
+        FAC, "cafe_set_host", {"table": 1, "participant": elsewhere})
+    before = tables(room, 0)
+    room.do(FAC, "cafe_set_host", {"table": 1, "participant": at_one[0]})
+    assert c.host(1) == at_one[0]
+    assert [set(t) for t in tables(room, 0)] == [set(t) for t in before]
+    assert phone(room, Actor(PARTICIPANT, at_one[0]))["i_host"]
+    # between rounds: anyone, and at most two people's next table changes
+    room.do(FAC, "cafe_end_round")
+    told = {a.participant: phone(room, a)["next_table"] for a in actors}
+    chosen = next(p for p in c.seating.rounds[1][0] if p not in c.seating.hosts[1])
+    room.do(FAC, "cafe_set_host", {"table": 2, "participant": chosen})
+    now = {a.participant: phone(room, a)["next_table"] for a in actors}
+    changed = [p for p in told if told[p] != now[p]]
+    assert chosen in changed and len(changed) <= 2 and now[chosen] == 2
+    assert phone(room, Actor(PARTICIPANT, chosen))["next_host"]
+    room.do(FAC, "cafe_set_host", {"table": 2})
+    assert cafe(room.state, 0).seating.hosts[1][2] is None
+    for payload, error in [({"table": 7, "participant": chosen}, "no table 8"),
+                           ({"table": 2}, "no host already"),
+                           ({"table": 0, "participant": "p99"}, "not in the café")]:
+        assert error in room.refused(FAC, "cafe_set_host", payload)
+    assert "Only the facilitator" in room.refused(actors[0], "cafe_set_host", {"table": 0})
+    none_room, _people = cafe_room(8, hosts="none")
+    none_room.do(FAC, "cafe_start_round")
+    assert "no table hosts" in none_room.refused(FAC, "cafe_set_host",
+                                                 {"table": 0, "participant": "p1"})
