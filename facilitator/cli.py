@@ -203,7 +203,8 @@ def export(args: argparse.Namespace) -> int:
     service, row = _find(args)
     if row is None:
         return 1
-    out = render(args.format, row, service.store.events(row.id))
+    out = render(args.format, row, service.store.events(row.id),
+                 lambda file_id: service.store.get_file(row.id, file_id))
     if args.output:
         Path(args.output).write_text(out.body, encoding="utf-8")
         print(f"facilitator: wrote {args.output}", file=sys.stderr)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from facilitator.core.state import Event
-from facilitator.export.harvest import Harvest, filename
+from facilitator.export.harvest import Files, Harvest, filename
 from facilitator.i18n import _
 
 if TYPE_CHECKING:
@@ -41,8 +41,10 @@ def _renderers() -> dict[str, tuple[Callable[[Harvest], str], str]]:
     }
 
 
-def render(fmt: str, row: WorkshopRow, events: list[Event]) -> Rendered:
-    """Render the workshop ``row`` with its log ``events`` in format ``fmt``.
+def render(fmt: str, row: WorkshopRow, events: list[Event],
+           files: Files | None = None) -> Rendered:
+    """Render the workshop ``row`` with its log ``events`` in format ``fmt``. ``files`` reads
+    the workshop's stored files: the printable report embeds its tablecloth photos.
 
     :raises ValueError: ``fmt`` is not one of ``FORMATS``.
     """
@@ -51,7 +53,7 @@ def render(fmt: str, row: WorkshopRow, events: list[Event]) -> Rendered:
         raise ValueError(_("Unknown export format '%(fmt)s'; use one of: %(known)s.")
                          % {"fmt": str(fmt)[:20], "known": ", ".join(FORMATS)})
     fn, mimetype = renderers[fmt]
-    harvest = Harvest.build(row, events)
+    harvest = Harvest.build(row, events, files)
     return Rendered(fn(harvest), mimetype, filename(row, fmt))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,14 @@ import jinja2
 
 import facilitator
 from facilitator.core.state import Note
-from facilitator.export.harvest import Harvest, StageNotes, day, facts, rank_label
+from facilitator.export.harvest import (
+    CafeTable,
+    Harvest,
+    StageNotes,
+    day,
+    facts,
+    rank_label,
+)
 from facilitator.i18n import _, ngettext
 
 TEMPLATES = Path(facilitator.__file__).parent.parent / "templates"
@@ -59,8 +68,7 @@ def _stage(harvest: Harvest, s: StageNotes) -> dict[str, Any]:
             {"table": t.table + 1, "question": t.question, "host": t.host,
              "members": ", ".join(t.members), "summary": t.summary,
              "notes": [n.text for n in t.notes],
-             "photos": ngettext("%d photo of the tablecloth", "%d photos of the tablecloth",
-                                len(t.photos)) % len(t.photos) if t.photos else ""}
+             **_photos(harvest, t)}
             for t in tables]}
             for tables in s.cafe.rounds]
     elif s.themes is not None:
@@ -75,6 +83,45 @@ def _stage(harvest: Harvest, s: StageNotes) -> dict[str, Any]:
                            "count": ngettext("%d dot", "%d dots", r["count"]) % r["count"]}
                           for r in (s.vote.results if s.vote else [])]
     return out
+
+
+# Photos in the report are scaled to this many pixels at most (a printed page needs no more)
+REPORT_PHOTO = 800
+
+
+def _photos(harvest: Harvest, table: CafeTable) -> dict[str, Any]:
+    """A table's tablecloth photos, embedded (data URIs: the page stays one self-contained
+    file) and scaled, each with its table and round; the count alone when the files are not
+    at hand (an export without its workshop's store)."""
+    embedded = []
+    for photo_id in table.photos:
+        found = harvest.files(photo_id) if harvest.files else None
+        if found is None:
+            continue
+        data, width, height = _scaled(found[1])
+        embedded.append({
+            "src": "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii"),
+            "width": width, "height": height,
+            "caption": _("Table %(table)d, round %(round)d") % {
+                "table": table.table + 1, "round": table.round + 1},
+            "alt": _("Photo of table %(table)d's tablecloth, round %(round)d") % {
+                "table": table.table + 1, "round": table.round + 1}})
+    missing = len(table.photos) - len(embedded)
+    return {"photos": embedded, "photos_missing": ngettext(
+        "%d photo of the tablecloth", "%d photos of the tablecloth", missing) % missing
+        if missing else ""}
+
+
+def _scaled(data: bytes) -> tuple[bytes, int, int]:
+    """A stored photo (already cleaned: no metadata, upright) at most REPORT_PHOTO px."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image = image.convert("RGB")
+        image.thumbnail((REPORT_PHOTO, REPORT_PHOTO))
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=80, optimize=True)
+        return out.getvalue(), image.width, image.height
 
 
 def _count(notes: list[Note]) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from facilitator.store.sqlite import WorkshopRow
 
 MAX_SLUG = 60
+# Reads a file kept with the workshop (a tablecloth photo): id -> (mime type, bytes), or None
+Files = Callable[[str], "tuple[str, bytes] | None"]
 
 
 @dataclass(frozen=True)
@@ -199,10 +202,13 @@ class Harvest:
     events: list[Event]
     stages: list[StageNotes]
     title: str
+    files: Files | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def build(cls, row: WorkshopRow, events: list[Event]) -> Harvest:
-        """Replay ``events`` and group the notes; only ``row``'s public fields are kept."""
+    def build(cls, row: WorkshopRow, events: list[Event],
+              files: Files | None = None) -> Harvest:
+        """Replay ``events`` and group the notes; only ``row``'s public fields are kept.
+        ``files`` reads a stored file (a tablecloth photo) for the printable report."""
         state = replay(events)
         by_stage: dict[int, list[Note]] = {}
         for note in state.notes.values():  # dicts keep posting order
@@ -221,7 +227,7 @@ class Harvest:
                 adopt=_adoption(state, i) if s.kind == "adopt" else None,
                 inquiry=_inquiry(state, i) if s.kind.startswith("ai_") else None))
         return cls(row.code, row.created_at, state, list(events), stages,
-                   state.title or row.title)
+                   state.title or row.title, files)
 
     @property
     def notes(self) -> list[Note]:

@@ -251,7 +251,7 @@ def join_form() -> Any:
 
 
 @bp.get("/j/<code>")
-def phone(code: str) -> Any:
+def phone(code: str, table: int | None = None) -> Any:
     clean = normalise_code(code)
     row = service().store.find(code=clean)
     if row is None:
@@ -264,7 +264,16 @@ def phone(code: str) -> Any:
                        _("Thank you for taking part. The facilitator will share the harvest."),
                        410)
     plan = live.state.plan if live else None
-    return render_template("phone.html", row=row, purpose=plan.purpose if plan else "")
+    return render_template("phone.html", row=row, purpose=plan.purpose if plan else "",
+                           table=table)
+
+
+@bp.get("/j/<code>/table/<int:number>")
+def phone_at_table(code: str, number: int) -> Any:
+    """A café table's QR code (its table tent): the phone page, which joins as ``/j/<code>``
+    does (a device that joined keeps its identity) and then asks to sit at table ``number``
+    (from 1; the page says so if there is no such table)."""
+    return phone(code, table=number)
 
 
 # -- photos ----------------------------------------------------------------------------------
@@ -349,7 +358,8 @@ def export(key: str, fmt: str) -> Response:
     row = _row(console_key=key)
     if fmt not in FORMATS:
         abort(404)
-    out = render(fmt, row, service().store.events(row.id))
+    out = render(fmt, row, service().store.events(row.id),
+                 lambda file_id: service().store.get_file(row.id, file_id))
     disposition = "inline" if fmt == "html" else "attachment"
     return Response(out.body, mimetype=out.mimetype,
                     headers={"Content-Disposition": f'{disposition}; filename="{out.filename}"'})

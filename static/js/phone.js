@@ -73,7 +73,7 @@ outbox.onResult = (ack, item) => {
   render();
 };
 const kinds = plugins("phone", {
-  t, say, code: cfg.code, token: () => tokenBox.get(),
+  t, say, code: cfg.code, token: () => tokenBox.get(), table: cfg.table || null,
   send: (event, payload) => outbox.send(event, payload),
 });
 
@@ -145,7 +145,9 @@ $("join-form").addEventListener("submit", (event) => {
   if (outbox.pending("join").length) return;
   const token = newId() + newId();
   pendingTokenBox.set(token);
-  outbox.send("join", { name: $("name").value.trim(), token });
+  // from a café table's QR code (/j/<code>/table/<n>): a late arrival sits at that table
+  const place = cfg.table ? { table: cfg.table - 1 } : {};
+  outbox.send("join", { name: $("name").value.trim(), token, ...place });
   render();
 });
 

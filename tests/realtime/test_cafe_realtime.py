@@ -213,3 +213,34 @@ def test_between_rounds_phones_know_their_next_table_and_a_host_change_reaches_t
         if heard:
             assert heard[-1]["cafe"]["next_table"] == after.table_of(1, f"p{i + 1}")
     assert received(console, "cafe")[-1]["cafe"]["seating"][2]["host"] == chosen
+
+
+def test_the_printable_report_embeds_tablecloth_photos_scaled_with_table_and_round(
+        cafe, service, app) -> None:
+    import base64
+    import html
+    import io
+    import re
+
+    from PIL import Image
+
+    row, console, screen, phones, tables = cafe
+    client = app.test_client()
+    big = io.BytesIO()
+    Image.new("RGB", (1500, 1000), "navy").save(big, "JPEG")
+    ack = client.post(f"/photos/{row.code}", content_type="multipart/form-data", data={
+        "photo": (io.BytesIO(big.getvalue()), "cloth.jpg"),
+        "token": "cafe-token-0-0123456789", "client_id": "big"}).get_json()
+    assert ack["ok"]
+    report = client.get(f"/console/{row.console_key}/export.html").get_data(as_text=True)
+    images = re.findall(r'<img src="data:image/jpeg;base64,([^"]+)" width="(\d+)" '
+                        r'height="(\d+)" alt="([^"]+)"', report)
+    assert len(images) == 1, "the photo is in the page itself, not a link"
+    data, width, height, alt = images[0]
+    with Image.open(io.BytesIO(base64.b64decode(data))) as shown:
+        assert shown.size == (int(width), int(height)) == (800, 533)
+    table = tables[0] + 1
+    assert html.unescape(alt) == f"Photo of table {table}'s tablecloth, round 1"
+    assert f"<figcaption class=\"by\">Table {table}, round 1</figcaption>" in report
+    assert "photo of the tablecloth" not in report  # no bare count when the photo is there
+    assert "/photos/" not in report

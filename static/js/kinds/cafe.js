@@ -1,7 +1,7 @@
 // The World Café on the phone, the projector and the console: plug-ins for the pages (see
 // static/js/kinds/index.js). Each keeps the `cafe` part of the snapshot (docs/protocol.md)
 // and renders it into its section of templates/kinds/cafe/; text is set with textContent only.
-import { el, fill, newId } from "../common.js";
+import { el, fill, newId, store } from "../common.js";
 import { buttonMove } from "./moves.js";
 
 const tableName = (t, i) => fill(t.cafe_table, { n: i + 1 });
@@ -60,6 +60,20 @@ function harvestTables(cafe, t) {
     : el("p", { class: "muted", text: t.cafe_cloth_empty })));
 }
 
+// Between rounds: the next table, decided as the round ended (it changes only if the
+// facilitator changes it, and then this phone is told at once).
+function nextLine(cafe, t, seated) {
+  const n = cafe.next_table + 1;
+  const writes = seated && cafe.i_host;
+  if (typeof cafe.next_table !== "number") return writes ? t.cafe_host_summary : "";
+  if (cafe.next_host && seated && cafe.i_host && cafe.table === cafe.next_table) return t.cafe_host_summary;
+  const next = cafe.next_host ? fill(t.cafe_next_you_host, { n })
+    : cafe.next_host_name ? fill(t.cafe_next_hosted, { n, name: cafe.next_host_name })
+      : fill(t.cafe_next, { n });
+  return [writes ? t.cafe_write_summary : "", next, cafe.next_host ? "" : t.cafe_carry]
+    .filter(Boolean).join(" ");
+}
+
 // The phone: where to go, what to talk about, the tablecloth, the host's tasks.
 function renderPhoneCafe(root, cafe, t, handlers) {
   const $ = (sel) => root.querySelector(sel) || document.querySelector(sel); // .cafe-where leads the page
@@ -72,11 +86,13 @@ function renderPhoneCafe(root, cafe, t, handlers) {
   else if (cafe.i_host) where = `${roundName(t, cafe)}: ${fill(t.cafe_you_host, { n: cafe.table + 1 })}`;
   else if (cafe.host_name) where = `${roundName(t, cafe)}: ${fill(t.cafe_go_host, { n: cafe.table + 1, name: cafe.host_name })}`;
   else where = `${roundName(t, cafe)}: ${fill(t.cafe_go, { n: cafe.table + 1 })}`;
-  if (phase === "between" && seated) {
-    where = `${fill(t.cafe_round_over, { n: cafe.round + 1 })} ${cafe.i_host ? t.cafe_host_summary : (cafe.round + 1 < cafe.rounds ? t.cafe_carry : "")}`;
+  const hasNext = phase === "between" && typeof cafe.next_table === "number";
+  if (phase === "between" && (seated || hasNext)) {
+    where = [fill(t.cafe_round_over, { n: cafe.round + 1 }), nextLine(cafe, t, seated)].filter(Boolean).join(" ");
   }
   $(".cafe-where").textContent = where;
   $(".cafe-where").dataset.table = seated ? String(cafe.table + 1) : "";
+  $(".cafe-where").dataset.nextTable = hasNext ? String(cafe.next_table + 1) : "";
 
   // the etiquette: open while people gather, folded away (still there) once the rounds start
   const etiquette = $(".cafe-etiquette");
@@ -97,7 +113,7 @@ function renderPhoneCafe(root, cafe, t, handlers) {
   offer.onclick = () => handlers.offer(!cafe.volunteered);
 
   const seat = $(".cafe-seat");
-  seat.hidden = !(phase === "round" || phase === "between") || seated;
+  seat.hidden = !(phase === "round" || phase === "between") || seated || hasNext;
   seat.onclick = handlers.takeSeat;
 
   $(".cafe-mates").hidden = !seated || phase === "harvest";
@@ -178,10 +194,13 @@ function screenHarvestTable(table, t, shared) {
   items.length ? el("ul", {}, ...items) : el("p", { class: "cafe-empty", text: t.cafe_cloth_empty }));
 }
 
-function renderScreenCafe(root, cafe, t) {
+function renderScreenCafe(root, cafe, t, purpose) {
   const $ = (sel) => root.querySelector(sel);
   const phase = cafe.phase;
-  const rounds = phase === "round" || phase === "between";
+  const rounds = phase === "round";
+  // whenever no round is running (before the first, between rounds, after the last): the
+  // purpose and the etiquette card, for the room to read while people move
+  const card = phase === "gathering" || phase === "between";
   let line = "";
   if (phase === "gathering") line = fill(cafe.waiting === 1 ? t.cafe_waiting_one : t.cafe_waiting, { n: cafe.waiting || 0 });
   else if (phase === "round") line = roundName(t, cafe);
@@ -191,12 +210,15 @@ function renderScreenCafe(root, cafe, t) {
   const question = $(".cafe-question");
   question.textContent = rounds ? cafe.question : "";
   question.hidden = !rounds || !cafe.question;
+  const why = $(".cafe-purpose");
+  why.textContent = card && purpose ? fill(t.cafe_purpose, { text: purpose }) : "";
+  why.hidden = !(card && purpose);
   const box = $(".cafe-box");
-  box.dataset.fitMax = phase === "gathering" ? "2.5" : "2";
+  box.dataset.fitMax = card ? "2.5" : "2";
   const etiquette = $(".cafe-etiquette");
-  etiquette.hidden = phase !== "gathering";
+  etiquette.hidden = !card;
   $(".cafe-etiquette-h").hidden = etiquette.hidden;
-  etiquette.replaceChildren(...(phase === "gathering" ? cafe.etiquette || [] : [])
+  etiquette.replaceChildren(...(card ? cafe.etiquette || [] : [])
     .map((text, i) => el("li", { "data-item": `etiquette-${i}`, text })));
   const map = $(".cafe-map");
   map.hidden = !rounds;
@@ -222,10 +244,39 @@ export function mixingText(cafe, t) {
   const n = cafe.repeats || 0;
   const repeats = n === 0 ? t.cafe_repeats_none
     : fill(n === 1 ? t.cafe_repeats_one : t.cafe_repeats_other, { n });
+  // always next to the fewest any seating of this room could have (docs/seating.md)
   const fewest = cafe.fewest_repeats;
-  const bound = n === 0 || typeof fewest !== "number" ? ""
-    : fewest >= n ? t.cafe_repeats_fewest : fill(t.cafe_repeats_bound, { n: fewest });
+  const bound = typeof fewest !== "number" ? ""
+    : fewest >= n ? t.cafe_repeats_fewest
+      : fill(fewest === 1 ? t.cafe_repeats_floor_one : t.cafe_repeats_floor_other, { n: fewest });
   return [...rounds, repeats, bound].filter(Boolean).join(" ");
+}
+
+// Choose or change a table's host (cafe_set_host): during a round from the people at that
+// table (nobody moves), between rounds from everyone (the new host and one other move).
+const picked = new Map();
+function hostPicker(cafe, table, seating, t, act) {
+  if (cafe.hosts_mode === "none" || !["round", "between"].includes(cafe.phase)) return null;
+  const id = `cafe-host-${table.table}`;
+  const people = cafe.phase === "round" ? table.people
+    : seating.flatMap((x) => x.people.map((p) => ({ ...p, table: x.table })));
+  const select = el("select", { id, class: "cafe-host-select" },
+    el("option", { value: "", text: t.cafe_no_host }),
+    ...people.map((p) => el("option", { value: p.id,
+      text: p.table === undefined || p.table === table.table ? p.name : `${p.name} · ${tableName(t, p.table)}` })));
+  // a choice not yet sent survives the list being redrawn (notes keep coming)
+  const key = `${cafe.round}:${cafe.phase}:${table.table}`;
+  select.value = picked.has(key) ? picked.get(key) : table.host || "";
+  select.addEventListener("change", () => picked.set(key, select.value));
+  return el("form", { class: "cafe-host-form row wrap", "data-table": String(table.table),
+                      onsubmit: (event) => {
+                        event.preventDefault();
+                        picked.delete(key);
+                        act("cafe_set_host", select.value ? { table: table.table, participant: select.value }
+                          : { table: table.table });
+                      } },
+  el("label", { for: id, text: fill(t.cafe_host_of, { n: table.table + 1 }) }), select,
+  el("button", { type: "submit", text: t.cafe_set_host }));
 }
 
 function renderConsoleCafe(root, cafe, t, act) {
@@ -257,6 +308,7 @@ function renderConsoleCafe(root, cafe, t, act) {
     el("button", { type: "button", class: "link small", text: t.cafe_gone,
                    "aria-label": `${t.cafe_gone}: ${p.name}`,
                    onclick: () => act("cafe_remove", { participant: p.id }) })))),
+  hostPicker(cafe, table, seating, t, act),
   table.summary ? el("p", { class: "small", text: `${t.cafe_summary_label} ${table.summary}` }) : null,
   (table.photos || []).length ? el("ul", { class: "photos plain" }, ...photoItems(table.photos, t,
     { any: true, send: (id) => act("cafe_remove_photo", { photo: id }) })) : null)));
@@ -327,9 +379,58 @@ export function phone(ctx) {
       status.textContent = ctx.t.cafe_photo_offline;
     }
   });
+  // a table's QR code (/j/<code>/table/<n>): sit there, asking first if seated elsewhere;
+  // answered once per round (kept for a reload of the same page)
+  const qr = root.querySelector(".cafe-qr");
+  const asked = store(`fac:${ctx.code}:table-qr:${ctx.table}`);
+  let joined = false; // a visitor's snapshot has no table: never ask the server for one
+  function tableQr(cafe) {
+    qr.hidden = true;
+    const wanted = ctx.table;
+    if (!wanted || !joined || !["gathering", "round", "between"].includes(cafe.phase)) return;
+    const text = qr.querySelector("p");
+    if (cafe.phase === "gathering") {
+      qr.hidden = false;
+      text.textContent = fill(ctx.t.cafe_qr_wait, { n: wanted });
+      qr.querySelector(".row").hidden = true;
+      return;
+    }
+    const key = `${cafe.round}:${cafe.phase}`;
+    if (asked.get() === key) return;
+    const between = cafe.phase === "between";
+    const at = between ? cafe.next_table : cafe.table;
+    const seatedNow = typeof at === "number";
+    if (between && cafe.last_round) return;
+    if (wanted > cafe.tables) {
+      qr.hidden = false;
+      qr.querySelector(".row").hidden = true;
+      text.textContent = fill(cafe.tables === 1 ? ctx.t.cafe_qr_no_table_one : ctx.t.cafe_qr_no_table_other,
+        { n: wanted, count: cafe.tables });
+      return;
+    }
+    if (seatedNow && at === wanted - 1) { asked.set(key); return; }
+    if (!seatedNow) { asked.set(key); ctx.send("cafe_sit", { table: wanted - 1 }); return; }
+    qr.hidden = false;
+    qr.querySelector(".row").hidden = false;
+    text.textContent = fill(between ? ctx.t.cafe_qr_move_next : ctx.t.cafe_qr_move, { here: at + 1, there: wanted });
+    const yes = qr.querySelector(".cafe-qr-yes");
+    const no = qr.querySelector(".cafe-qr-no");
+    yes.textContent = fill(ctx.t.cafe_qr_yes, { n: wanted });
+    no.textContent = fill(ctx.t.cafe_qr_no, { n: at + 1 });
+    yes.onclick = () => { asked.set(key); qr.hidden = true; ctx.send("cafe_sit", { table: wanted - 1, move: true }); };
+    no.onclick = () => { asked.set(key); qr.hidden = true; };
+  }
   return {
-    snapshot: state.snapshot,
-    events: { cafe: state.update },
+    snapshot(data) {
+      state.snapshot(data);
+      joined = Boolean(data.joined);
+    },
+    events: {
+      cafe(data, w) {
+        joined = true; // only a participant's phones are told about their café
+        state.update(data, w);
+      },
+    },
     render(w) {
       root.hidden = !active(w);
       where.hidden = !active(w);
@@ -339,6 +440,7 @@ export function phone(ctx) {
         takeSeat: () => ctx.send("cafe_take_seat", {}),
         send: ctx.send,
       });
+      tableQr(state.cafe);
     },
     // a note in a café goes on the writer's table's tablecloth, while a round is on
     writable(w) {
@@ -364,6 +466,7 @@ export function phone(ctx) {
       }
       if (event === "cafe_host") return ctx.t.cafe_offer_sent;
       if (event === "cafe_take_seat") return ctx.t.cafe_seated_now;
+      if (event === "cafe_sit") return fill(ctx.t.cafe_qr_moved, { n: ctx.table });
       return undefined;
     },
   };
@@ -390,8 +493,8 @@ export function screen(ctx) {
       // nobody has left before the first round: everyone who joined waits for a table
       if (state.cafe && state.cafe.phase === "gathering") state.cafe.waiting = data.joined;
     },
-    render() {
-      if (state.cafe) renderScreenCafe(root, state.cafe, ctx.t);
+    render(w) {
+      if (state.cafe) renderScreenCafe(root, state.cafe, ctx.t, (w && w.purpose) || "");
     },
   };
 }
