@@ -195,12 +195,26 @@ def test_a_volunteer_stays_to_host_the_next_round(room: Any) -> None:
     expect(writer.locator("#conn")).to_have_attribute("data-status", re.compile("offline|error"))
     room.post_note(writer, "Written while the Wi-Fi was down")
     expect(writer.locator("#mine .pending")).to_have_count(1)
-    console.locator(".cafe-end").click()
+    # during the round someone offers to stay and host the next one
     offer = stayer.locator(".cafe-offer")
     expect(offer).to_have_text("I'll stay and host the next round here")
     offer.click()
     expect(offer).to_have_attribute("aria-pressed", "true")
     expect(console.locator(".cafe-volunteers")).to_have_text(f"Offered to host: {stayer_name}")
+    console.locator(".cafe-end").click()
+    # as the round ends every phone says where to go next, and that is where round 2 seats it
+    expect(stayer.locator(".cafe-where")).to_contain_text(
+        f"Next round you host table {first[stayer_name]}")
+    expect(offer).to_be_hidden()
+    told = {}
+    for name, phone in zip(names, phones, strict=True):
+        if name == writer_name:
+            continue
+        where = phone.locator(".cafe-where")
+        expect(where).to_have_attribute("data-next-table", re.compile(r"^\d+$"))
+        told[name] = int(where.get_attribute("data-next-table"))
+        if name != stayer_name:
+            expect(where).to_contain_text(f"Next: table {told[name]}")
     console.locator(".cafe-start").click()
     expect(stayer.locator(".cafe-where")).to_have_text(
         f"Round 2 of 2: you host table {first[stayer_name]}: stay here")
@@ -208,6 +222,7 @@ def test_a_volunteer_stays_to_host_the_next_round(room: Any) -> None:
         if name == writer_name:
             continue  # offline: it learns its round-2 table when it is back
         expect(phone.locator(".cafe-where")).to_contain_text("Round 2 of 2")
+        assert table_of(phone) == told[name], f"{name} sits where their phone said"
         if name != stayer_name and "you host" not in phone.locator(".cafe-where").inner_text():
             assert table_of(phone) != first[name], f"{name} travels to a new table"
 
@@ -224,3 +239,45 @@ def test_a_volunteer_stays_to_host_the_next_round(room: Any) -> None:
             expect(note).to_contain_text("round 1")
         else:
             expect(cloth).not_to_contain_text("Written while the Wi-Fi was down")
+
+
+@pytest.mark.slow
+def test_a_phone_scanning_a_table_qr_mid_round_sits_there_and_nobody_moves(room: Any) -> None:
+    plan = cafe_plan()
+    plan["stages"][0]["options"].update(table_size=2, hosts="none")
+    w = room.server.create(plan)
+    console = room.console(w["console_url"])
+    names = [f"Guest {i}" for i in range(4)]
+    phones = [room.phone(w["join_url"], name) for name in names]
+    console.locator("[data-action=start]").click()
+    console.locator(".cafe-start").click()
+    expect(console.locator(".cafe-seating li[data-pid]")).to_have_count(4)
+    before = console_tables(console)
+
+    # a late arrival scans table 2's tent (its QR code opens /j/<code>/table/2) and joins
+    late = room.new_page(**room.PHONE)
+    late.goto(f"{w['join_url']}/table/2")
+    late.locator("#name").fill("Late Lee")
+    late.get_by_role("button", name="Join").click()
+    expect(late.locator(".cafe-where")).to_have_attribute("data-table", "2")
+    expect(late.locator(".cafe-where")).to_contain_text("Round 1 of 2: go to table 2")
+    expect(console.locator(".cafe-seating li[data-pid]")).to_have_count(5)
+    after = console_tables(console)
+    assert after == {**before, "Late Lee": 2}, "nobody else moved"
+    for name, phone in zip(names, phones, strict=True):
+        assert table_of(phone) == before[name]
+
+    # someone seated at table 1 scans table 2's code too: asked first, moved only on "Move"
+    name = next(n for n in names if before[n] == 1)
+    phone = phones[names.index(name)]
+    phone.goto(f"{w['join_url']}/table/2")
+    question = phone.locator(".cafe-qr")
+    expect(question).to_contain_text("You sit at table 1 this round. Move to table 2")
+    assert table_of(phone) == 1
+    question.get_by_role("button", name="Move to table 2").click()
+    expect(phone.locator(".cafe-where")).to_have_attribute("data-table", "2")
+    expect(question).to_be_hidden()
+    # table 2 (index 1) has its two, the late arrival and the mover
+    expect(console.locator(".cafe-seating > li[data-table='1'] li[data-pid]")).to_have_count(4)
+    assert console_tables(console) == {**after, name: 2}
+    assert room.errors == []

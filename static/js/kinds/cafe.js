@@ -101,10 +101,11 @@ function renderPhoneCafe(root, cafe, t, handlers) {
   etiquette.dataset.phase = phase;
   etiquette.querySelector("ul").replaceChildren(...etiquetteList(cafe));
 
-  // offering to host: before round 1, or (volunteer hosts) to stay for the next round
+  // offering to host: before round 1, or (volunteer hosts) during a round, to stay for the
+  // next one (its seating is decided as the round ends)
   const lastRound = cafe.round + 1 >= cafe.rounds;
   const canOffer = cafe.hosts_mode !== "none" && ((phase === "gathering")
-    || (cafe.hosts_mode === "volunteer" && seated && !lastRound && phase !== "harvest"));
+    || (cafe.hosts_mode === "volunteer" && seated && !lastRound && phase === "round"));
   const offer = $(".cafe-offer");
   offer.hidden = !canOffer;
   offer.setAttribute("aria-pressed", String(Boolean(cafe.volunteered)));
