@@ -65,6 +65,9 @@ MAX_OWNER = 60
 MAX_TOPICS = 200  # in one Open Space
 MAX_ENTRIES = 100  # in one session's report
 ENTRY_KINDS = ("point", "recommendation", "action")
+MAX_ANNOUNCEMENT = 140  # one line on the projector's strip: "Lunch at 12:30"
+MAX_ANNOUNCEMENTS = 50  # live at once (removed ones stay in the log)
+SHOWN_ANNOUNCEMENTS = 3  # the newest, on the projector's strip
 SIMILAR = 0.5  # word overlap (Jaccard) from which two topics are suggested for merging
 
 DEFAULT_PRINCIPLES = (
@@ -233,6 +236,17 @@ class Merge:
 
 
 @dataclass
+class Announcement:
+    """A line for the whole room ("Lunch at 12:30"), from the facilitator or a convener."""
+
+    id: str
+    text: str
+    author: str  # "facilitator" or a participant id
+    at: float
+    removed: bool = False
+
+
+@dataclass
 class OpenSpace:
     topics: dict[str, OSTopic] = field(default_factory=dict)
     cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (space, slot) -> topic
@@ -247,6 +261,8 @@ class OpenSpace:
     next_topic: int = 1
     next_entry: int = 1
     next_merge: int = 1
+    announcements: dict[str, Announcement] = field(default_factory=dict)
+    next_announcement: int = 1
 
     def live_topics(self) -> list[OSTopic]:
         return [t for t in self.topics.values() if t.live]
@@ -466,6 +482,46 @@ def dismiss_suggestion(state: WorkshopState, actor: Actor, payload: dict, now: f
     if o.suggestion is None:
         raise DomainError(_("There is no suggested agenda."))
     return [Draft("os_suggestion_dismissed", {"stage": index})]
+
+
+# -- announcements -------------------------------------------------------------------------
+
+@command("os_announce", {PARTICIPANT, FACILITATOR},
+         {"text": Field(str, max_length=MAX_ANNOUNCEMENT)},
+         ack=lambda events: {"announcement_id": events[0].data["announcement"]})
+def announce(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """An announcement for the room ("Session on transport moved to the garden"): the
+    facilitator or a convener posts it; phones' news wall and the projector's strip show it."""
+    index, o = _here(state)
+    if actor.role == PARTICIPANT:
+        _writable(state, index)
+        if not any(actor.participant in t.conveners for t in o.live_topics()):
+            raise DomainError(_("Announcements come from the facilitator and the conveners. "
+                                "Post a topic to convene one, or ask the facilitator."))
+    text = " ".join(clean_text(payload["text"], MAX_ANNOUNCEMENT, _("announcement")).split())
+    live = [a for a in o.announcements.values() if not a.removed]
+    if len(live) >= MAX_ANNOUNCEMENTS:
+        raise DomainError(_("There are %d announcements already: remove an old one first.")
+                          % MAX_ANNOUNCEMENTS)
+    if any(a.text == text for a in live):
+        raise DomainError(_("That announcement is showing already."))
+    return [Draft("os_announced", {"stage": index, "announcement": f"a{o.next_announcement}",
+                                   "text": text})]
+
+
+@command("os_announce_remove", {PARTICIPANT, FACILITATOR},
+         {"announcement": Field(str, max_length=20)})
+def remove_announcement(state: WorkshopState, actor: Actor, payload: dict, now: float
+                        ) -> list[Draft]:
+    """Take an announcement down (the facilitator any, a convener their own); the log keeps
+    that it was made."""
+    index, o = _here(state)
+    a = o.announcements.get(payload["announcement"])
+    if a is None or a.removed:
+        raise DomainError(_("That announcement is not showing (it may have been removed)."))
+    if actor.role == PARTICIPANT and a.author != actor.participant:
+        raise DomainError(_("Only the facilitator can remove someone else's announcement."))
+    return [Draft("os_announcement_removed", {"stage": index, "announcement": a.id})]
 
 
 # -- merging ---------------------------------------------------------------------------------
@@ -899,7 +955,34 @@ def _entry_deleted(state: WorkshopState, event: Event) -> None:
     _os(state, event).entries[event.data["entry"]].deleted = True
 
 
+@reducer("os_announced")
+def _announced(state: WorkshopState, event: Event) -> None:
+    o = _os(state, event)
+    d = event.data
+    o.announcements[d["announcement"]] = Announcement(d["announcement"], d["text"],
+                                                      event.actor, event.at)
+    o.next_announcement += 1
+
+
+@reducer("os_announcement_removed")
+def _announcement_removed(state: WorkshopState, event: Event) -> None:
+    _os(state, event).announcements[event.data["announcement"]].removed = True
+
+
 # -- views -----------------------------------------------------------------------------------
+
+def announcements(state: WorkshopState, index: int, o: OpenSpace) -> list[dict[str, Any]]:
+    """Live announcements, newest first: the text, when, and from whom in words (a convener's
+    name only as the room may see it)."""
+    out = []
+    for a in sorted((a for a in o.announcements.values() if not a.removed),
+                    key=lambda a: (-a.at, -int(a.id[1:]))):
+        facilitator = a.author == FACILITATOR
+        out.append({"id": a.id, "text": a.text, "at": a.at, "author": a.author,
+                    "from": "facilitator" if facilitator else "convener",
+                    "name": "" if facilitator else _public_name(state, index, a.author)})
+    return out
+
 
 def _grid_view(state: WorkshopState, index: int) -> dict[str, Any]:
     spaces, slots = grid(state.stages[index])
@@ -916,7 +999,8 @@ def _base(state: WorkshopState, index: int, o: OpenSpace) -> dict[str, Any]:
             "law": stage_option(stage, "law") or _(DEFAULT_LAW),
             "convergence": stage_option(stage, "convergence"),
             **_grid_view(state, index), "now": o.now, "screen": o.screen,
-            "anonymous": stage_is_anonymous(state, index)}
+            "anonymous": stage_is_anonymous(state, index),
+            "announcements": announcements(state, index, o)}
 
 
 def topic_view(state: WorkshopState, index: int, o: OpenSpace, t: OSTopic,
@@ -1131,3 +1215,13 @@ def _report_changed(state: WorkshopState, event: Event) -> list[Emit]:
     payload = {"seq": state.seq, "stage": index, "topic": topic,
                "entries": _entries(o, topic)}
     return [Emit(a, "os_report", payload) for a in (SCREEN, CONSOLE, PHONES)]
+
+
+@notifier("os_announced", "os_announcement_removed")
+def _announcements_changed(state: WorkshopState, event: Event) -> list[Emit]:
+    """Every audience gets the same list: one broadcast to all phones (the news wall), the
+    projector's strip, the console."""
+    index = event.data["stage"]
+    payload = {"seq": state.seq, "stage": index,
+               "announcements": announcements(state, index, openspace(state, index))}
+    return [Emit(a, "os_announcements", payload) for a in (SCREEN, CONSOLE, PHONES)]

@@ -156,10 +156,11 @@ def fill_big_cafe(service: Any) -> dict[str, Any]:
     return {"row": row}
 
 
-def fill_cafe(service: Any, rounds_done: int, harvest: bool) -> dict[str, Any]:
+def fill_cafe(service: Any, rounds_done: int, harvest: bool,
+              between: bool = False) -> dict[str, Any]:
     """A café of 48 at 12 tables: ``rounds_done`` full rounds of 8 notes per table (2 each),
     a summary from each host every round, two photos; then round ``rounds_done + 1`` with half
-    its notes, or the harvest."""
+    its notes, or (``between``) the pause after round ``rounds_done``, or the harvest."""
     from facilitator.activities.cafe import cafe
     from facilitator.core.plan import load_plan
 
@@ -173,7 +174,7 @@ def fill_cafe(service: Any, rounds_done: int, harvest: bool) -> dict[str, Any]:
     rng = random.Random(5)
     index = {pid: i for i, pid in enumerate(f.phones)}
     written: dict[str, list[str]] = {"notes": [], "summaries": []}
-    for r in range(min(rounds_done + 1, 3)):
+    for r in range(rounds_done if between else min(rounds_done + 1, 3)):
         f.console("cafe_start_round")
         c = cafe(state_of(f), 0)
         last = r == rounds_done  # the round on now, half written
@@ -199,7 +200,8 @@ def fill_cafe(service: Any, rounds_done: int, harvest: bool) -> dict[str, Any]:
         f.console("cafe_harvest")
     c = cafe(state_of(f), 0)
     hosts = {t: state_of(f).participants[c.host(t)].name for t in range(c.seating.tables)}
-    return {"row": row, "hosts": hosts, **written}
+    return {"row": row, "hosts": hosts, "purpose": plan["purpose"],
+            "etiquette": plan["stages"][0]["options"]["etiquette"], **written}
 
 
 # -- what an Open Space grid holds ------------------------------------------------------------
@@ -267,6 +269,10 @@ def fill_marketplace(service: Any) -> dict[str, Any]:
             "law": " ".join(options["law"].split()), "topics": TOPICS[:20]}
 
 
+ANNOUNCEMENTS = ["Lunch is at 12:30 in the main hall: soup, sandwiches and cake",
+                 "Session on transport moved to the garden"]
+
+
 def fill_openspace(service: Any, news: bool) -> dict[str, Any]:
     """An Open Space of 10 spaces by 6 slots: 46 topics posted, 40 placed (the first 40 of
     the grid's cells in reading order, skipping some), session 3 running with people checked in,
@@ -317,6 +323,9 @@ def fill_openspace(service: Any, news: bool) -> dict[str, Any]:
             entries += [text, f"{owner}, by", due]
     if news:
         f.console("os_screen", {"view": "news"})
+    else:  # from the facilitator, then a convener: on a strip above the grid
+        f.console("os_announce", {"text": ANNOUNCEMENTS[0]})
+        f.phone(2, "os_announce", {"text": ANNOUNCEMENTS[1]})
     titles = {t.id: t.display for t in o.live_topics()}
     return {"row": row, "placed": [titles[t] for t in ids[:40]],
             "unplaced": [titles[t] for t in ids[40:]],
@@ -332,6 +341,7 @@ def rooms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     service = make_service(db)
     filled = {"etiquette": fill_cafe_gathering(service),
               "map": fill_cafe(service, rounds_done=1, harvest=False),
+              "between": fill_cafe(service, rounds_done=1, harvest=False, between=True),
               "big map": fill_big_cafe(service),
               "harvest": fill_cafe(service, rounds_done=3, harvest=True),
               "principles": fill_marketplace(service),
@@ -354,6 +364,16 @@ def test_cafe_etiquette_before_round_one(browser: Browser, rooms: dict) -> None:
                 *room["etiquette"]]
     figures = check_projector(browser, screen_url(rooms["server"], room["row"]), expected,
                               "cafe-etiquette", ready=".cafe-etiquette [data-item]")
+    assert all(f["pages"] == 1 for f in figures.values()), figures
+
+
+def test_cafe_purpose_and_etiquette_between_rounds(browser: Browser, rooms: dict) -> None:
+    room = rooms["between"]
+    expected = ["Round 1 is over. Hosts are writing their summaries; everyone else, get ready "
+                "to move.", f"What this is for: {room['purpose']}", "Café etiquette",
+                *room["etiquette"]]
+    figures = check_projector(browser, screen_url(rooms["server"], room["row"]), expected,
+                              "cafe-between", ready=".cafe-etiquette [data-item]")
     assert all(f["pages"] == 1 for f in figures.values()), figures
 
 
@@ -427,6 +447,7 @@ def test_open_space_grid_of_ten_spaces_by_six_slots(browser: Browser, rooms: dic
     room = rooms["grid"]
     expected = [*room["placed"], *room["unplaced"], "Topics not yet on the grid",
                 "Now: Session 3 (12:00–12:45) · Next: Session 4 (13:45–14:45)",
+                "Announcements", *ANNOUNCEMENTS,
                 *[s.rsplit(",", 1)[0] if s[-1].isdigit() else s for s in SPACES]]
     check_projector(browser, screen_url(rooms["server"], room["row"]), unique(expected),
                     "openspace-grid", ready=".os-screen-grid [data-item]:not([data-off])")

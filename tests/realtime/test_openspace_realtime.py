@@ -118,3 +118,53 @@ def test_a_stale_report_edit_is_refused_and_both_texts_survive(space, service) -
     assert not ack["ok"] and "Someone else saved this entry" in ack["error"]
     assert service.live(row.id).state.seq == seq
     assert service.live(row.id).state.openspaces[0].entries[entry].text == "Facilitator's"
+
+
+def test_announcements_reach_every_phone_the_projector_and_the_console(space, service) -> None:
+    row, console, screen, phones, (a, b) = space
+    ack = console.emit("os_announce", {"client_id": "an1", "text": "Lunch at 12:30"},
+                       callback=True)
+    assert ack["ok"] and ack["announcement_id"] == "a1"
+    for client in (console, screen, *phones):
+        (got,) = received(client, "os_announcements")
+        assert [(x["text"], x["from"]) for x in got["announcements"]] == [
+            ("Lunch at 12:30", "facilitator")]
+    # a convener (phone 1 convenes Topic 1) announces too, named as the room may see
+    ack = phones[1].emit("os_announce", {"client_id": "an2",
+                                         "text": "Session on transport moved to the garden"},
+                         callback=True)
+    assert ack["ok"]
+    (got,) = received(screen, "os_announcements")
+    assert [(x["text"], x["from"], x["name"]) for x in got["announcements"]] == [
+        ("Session on transport moved to the garden", "convener", "P1"),
+        ("Lunch at 12:30", "facilitator", "")]
+    for client in (console, *phones):
+        client.get_received()
+    # refusals change nothing and nobody hears of them
+    seq = service.live(row.id).state.seq
+    for client, event, payload, error in [
+        (phones[2], "os_announce", {"text": "Free cake"}, "come from the facilitator and the "
+                                                           "conveners"),
+        (console, "os_announce", {"text": "   "}, "empty"),
+        (console, "os_announce", {"text": "x" * 141}, "too long"),
+        (console, "os_announce", {"text": "Lunch at  12:30"}, "showing already"),
+        (phones[1], "os_announce_remove", {"announcement": "a1"}, "Only the facilitator"),
+        (console, "os_announce_remove", {"announcement": "a9"}, "not showing"),
+        (phones[0], "os_announce", {"text": 5}, "must be text"),
+    ]:
+        got = client.emit(event, {"client_id": f"bad-{event}-{len(str(payload))}", **payload},
+                          callback=True)
+        assert got["ok"] is False and error in got["error"], (event, payload, got)
+    assert service.live(row.id).state.seq == seq
+    for client in (console, screen, *phones):
+        assert received(client, "os_announcements") == []
+    # the facilitator takes one down; the author can take down their own
+    assert console.emit("os_announce_remove", {"client_id": "r1", "announcement": "a1"},
+                        callback=True)["ok"]
+    assert [x["id"] for x in received(phones[3], "os_announcements")[0]["announcements"]] \
+        == ["a2"]
+    assert phones[1].emit("os_announce_remove", {"client_id": "r2", "announcement": "a2"},
+                          callback=True)["ok"]
+    assert received(screen, "os_announcements")[-1]["announcements"] == []
+    snap = service.live(row.id).state.openspaces[0]
+    assert [x.removed for x in snap.announcements.values()] == [True, True]  # kept in the log

@@ -33,7 +33,10 @@ function nowLine(os, t) {
 function holder() {
   const h = {
     os: null,
-    snapshot(data) { h.os = data.openspace || null; },
+    snapshot(data) {
+      h.os = data.openspace || null;
+      h.stage = data.workshop ? data.workshop.stage_index : undefined;
+    },
     events: {
       openspace(data, w) { if (!w || data.stage === w.stage_index) h.os = data.openspace; },
       os_topics(data) {
@@ -54,9 +57,34 @@ function holder() {
         if (!h.os) return;
         h.os.entries = h.os.entries.filter((e) => e.topic !== data.topic).concat(data.entries);
       },
+      os_announcements(data) { if (h.os && data.stage === h.stage) h.os.announcements = data.announcements; },
     },
   };
   return h;
+}
+
+// Announcements, newest first: "Lunch at 12:30 (the facilitator)". ``remove`` (optional)
+// offers to take one down: the console any, a convener their own.
+function announcementItems(os, t, remove) {
+  return (os.announcements || []).map((a) => el("li", { class: "os-announcement", "data-announcement": a.id },
+    el("span", { class: "text", text: a.text }), " ",
+    el("span", { class: "small muted", text: a.from === "facilitator" ? t.os_from_facilitator
+      : a.name ? fill(t.os_from_convener_named, { name: a.name }) : t.os_from_convener }),
+    remove && remove.may(a) ? el("button", { type: "button", class: "link small", text: t.os_announce_remove,
+      "aria-label": `${t.os_announce_remove}: ${a.text}`,
+      onclick: () => remove.send(a.id) }) : null));
+}
+
+// An announcement form (console; a convener's phone): one line for the room.
+function announceForm(form, send) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = form.querySelector("input");
+    const text = input.value.trim();
+    if (!text) return;
+    send("os_announce", { text });
+    input.value = "";
+  });
 }
 
 // One report (key points, recommendations, actions), read-only: news wall, projector, console.
@@ -362,8 +390,13 @@ export function phone(ctx) {
     renderMarket(os, me);
     renderAgenda(os, me);
     renderReport(os, me);
+    const news = announcementItems(os, t, { may: (a) => a.author === me.id, send: (id) => ctx.send("os_announce_remove", { announcement: id }) });
+    $(".os-announcements").replaceChildren(...news);
+    $(".os-announcements-box").hidden = !news.length;
+    $(".os-announce").hidden = !(me.topics || []).length; // conveners may announce
     $(".os-news-list").replaceChildren(...os.topics.filter((x) => x.cell).map((topic) => reportBlock(os, topic, t)));
   }
+  announceForm($(".os-announce"), ctx.send);
 
   let lastW = null;
   return {
@@ -469,6 +502,8 @@ function actionLine(entry, t) {
     el("span", { class: "nobreak", text: entry.due }), fill(after, { owner: entry.owner }));
 }
 
+const SHOWN_ANNOUNCEMENTS = 3; // as SHOWN_ANNOUNCEMENTS in facilitator/activities/openspace.py
+
 export function screen(ctx) {
   const t = ctx.t;
   const root = document.getElementById("view-openspace");
@@ -508,6 +543,12 @@ export function screen(ctx) {
     const list = $(".os-news-list");
     list.hidden = !news;
     list.replaceChildren(...(news ? reported.map((topic) => screenReport(os, topic, t)) : []));
+    // the newest announcements on a strip of their own above the box: the fit engine sizes
+    // the box to what is left, so the strip never covers a contribution
+    const strip = $(".os-announce-strip");
+    const shown = (os.announcements || []).slice(0, SHOWN_ANNOUNCEMENTS);
+    strip.hidden = !shown.length;
+    strip.querySelector("ul").replaceChildren(...shown.map((a) => el("li", { "data-announcement": a.id, text: a.text })));
   }
   return { snapshot: state.snapshot, events: state.events, render };
 }
@@ -604,8 +645,10 @@ export function console(ctx) {
       selected && topics[selected].cell ? el("li", {}, el("button", { type: "button", class: "small", text: t.os_unplace,
         onclick: () => { ctx.act("os_unplace", { topic: selected }); selected = null; } })) : null].filter(Boolean));
     for (const sel of [".os-warnings", ".os-messages", ".os-conflicts", ".os-hints"]) $(sel).hidden = !$(sel).children.length;
+    $(".os-announcements").replaceChildren(...announcementItems(os, t, { may: () => true, send: (id) => ctx.act("os_announce_remove", { announcement: id }) }));
     $(".os-news-list").replaceChildren(...os.topics.filter((x) => x.cell).map((topic) => reportBlock(os, topic, t)));
   }
+  announceForm($(".os-announce"), ctx.act);
 
   return {
     snapshot: state.snapshot,
