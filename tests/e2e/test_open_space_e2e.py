@@ -172,3 +172,46 @@ def test_eight_phones_run_an_open_space_to_its_proceedings(room: Any) -> None:
     assert ("action", "Walk the route with the council") in kinds
     assert ("recommendation", "Run lunch clubs in the library too") in kinds
     assert {t for k, t in kinds if k == "topic"} == set(TOPICS)
+
+
+@pytest.mark.slow
+def test_an_announcement_reaches_phones_and_the_projector(room: Any) -> None:
+    plan = yaml.safe_load((ROOT / "sessions" / "open-space.yaml").read_text())
+    w = room.server.create(plan)
+    screen = room.new_page(viewport={"width": 1280, "height": 800})
+    screen.goto(w["projector_url"])
+    console = room.console(w["console_url"])
+    convener, other = (room.phone(w["join_url"], name) for name in ("Ann", "Bo"))
+    console.locator("[data-action=start]").click()
+    convener.locator("#os-title").fill("Buses to the clinic")
+    convener.locator(".os-post-btn").click()
+    expect(screen.locator(".os-unplaced li")).to_have_count(1)
+
+    # the facilitator announces from the console: every phone's news wall and the projector
+    console.locator("#os-announce-text").fill("Lunch at 12:30")
+    console.get_by_role("button", name="Announce", exact=True).click()
+    strip = screen.locator(".os-announce-strip")
+    expect(strip).to_be_visible()
+    expect(strip.locator("li")).to_have_text(["Lunch at 12:30"])
+    for phone in (convener, other):
+        expect(phone.locator(".os-announcements li")).to_have_count(1)
+        expect(phone.locator(".os-announcements li")).to_contain_text(
+            "Lunch at 12:30 (the facilitator)")
+    # a convener announces from their phone (someone who convenes nothing cannot)
+    expect(other.locator(".os-announce")).to_be_hidden()
+    convener.locator("#os-announce-text").fill("Session on transport moved to the garden")
+    convener.get_by_role("button", name="Announce", exact=True).click()
+    expect(strip.locator("li")).to_have_text(["Session on transport moved to the garden",
+                                              "Lunch at 12:30"])
+    expect(other.locator(".os-announcements li").first).to_contain_text(
+        "Session on transport moved to the garden (Ann, convener)")
+    # the announcement strip sits above the box, so nothing the room wrote is covered
+    box = screen.locator(".os-box").bounding_box()
+    band = strip.bounding_box()
+    assert band["y"] + band["height"] <= box["y"] + 1
+    # the facilitator takes one down: gone from phones and the projector
+    console.locator(".os-announcements li", has_text="Lunch at 12:30").get_by_role(
+        "button", name="Remove").click()
+    expect(strip.locator("li")).to_have_text(["Session on transport moved to the garden"])
+    expect(other.locator(".os-announcements li")).to_have_count(1)
+    assert room.errors == []
