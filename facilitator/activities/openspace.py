@@ -38,6 +38,7 @@ from facilitator.core.commands import (
     Actor,
     Draft,
     Field,
+    clean_name,
     clean_text,
     command,
     require_running,
@@ -65,6 +66,7 @@ MAX_OWNER = 60
 MAX_TOPICS = 200  # in one Open Space
 MAX_ENTRIES = 100  # in one session's report
 ENTRY_KINDS = ("point", "recommendation", "action")
+MAX_CO = 3  # co-conveners named when posting a topic
 MAX_ANNOUNCEMENT = 140  # one line on the projector's strip: "Lunch at 12:30"
 MAX_ANNOUNCEMENTS = 50  # live at once (removed ones stay in the log)
 SHOWN_ANNOUNCEMENTS = 3  # the newest, on the projector's strip
@@ -185,7 +187,8 @@ class OSTopic:
     blurb: str
     posted_at: float
     titles: list[str] = field(default_factory=list)
-    co: list[str] = field(default_factory=list)  # co-conveners (from merges)
+    co: list[str] = field(default_factory=list)  # co-conveners: people here (or from merges)
+    co_names: list[str] = field(default_factory=list)  # co-conveners not on a phone, by name
     interested: set[str] = field(default_factory=set)
     withdrawn: bool = False
     merged_into: str | None = None
@@ -338,11 +341,39 @@ def _own_topic(o: OpenSpace, actor: Actor, topic_id: str) -> OSTopic:
 
 # -- the marketplace -------------------------------------------------------------------------
 
+def co_conveners(state: WorkshopState, poster: str, names: list[str], consent: bool
+                 ) -> tuple[list[str], list[str]]:
+    """Co-conveners named when posting: each name that is exactly one other person here
+    (ignoring case) is that person; any other name is kept as written, and only if the poster
+    says they agreed to be named (it is shown as a convener's name is: only in a named stage)."""
+    if len(names) > MAX_CO:
+        raise DomainError(_("Name at most %d co-conveners.") % MAX_CO)
+    people: list[str] = []
+    written: list[str] = []
+    for raw in names:
+        name = clean_name(raw)
+        if not name:
+            continue
+        same = [p for p, person in state.participants.items()
+                if person.name and person.name.casefold() == name.casefold()]
+        if len(same) == 1 and same[0] != poster:
+            if same[0] not in people:
+                people.append(same[0])
+        elif name not in written:
+            written.append(name)
+    if written and not consent:
+        raise DomainError(_("Only name people who agreed to it: tick “They agreed to be "
+                            "named” for %s, or leave them out.") % ", ".join(written))
+    return people, written
+
+
 @command("os_topic_post", {PARTICIPANT},
-         {"title": Field(str, max_length=MAX_TITLE), "blurb": Field(str, False, MAX_BLURB)},
+         {"title": Field(str, max_length=MAX_TITLE), "blurb": Field(str, False, MAX_BLURB),
+          "co_names": Field(list, False, 20), "co_consent": Field(bool, False)},
          ack=lambda events: {"topic_id": events[0].data["topic"]})
 def post_topic(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
-    """Announce a topic: the poster is its convener. The marketplace never closes."""
+    """Announce a topic: the poster is its convener, with optional co-conveners (people here,
+    or names of people who agreed). The marketplace never closes."""
     index, o = _here(state)
     _writable(state, index)
     title = clean_text(payload["title"], MAX_TITLE, _("title")).replace("\n", " ")
@@ -356,8 +387,13 @@ def post_topic(state: WorkshopState, actor: Actor, payload: dict, now: float) ->
                             "one, or ask someone to convene this one.") % cap)
     if len(o.topics) >= MAX_TOPICS:
         raise DomainError(_("The marketplace is full (%d topics).") % MAX_TOPICS)
-    return [Draft("os_topic_posted", {"stage": index, "topic": f"t{o.next_topic}",
-                                      "title": title, "blurb": blurb})]
+    co, written = co_conveners(state, pid, payload.get("co_names") or [],
+                               bool(payload.get("co_consent")))
+    data: dict[str, Any] = {"stage": index, "topic": f"t{o.next_topic}", "title": title,
+                            "blurb": blurb}
+    if co or written:
+        data.update(co=co, co_names=written)
+    return [Draft("os_topic_posted", data)]
 
 
 @command("os_topic_edit", {PARTICIPANT},
@@ -800,7 +836,8 @@ def _posted(state: WorkshopState, event: Event) -> None:
     o = _os(state, event)
     d = event.data
     o.topics[d["topic"]] = OSTopic(d["topic"], event.actor, d["title"], d["blurb"], event.at,
-                                   [d["title"]])
+                                   [d["title"]], list(d.get("co", ())),
+                                   list(d.get("co_names", ())))
     o.next_topic += 1
 
 
@@ -895,6 +932,7 @@ def _merged_topics(state: WorkshopState, event: Event) -> None:
     b.merged_override = b.merged_override or event.data["override"]
     b.titles += [x for x in a.titles if x not in b.titles]
     b.co += [p for p in a.conveners if p not in b.conveners]
+    b.co_names += [n for n in a.co_names if n not in b.co_names]
     b.interested |= a.interested
     o.attended.setdefault(b.id, set()).update(o.attended.get(a.id, set()))
     o.checkins = {p: (b.id if t == a.id else t) for p, t in o.checkins.items()}
@@ -1011,12 +1049,23 @@ def topic_view(state: WorkshopState, index: int, o: OpenSpace, t: OSTopic,
         "id": t.id, "title": t.display, "titles": list(t.titles), "blurb": t.blurb,
         "convener": t.convener, "co": list(t.co),
         "convener_name": _public_name(state, index, t.convener),
+        "co_names": co_names(state, index, t, audience),
         "cell": list(cell) if cell else None, "live": t.live,
         "merged_into": t.merged_into}
     if audience == CONSOLE:
         out.update(convener_name=_label(state, t.convener), interested=len(t.interested),
                    posted_at=t.posted_at)
     return out
+
+
+def co_names(state: WorkshopState, index: int, t: OSTopic, audience: str) -> list[str]:
+    """The co-conveners' names as an audience may see them: the console all (labels for the
+    unnamed), the room only in a named stage (people's own names, then names as written)."""
+    if audience == CONSOLE:
+        return [_label(state, p) for p in t.co] + list(t.co_names)
+    if stage_is_anonymous(state, index):
+        return []
+    return [n for p in t.co if (n := _public_name(state, index, p))] + list(t.co_names)
 
 
 def entry_view(e: Entry) -> dict[str, Any]:

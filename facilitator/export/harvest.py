@@ -358,7 +358,8 @@ def _openspace(state: WorkshopState, index: int) -> OpenSpaceBook:
             n for p in sorted(came) if p in o.public and (n := state.participants[p].name)]
         return OSSession(
             t.id, t.display, list(t.titles),
-            [person_label(state, p, stage.anonymous) for p in t.conveners],
+            [person_label(state, p, stage.anonymous) for p in t.conveners]
+            + ([] if stage.anonymous else list(t.co_names)),
             space_name[cell[0]] if cell else "", slot_label[cell[1]] if cell else "",
             len(came), names,
             [e.text for e in entries if e.kind == "point"],

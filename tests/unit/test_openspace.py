@@ -399,3 +399,63 @@ def test_the_book_of_proceedings_in_every_format() -> None:
                      "2 people checked in", "Call the council", "Action plan"):
             assert text in out[fmt], (fmt, text)
     assert "Bo" not in out["html"].split("Participants who agreed to be named")[1][:40]
+
+
+# -- co-conveners, announcements --------------------------------------------------------------
+
+def test_co_conveners_named_when_posting() -> None:
+    room, actors = os_room(4)
+    topic = post(room, actors[0], "Buses to the clinic")
+    assert openspace(room.state, 0).topics[topic].co == []
+    both = room.do(actors[0], "os_topic_post", {"title": "Lunch clubs",
+                                                "co_names": ["p1", " P1 ", "Zoe Field"],
+                                                "co_consent": True})[0].data["topic"]
+    t = openspace(room.state, 0).topics[both]
+    assert t.co == [actors[1].participant] and t.co_names == ["Zoe Field"]
+    # a co-convener here convenes with all the rights: edits, places, reports
+    room.do(actors[1], "os_topic_edit", {"topic": both, "title": "Lunch clubs at home"})
+    room.do(actors[1], "os_place", {"topic": both, "space": "s1", "slot": "slot1"})
+    assert [m["id"] for m in phone(room, actors[1])["me"]["topics"]] == [both]
+    seen = next(x for x in phone(room, actors[2])["topics"] if x["id"] == both)
+    assert seen["convener_name"] == "P0" and seen["co_names"] == ["P1", "Zoe Field"]
+    # someone not here is named only with consent; the poster cannot co-convene themselves
+    assert "agreed to it" in room.refused(actors[2], "os_topic_post", {
+        "title": "Walking football", "co_names": ["Sam Jones"]})
+    solo = room.do(actors[2], "os_topic_post", {"title": "Walking football",
+                                                "co_names": ["P2"], "co_consent": True})
+    assert openspace(room.state, 0).topics[solo[0].data["topic"]].co == []
+    assert "at most 3" in room.refused(actors[3], "os_topic_post", {
+        "title": "Cold homes", "co_names": ["a", "b", "c", "d"], "co_consent": True})
+    assert replay(room.events).openspaces[0].topics[both].co_names == ["Zoe Field"]
+
+
+def test_co_convener_names_stay_off_the_room_in_an_anonymous_stage() -> None:
+    room = Room([{**OS, "anonymous": True}, *CONVERGE])
+    actors = [room.join(f"P{i}") for i in range(3)]
+    room.do(FAC, "start")
+    topic = room.do(actors[0], "os_topic_post", {"title": "Grief cafés", "co_names": ["P1",
+                                                 "Zoe"], "co_consent": True})[0].data["topic"]
+    screen = snapshot(room.state, SCREEN, None)["openspace"]
+    assert next(x for x in screen["topics"] if x["id"] == topic)["co_names"] == []
+    console = snapshot(room.state, CONSOLE, None)["openspace"]
+    assert next(x for x in console["topics"] if x["id"] == topic)["co_names"] == ["P1", "Zoe"]
+
+
+def test_announcements_are_folded_from_the_log_newest_first() -> None:
+    room, actors = os_room(3)
+    post(room, actors[0], "Buses to the clinic")
+    room.do(FAC, "os_announce", {"text": "Lunch at 12:30"})
+    room.now += 60
+    room.do(actors[0], "os_announce", {"text": "Session on  transport\nmoved to the garden"})
+    shown = snapshot(room.state, SCREEN, None)["openspace"]["announcements"]
+    assert [(a["text"], a["from"], a["name"]) for a in shown] == [
+        ("Session on transport moved to the garden", "convener", "P0"),
+        ("Lunch at 12:30", "facilitator", "")]
+    assert "from the facilitator and the conveners" in room.refused(
+        actors[1], "os_announce", {"text": "Cake!"})
+    room.do(FAC, "os_announce_remove", {"announcement": "a2"})
+    again = replay(room.events)
+    assert [a["id"] for a in snapshot(again, "phone", actors[1].participant)["openspace"]
+            ["announcements"]] == ["a1"]
+    assert again.openspaces[0].announcements["a2"].removed
+    assert "not showing" in room.refused(FAC, "os_announce_remove", {"announcement": "a2"})

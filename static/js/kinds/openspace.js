@@ -63,6 +63,16 @@ function holder() {
   return h;
 }
 
+// "convened by Ann", "convened by Ann and Raj", "convened by Ann, Raj and Sue": the names the
+// room may see (none in an anonymous stage)
+function convenedBy(topic, t) {
+  const names = [topic.convener_name, ...(topic.co_names || [])].filter(Boolean);
+  if (!names.length) return "";
+  const list = names.length === 1 ? names[0]
+    : fill(t.os_and, { first: names.slice(0, -1).join(", "), last: names[names.length - 1] });
+  return fill(t.os_by, { name: list });
+}
+
 // Announcements, newest first: "Lunch at 12:30 (the facilitator)". ``remove`` (optional)
 // offers to take one down: the console any, a convener their own.
 function announcementItems(os, t, remove) {
@@ -188,7 +198,14 @@ export function phone(ctx) {
     const blurb = $("#os-blurb").value.trim();
     if (!title) return ctx.say(t.empty);
     if (editingTopic) ctx.send("os_topic_edit", { topic: editingTopic, title, blurb });
-    else ctx.send("os_topic_post", { title, blurb });
+    else {
+      // co-conveners (optional): people here by their name, or others who agreed to be named
+      const co = $("#os-co").value.split(",").map((x) => x.trim()).filter(Boolean);
+      const extra = co.length ? { co_names: co, co_consent: $("#os-co-consent").checked } : {};
+      ctx.send("os_topic_post", { title, blurb, ...extra });
+      $("#os-co").value = "";
+      $("#os-co-consent").checked = false;
+    }
     editingTopic = null;
     $("#os-title").value = "";
     $("#os-blurb").value = "";
@@ -280,6 +297,7 @@ export function phone(ctx) {
     const taken = new Set(os.topics.filter((x) => x.cell).map((x) => x.cell.join("|")));
     for (const slot of os.slots) for (const space of os.spaces) if (!taken.has(`${space.id}|${slot.id}`)) free.push([space.id, slot.id]);
     $(".os-post-btn").textContent = editingTopic ? t.os_save_topic : t.os_post;
+    $(".os-co-box").hidden = Boolean(editingTopic); // co-conveners are named when posting
     $(".os-post-cancel").hidden = !editingTopic;
     const merges = (me.merges || []).map((m) => el("li", { class: "notice os-merge", "data-merge": m.id },
       el("p", { text: m.waiting_for_me ? fill(t.os_merge_wait, { a: m.titles[0], b: m.titles[1] })
@@ -361,7 +379,7 @@ export function phone(ctx) {
         el("h3", { class: "os-title", text: topic.title }),
         topic.blurb ? el("p", { class: "small", text: topic.blurb }) : null,
         el("p", { class: "small muted", text: [cellWords(os, topic.cell, t),
-          mine ? t.os_mine : topic.convener_name ? fill(t.os_by, { name: topic.convener_name }) : ""].filter(Boolean).join(" · ") }),
+          mine ? t.os_mine : convenedBy(topic, t)].filter(Boolean).join(" · ") }),
         el("button", { type: "button", class: "toggle os-interest", "aria-pressed": String(on),
                        "aria-label": `${t.os_interest}: ${topic.title}`,
                        onclick: () => ctx.send("os_interest", { topic: topic.id, on: !on }) },
@@ -539,7 +557,7 @@ export function screen(ctx) {
     $(".os-arriving").toggleAttribute("data-group", unplaced.length > 0);
     $(".os-unplaced").replaceChildren(...unplaced.map((topic) => el("li", { class: "card", "data-item": `topic-${topic.id}`, "data-topic": topic.id },
       el("p", { class: "os-title", text: topic.title }),
-      topic.convener_name ? el("p", { class: "os-by", text: fill(t.os_by, { name: topic.convener_name }) }) : null)));
+      convenedBy(topic, t) ? el("p", { class: "os-by", text: convenedBy(topic, t) }) : null)));
     const list = $(".os-news-list");
     list.hidden = !news;
     list.replaceChildren(...(news ? reported.map((topic) => screenReport(os, topic, t)) : []));
@@ -588,7 +606,7 @@ export function console(ctx) {
                                 "aria-pressed": String(pressed),
                                 onclick: () => { selected = pressed ? null : topic.id; render(); } },
       el("span", { class: "os-title", text: topic.title }),
-      el("span", { class: "small muted", text: ` · ${topic.convener_name} · ${fill(t.os_interested_n, { n: topic.interested })}` }));
+      el("span", { class: "small muted", text: ` · ${[topic.convener_name, ...(topic.co_names || [])].join(", ")} · ${fill(t.os_interested_n, { n: topic.interested })}` }));
     node.addEventListener("dragstart", (event) => {
       event.dataTransfer.setData("text/plain", topic.id);
       event.dataTransfer.effectAllowed = "move";
