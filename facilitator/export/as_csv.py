@@ -9,7 +9,9 @@ host as the café showed them).
 In an Open Space, each topic is a row of ``type`` "topic" (``text`` its title, ``theme`` its
 space and slot, ``name`` its conveners, ``hidden`` unused, ``round`` the attendance count),
 followed by its report's "point", "recommendation" and "action" rows (an action's ``name`` is
-its owner and ``edited_at`` its date); sign-ups are rows of ``type`` "adopt".
+its owner and ``edited_at`` its date); sign-ups are rows of ``type`` "adopt", each followed
+by its action plan's rows of ``type`` "adopt_action" (``prompt`` the priority, ``name`` the
+owner, ``edited_at`` the date, ``theme`` who else).
 An Appreciative Inquiry stage adds a row per topic, framing, consented story, theme,
 proposition, design statement, commitment (its ``name`` is the owner; the text ends with
 the date and who with) and team (``name`` lists the members);
@@ -71,6 +73,11 @@ def render(harvest: Harvest) -> str:
                              "", "", defuse(", ".join(item["names"])), defuse(item["label"]),
                              "false", "", "", defuse("; ".join(item["steps"])),
                              item["volunteers"], "", "adopt"])
+            for action in item["actions"]:  # the priority's action plan, a row each
+                writer.writerow([stage.index, defuse(stage.stage.title),
+                                 defuse(item["label"]), "", "", defuse(action["owner"]),
+                                 defuse(action["text"]), "false", "", action["due"],
+                                 defuse(action["with"]), "", "", "adopt_action"])
         if stage.inquiry is not None:  # Appreciative Inquiry: one row per item
             from facilitator.export.inquiry import rows
 

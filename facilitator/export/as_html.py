@@ -12,6 +12,7 @@ import jinja2
 
 import facilitator
 from facilitator.core.state import Note
+from facilitator.export.as_markdown import action_line
 from facilitator.export.harvest import (
     CafeTable,
     Harvest,
@@ -56,7 +57,8 @@ def _stage(harvest: Harvest, s: StageNotes) -> dict[str, Any]:
         "notes": [{"text": n.text, "name": harvest.note_name(n),
                    "edited": n.edited_at is not None} for n in s.visible],
         "themes": None, "results": None, "cafe": None, "openspace": s.openspace,
-        "adopt": s.adopt.items if s.adopt else None, "inquiry": None,
+        "adopt": [{**i, "actions": [{**a, "line": action_line(a)} for a in i["actions"]]}
+                  for i in s.adopt.items] if s.adopt else None, "inquiry": None,
     }
     if s.inquiry is not None:
         from facilitator.export.inquiry import sections

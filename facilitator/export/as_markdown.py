@@ -210,6 +210,13 @@ def _openspace(stage: StageNotes) -> list[str]:
     return out[:-1]
 
 
+def action_line(action: dict[str, str]) -> str:
+    """One action of a priority's action plan, as a sentence-like line."""
+    if action["with"]:
+        return _("%(text)s (owner: %(owner)s, by %(due)s, with %(with)s)") % action
+    return _("%(text)s (owner: %(owner)s, by %(due)s)") % action
+
+
 def _adopt(stage: StageNotes) -> list[str]:
     assert stage.adopt is not None
     out = []
@@ -219,6 +226,7 @@ def _adopt(stage: StageNotes) -> list[str]:
             who += ": " + inline(", ".join(item["names"]))
         out.append("- **" + item["rank"] + "** " + inline(item["label"], "  ") + " — " + who)
         out += ["  - " + inline(step, "    ") for step in item["steps"]]
+        out += ["  - " + inline(action_line(a), "    ") for a in item["actions"]]
     if not out:
         out.append("*" + _("Nobody signed up.") + "*")
     return out

@@ -124,7 +124,8 @@ class OpenSpaceBook:
 class Adoption:
     """The top items of a convergence vote and who took each forward."""
 
-    items: list[dict[str, Any]]  # {rank, label, count, volunteers, names, steps}
+    # {rank, label, count, volunteers, names, steps, actions: [{text, owner, due, with}]}
+    items: list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -389,7 +390,9 @@ def _adoption(state: WorkshopState, index: int) -> Adoption:
 
     view = adopt_view(state, index, "screen", None)  # names only of those who agreed
     return Adoption([{"rank": rank_label(i), "label": i["label"], "count": i["count"],
-                      "volunteers": i["volunteers"], "names": i["names"], "steps": i["steps"]}
+                      "volunteers": i["volunteers"], "names": i["names"], "steps": i["steps"],
+                      "actions": [{k: a[k] for k in ("text", "owner", "due", "with")}
+                                  for a in i["actions"]]}
                      for i in view["items"]])
 
 

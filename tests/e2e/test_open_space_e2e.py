@@ -142,12 +142,19 @@ def test_eight_phones_run_an_open_space_to_its_proceedings(room: Any) -> None:
     console.locator("#close-vote").click()
     expect(screen.locator("#view-results")).to_contain_text(running[0])
     console.locator("[data-action=next_stage]").click()
-    item = phones[4].locator(".adopt-items li", has_text=running[0])
-    item.locator("input[type=text], input:not([type])").first.fill("Meet the council in May")
+    item = phones[4].locator(".adopt-items > li", has_text=running[0])
     item.locator("input[type=checkbox]").check()
     item.locator(".adopt-sign").click()
-    expect(screen.locator("#view-adopt")).to_contain_text("Meet the council in May")
     expect(screen.locator("#view-adopt")).to_contain_text("Ed")
+    # whoever takes it forward writes its action plan: what, who owns it, by when, who else
+    item.get_by_label("What will be done").fill("Meet the council in May")
+    item.get_by_label("Who owns it").fill("Ed")
+    item.get_by_label("By when").fill("2027-05-01")
+    item.get_by_label("Who else (optional)").fill("the lunch club")
+    item.get_by_role("button", name="Add an action").click()
+    expect(item.locator(".adopt-plan-list li")).to_have_count(1)
+    expect(screen.locator("#view-adopt")).to_contain_text(
+        "Meet the council in May: Ed, by 2027-05-01, with the lunch club")
 
     # the book of proceedings, in all four formats
     base = w["console_url"]
@@ -167,7 +174,9 @@ def test_eight_phones_run_an_open_space_to_its_proceedings(room: Any) -> None:
     assert len(book["sessions"]) == 6 and len(book["actions"]) == 2
     ranked = data["votes"][0]["results"]
     assert ranked[0]["label"] == running[0] and ranked[0]["count"] == 8
-    assert data["adoptions"][0]["items"][0]["steps"] == ["Meet the council in May"]
+    assert data["adoptions"][0]["items"][0]["actions"] == [
+        {"text": "Meet the council in May", "owner": "Ed", "due": "2027-05-01",
+         "with": "the lunch club"}]
     kinds = {(r["type"], r["text"]) for r in rows}
     assert ("action", "Walk the route with the council") in kinds
     assert ("recommendation", "Run lunch clubs in the library too") in kinds

@@ -459,3 +459,65 @@ def test_announcements_are_folded_from_the_log_newest_first() -> None:
             ["announcements"]] == ["a1"]
     assert again.openspaces[0].announcements["a2"].removed
     assert "not showing" in room.refused(FAC, "os_announce_remove", {"announcement": "a2"})
+
+
+def adopting_room():
+    room, people = os_room(people=4)
+    ids = [post(room, p, f"Topic {i}") for i, p in enumerate(people[:2])]
+    room.do(FAC, "next_stage")
+    room.do(FAC, "open_vote", {"dots": 1})
+    for p in people:
+        room.do(p, "place_dot", {"item_id": ids[0]})
+    room.do(FAC, "close_vote")
+    room.do(FAC, "next_stage")
+    return room, people, ids
+
+
+def test_an_action_plan_has_actions_owners_dates_and_who_else() -> None:
+    import csv
+    import io
+    import json
+
+    room, people, ids = adopting_room()
+    ann, bo, cy, _di = people
+    assert "Sign up" in room.refused(ann, "adopt_action_add", {
+        "item": ids[0], "text": "Call the council", "owner": "Ann", "due": "2027-01-10"})
+    room.do(ann, "adopt_item", {"item": ids[0], "on": True})
+    room.do(bo, "adopt_item", {"item": ids[0], "on": True, "show_name": True})
+    for payload, error in [({"due": "next week"}, "calendar date"),
+                           ({"due": "2027-02-30"}, "calendar date"),
+                           ({"owner": "  "}, "owner is empty"),
+                           ({"item": ids[1]}, "not one of the priorities")]:
+        assert error in room.refused(ann, "adopt_action_add", {
+            "item": ids[0], "text": "Call", "owner": "Ann", "due": "2027-01-10", **payload})
+    room.do(ann, "adopt_action_add", {"item": ids[0], "text": "Write to the bus company",
+                                      "owner": "Ann", "due": "2027-02-01",
+                                      "with": "Bo and the residents' group"})
+    room.do(bo, "adopt_action_add", {"item": ids[0], "text": "Count the riders",
+                                     "owner": "Bo", "due": "2027-01-15"})
+    plan = snapshot(room.state, "phone", ann.participant)["adopt"]["items"][0]["actions"]
+    assert [(a["text"], a["owner"], a["due"], a["with"], a["mine"]) for a in plan] == [
+        ("Count the riders", "Bo", "2027-01-15", "", False),
+        ("Write to the bus company", "Ann", "2027-02-01", "Bo and the residents' group", True)]
+    assert "Only whoever added" in room.refused(bo, "adopt_action_remove", {"action": "x1"})
+    room.do(FAC, "adopt_action_remove", {"action": "x2"})
+    again = replay(room.events)
+    screen = snapshot(again, SCREEN)["adopt"]["items"][0]
+    assert [a["text"] for a in screen["actions"]] == ["Write to the bus company"]
+    assert "not in the plan" in room.refused(ann, "adopt_action_remove", {"action": "x2"})
+    # the book of proceedings and every export carry the plan
+    from facilitator.export import FORMATS, render
+    from facilitator.store.sqlite import WorkshopRow
+
+    row = WorkshopRow("w", "QKH4A7", "s", "c", "Open Space", 1_790_000_000.0)
+    out = {fmt: render(fmt, row, room.events).body for fmt in FORMATS}
+    line = "Write to the bus company (owner: Ann, by 2027-02-01, with Bo and the residents' group)"
+    assert line.replace("(", "\\(").replace(")", "\\)").replace("-", "\\-") in out["md"]
+    assert line.replace("'", "&#39;") in out["html"]
+    assert "Count the riders" not in out["md"]
+    item = json.loads(out["json"])["adoptions"][0]["items"][0]
+    assert item["actions"] == [{"text": "Write to the bus company", "owner": "Ann",
+                                "due": "2027-02-01", "with": "Bo and the residents' group"}]
+    rows = [r for r in csv.DictReader(io.StringIO(out["csv"])) if r["type"] == "adopt_action"]
+    assert [(r["text"], r["name"], r["edited_at"], r["theme"]) for r in rows] == [
+        ("Write to the bus company", "Ann", "2027-02-01", "Bo and the residents' group")]
