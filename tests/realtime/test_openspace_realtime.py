@@ -168,3 +168,64 @@ def test_announcements_reach_every_phone_the_projector_and_the_console(space, se
     assert received(screen, "os_announcements")[-1]["announcements"] == []
     snap = service.live(row.id).state.openspaces[0]
     assert [x.removed for x in snap.announcements.values()] == [True, True]  # kept in the log
+
+
+CONVERGE_PLAN = {"title": "Open Space", "stages": [
+    PLAN["stages"][0],
+    {"kind": "vote", "prompt": "Priorities", "options": {"source": 0}},
+    {"kind": "adopt", "prompt": "Who takes it forward?", "options": {"top": 1}},
+]}
+
+
+def test_an_action_plan_reaches_those_taking_it_forward_the_projector_and_console(
+        service, connect) -> None:
+    row, console, screen, phones = open_room(service, connect, CONVERGE_PLAN, 4, "plan")
+    assert console.emit("start", {}, callback=True)["ok"]
+    topic = phones[0].emit("os_topic_post", {"client_id": "t", "title": "Buses"},
+                           callback=True)["topic_id"]
+    assert console.emit("next_stage", {}, callback=True)["ok"]
+    assert console.emit("open_vote", {"dots": 1}, callback=True)["ok"]
+    for i, phone in enumerate(phones):
+        assert phone.emit("place_dot", {"client_id": f"d{i}", "item_id": topic},
+                          callback=True)["ok"]
+    assert console.emit("close_vote", {}, callback=True)["ok"]
+    assert console.emit("next_stage", {}, callback=True)["ok"]
+    for i in (0, 1):
+        assert phones[i].emit("adopt_item", {"client_id": f"a{i}", "item": topic, "on": True},
+                              callback=True)["ok"]
+    for c in (console, screen, *phones):
+        c.get_received()
+    seq = service.live(row.id).state.seq
+    for client, event, payload, error in [
+        (phones[2], "adopt_action_add", {"item": topic, "text": "Ask", "owner": "Di",
+                                         "due": "2027-01-01"}, "Sign up"),
+        (phones[0], "adopt_action_add", {"item": topic, "text": "Ask", "owner": "Ann",
+                                         "due": "soon"}, "calendar date"),
+        (phones[0], "adopt_action_add", {"item": topic, "text": "Ask", "due": "2027-01-01"},
+         "missing"),
+        (phones[0], "adopt_action_remove", {"action": "x1"}, "not in the plan"),
+    ]:
+        got = client.emit(event, {"client_id": f"bad-{len(str(payload))}-{event}", **payload},
+                          callback=True)
+        assert got["ok"] is False and error in got["error"], (event, got)
+    assert service.live(row.id).state.seq == seq
+    for c in (console, screen, *phones):
+        assert received(c, "adopt") == []
+    ack = phones[0].emit("adopt_action_add", {"client_id": "x", "item": topic,
+                                              "text": "Write to the bus company",
+                                              "owner": "Ann", "due": "2027-02-01",
+                                              "with": "Bo"}, callback=True)
+    assert ack["ok"] and ack["action_id"] == "x1"
+    for c in (screen, console, phones[0], phones[1]):
+        (got,) = received(c, "adopt")
+        assert [a["text"] for a in got["adopt"]["items"][0]["actions"]] == [
+            "Write to the bus company"]
+    for other in phones[2:]:
+        assert received(other, "adopt") == [], "only those taking it forward hear"
+    # the other volunteer cannot remove it; its author and the console can
+    got = phones[1].emit("adopt_action_remove", {"client_id": "r", "action": "x1"},
+                         callback=True)
+    assert got["ok"] is False and "Only whoever added" in got["error"]
+    assert console.emit("adopt_action_remove", {"client_id": "r2", "action": "x1"},
+                        callback=True)["ok"]
+    assert received(screen, "adopt")[-1]["adopt"]["items"][0]["actions"] == []
