@@ -56,7 +56,7 @@ from facilitator.core.views import (
     notifier,
     stage_is_anonymous,
 )
-from facilitator.i18n import _
+from facilitator.i18n import _, ngettext
 
 SCREEN_VIEW = "openspace"  # the projector's default view (templates/kinds/openspace)
 MAX_TITLE = 100
@@ -65,8 +65,10 @@ MAX_ENTRY = 1000
 MAX_OWNER = 60
 MAX_TOPICS = 200  # in one Open Space
 MAX_ENTRIES = 100  # in one session's report
-ENTRY_KINDS = ("point", "recommendation", "action")
+ENTRY_KINDS = ("point", "recommendation", "action", "answer")  # answer: to a template question
+MAX_QUESTIONS = 10  # in the plan's report template
 MAX_CO = 3  # co-conveners named when posting a topic
+MAX_CONTACT = 100  # an email address or a phone number, as the person writes it
 MAX_ANNOUNCEMENT = 140  # one line on the projector's strip: "Lunch at 12:30"
 MAX_ANNOUNCEMENTS = 50  # live at once (removed ones stay in the log)
 SHOWN_ANNOUNCEMENTS = 3  # the newest, on the projector's strip
@@ -160,6 +162,10 @@ OPTIONS = {
     "converge_on": Option(str, "topics", help="What the convergence vote is on: 'topics' or "
                                               "'actions'.", choices=("topics", "actions")),
     "max_topics": Option(int, 5, 1, 50, "Most topics one person can convene."),
+    "report": Option(list, [], maximum=MAX_QUESTIONS,
+                     help="The report template: questions each session's report asks, a line "
+                          "each, besides key points, recommendations and actions (“What "
+                          "surprised you?”, “Who else should be involved?”)."),
 }
 
 
@@ -222,6 +228,7 @@ class Entry:
     due: str = ""
     rev: int = 1
     deleted: bool = False
+    question: int = -1  # an answer's question in the plan's report template
 
 
 @dataclass
@@ -266,6 +273,8 @@ class OpenSpace:
     next_merge: int = 1
     announcements: dict[str, Announcement] = field(default_factory=dict)
     next_announcement: int = 1
+    # (topic, participant) -> how to reach them, shared for that session's page of the book
+    contacts: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def live_topics(self) -> list[OSTopic]:
         return [t for t in self.topics.values() if t.live]
@@ -737,25 +746,59 @@ def _entry_fields(payload: dict, kind: str) -> dict[str, str]:
     return {"text": text, "owner": owner, "due": due}
 
 
+@command("os_contact", {PARTICIPANT}, {"topic": Field(str, max_length=20),
+                                      "contact": Field(str, max_length=MAX_CONTACT)})
+def share_contact(state: WorkshopState, actor: Actor, payload: dict, now: float
+                  ) -> list[Draft]:
+    """Opt in to be listed, with how to reach you, on a session's page of the book of
+    proceedings (conveners, and people who checked in to it); an empty ``contact`` opts out.
+    Contacts appear nowhere else: not on the projector, not on other phones."""
+    index, o = _here(state)
+    pid = actor.participant or ""
+    t = _topic(o, payload["topic"])
+    if pid not in t.conveners and pid not in o.attended.get(t.id, set()):
+        raise DomainError(_("Check in to “%(title)s” first: contacts in the book are for the "
+                            "people who were there.") % {"title": t.display})
+    raw = payload["contact"].strip()
+    contact = " ".join(clean_text(raw, MAX_CONTACT, _("contact")).split()) if raw else ""
+    if contact == o.contacts.get((t.id, pid), ""):
+        raise DomainError(_("That is already noted.") if contact
+                          else _("Your contact is not in the book for that session."))
+    return [Draft("os_contact_shared", {"stage": index, "topic": t.id, "contact": contact})]
+
+
 @command("os_entry_add", {PARTICIPANT, FACILITATOR},
          {"topic": Field(str, max_length=20), "kind": Field(str, max_length=20),
           "text": Field(str, max_length=MAX_ENTRY), "owner": Field(str, False, MAX_OWNER),
-          "due": Field(str, False, 10)},
+          "due": Field(str, False, 10), "question": Field(int, False)},
          ack=lambda events: {"entry_id": events[0].data["entry"]})
 def add_entry(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
-    """Add a key point, a recommendation or an action (with owner and date) to a session's
-    report. Each is its own entry, so people writing at once never overwrite each other."""
+    """Add a key point, a recommendation, an action (with owner and date) or an answer to one
+    of the report template's questions to a session's report. Each is its own entry, so
+    people writing at once never overwrite each other."""
     index, o = _here(state)
     _writable(state, index)
     t = _reporter(state, o, actor, payload["topic"])
     kind = payload["kind"]
     if kind not in ENTRY_KINDS:
-        raise DomainError(_("A report entry is a point, a recommendation or an action."))
+        raise DomainError(_("A report entry is a point, a recommendation, an action or an "
+                            "answer to one of the report's questions."))
     if sum(1 for e in o.entries.values() if e.topic == t.id and not e.deleted) >= MAX_ENTRIES:
         raise DomainError(_("This report has %d entries, the most it can hold.") % MAX_ENTRIES)
+    extra: dict[str, Any] = {}
+    if kind == "answer":
+        questions = stage_option(state.stages[index], "report")
+        q = payload.get("question")
+        if q is None or not 0 <= q < len(questions):
+            raise DomainError(ngettext(
+                "Choose the question this answers: the report template has %d question.",
+                "Choose the question this answers: the report template has %d questions.",
+                len(questions)) % len(questions) if questions else
+                _("This Open Space's report template has no questions to answer."))
+        extra["question"] = q
     return [Draft("os_entry_added", {"stage": index, "entry": f"e{o.next_entry}",
                                      "topic": t.id, "kind": kind,
-                                     **_entry_fields(payload, kind)})]
+                                     **_entry_fields(payload, kind), **extra})]
 
 
 def _entry(state: WorkshopState, o: OpenSpace, actor: Actor, entry_id: str) -> Entry:
@@ -936,6 +979,7 @@ def _merged_topics(state: WorkshopState, event: Event) -> None:
     b.interested |= a.interested
     o.attended.setdefault(b.id, set()).update(o.attended.get(a.id, set()))
     o.checkins = {p: (b.id if t == a.id else t) for p, t in o.checkins.items()}
+    o.contacts = {((b.id if t == a.id else t), p): c for (t, p), c in o.contacts.items()}
     for e in o.entries.values():
         if e.topic == a.id:
             e.topic = b.id
@@ -977,7 +1021,8 @@ def _entry_added(state: WorkshopState, event: Event) -> None:
     o = _os(state, event)
     d = event.data
     o.entries[d["entry"]] = Entry(d["entry"], d["topic"], d["kind"], d["text"], event.actor,
-                                  event.at, d["owner"], d["due"])
+                                  event.at, d["owner"], d["due"],
+                                  question=d.get("question", -1))
     o.next_entry += 1
 
 
@@ -991,6 +1036,16 @@ def _entry_edited(state: WorkshopState, event: Event) -> None:
 @reducer("os_entry_deleted")
 def _entry_deleted(state: WorkshopState, event: Event) -> None:
     _os(state, event).entries[event.data["entry"]].deleted = True
+
+
+@reducer("os_contact_shared")
+def _contact_shared(state: WorkshopState, event: Event) -> None:
+    o = _os(state, event)
+    key = (event.data["topic"], event.actor)
+    if event.data["contact"]:
+        o.contacts[key] = event.data["contact"]
+    else:
+        o.contacts.pop(key, None)
 
 
 @reducer("os_announced")
@@ -1038,7 +1093,8 @@ def _base(state: WorkshopState, index: int, o: OpenSpace) -> dict[str, Any]:
             "convergence": stage_option(stage, "convergence"),
             **_grid_view(state, index), "now": o.now, "screen": o.screen,
             "anonymous": stage_is_anonymous(state, index),
-            "announcements": announcements(state, index, o)}
+            "announcements": announcements(state, index, o),
+            "report_questions": list(stage_option(stage, "report"))}
 
 
 def topic_view(state: WorkshopState, index: int, o: OpenSpace, t: OSTopic,
@@ -1069,7 +1125,8 @@ def co_names(state: WorkshopState, index: int, t: OSTopic, audience: str) -> lis
 
 
 def entry_view(e: Entry) -> dict[str, Any]:
-    return {"id": e.id, "topic": e.topic, "kind": e.kind, "text": e.text, "owner": e.owner,
+    return {"id": e.id, "topic": e.topic, "kind": e.kind, "question": e.question,
+            "text": e.text, "owner": e.owner,
             "due": e.due, "rev": e.rev, "author": e.author}
 
 
@@ -1126,6 +1183,7 @@ def _me(state: WorkshopState, index: int, o: OpenSpace, pid: str) -> dict[str, A
     return {"id": pid, "interested": sorted(t.id for t in o.live_topics()
                                             if pid in t.interested),
             "checkin": o.checkins.get(pid), "show_name": pid in o.public,
+            "contacts": {t: c for (t, p), c in o.contacts.items() if p == pid},
             "topics": mine, "hints": hints, "merges": merges,
             "can_report": [t for t in reportable if t in live]}
 
@@ -1274,3 +1332,9 @@ def _announcements_changed(state: WorkshopState, event: Event) -> list[Emit]:
     payload = {"seq": state.seq, "stage": index,
                "announcements": announcements(state, index, openspace(state, index))}
     return [Emit(a, "os_announcements", payload) for a in (SCREEN, CONSOLE, PHONES)]
+
+
+@notifier("os_contact_shared")
+def _contact_changed(state: WorkshopState, event: Event) -> list[Emit]:
+    """Only the person's own phones: a contact goes to the book, nowhere live."""
+    return [_me_emit(state, event.data["stage"], event.actor)]

@@ -9,7 +9,9 @@ host as the café showed them).
 In an Open Space, each topic is a row of ``type`` "topic" (``text`` its title, ``theme`` its
 space and slot, ``name`` its conveners, ``hidden`` unused, ``round`` the attendance count),
 followed by its report's "point", "recommendation" and "action" rows (an action's ``name`` is
-its owner and ``edited_at`` its date); sign-ups are rows of ``type`` "adopt", each followed
+its owner and ``edited_at`` its date), "answer" rows (to the report template's question in
+``edited_at``) and "contact" rows (``name`` and ``text``: only people who opted in); sign-ups
+are rows of ``type`` "adopt", each followed
 by its action plan's rows of ``type`` "adopt_action" (``prompt`` the priority, ``name`` the
 owner, ``edited_at`` the date, ``theme`` who else).
 An Appreciative Inquiry stage adds a row per topic, framing, consented story, theme,
@@ -109,7 +111,10 @@ def _openspace(writer: Any, stage: StageNotes) -> None:
                          "false", "", "", defuse(where), x.attended, "", "topic"])
         rows = ([("point", t, "", "") for t in x.points]
                 + [("recommendation", t, "", "") for t in x.recommendations]
-                + [("action", t, o, d) for t, o, d in x.actions])
+                + [("action", t, o, d) for t, o, d in x.actions]
+                + [("answer", t, "", q) for q, texts in x.answers for t in texts]
+                + [("contact", c, n, "") for n, c in x.contacts])
         for kind, text, owner, due in rows:
-            writer.writerow([*base, x.id, "", defuse(owner), defuse(text), "false", "", due,
+            writer.writerow([*base, x.id, "", defuse(owner), defuse(text), "false", "",
+                             defuse(due),
                              defuse(x.title), "", "", kind])

@@ -97,6 +97,8 @@ def _openspace(s: StageNotes) -> dict[str, Any]:
                 "names": x.names, "key_points": x.points,
                 "recommendations": x.recommendations,
                 "actions": [{"text": a, "owner": o, "due": d} for a, o, d in x.actions],
+                "answers": [{"question": q, "answers": texts} for q, texts in x.answers],
+                "contacts": [{"name": n, "contact": c} for n, c in x.contacts],
                 "merged_by_override": x.merged_by_override}
 
     return {"stage": s.index, "theme": book.theme, "spaces": book.spaces, "slots": book.slots,

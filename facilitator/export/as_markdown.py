@@ -200,7 +200,14 @@ def _openspace(stage: StageNotes) -> list[str]:
             out += ["- " + inline(t, "  ") + " — " + _("%(owner)s, by %(due)s")
                     % {"owner": inline(o), "due": d} for t, o, d in x.actions]
             out.append("")
-        if not (x.points or x.recommendations or x.actions):
+        for question, texts in x.answers:
+            out += ["**" + inline(question) + "**", ""] + ["- " + inline(t, "  ") for t in texts]
+            out.append("")
+        if x.contacts:
+            out += ["**" + _("Contacts (shared by those who agreed)") + "**", ""]
+            out += ["- " + inline(n) + ": " + inline(c) for n, c in x.contacts]
+            out.append("")
+        if not (x.points or x.recommendations or x.actions or x.answers):
             out += ["*" + _("No report.") + "*", ""]
     if book.actions:
         out += ["### " + _("Action plan"), ""]

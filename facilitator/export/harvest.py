@@ -100,6 +100,10 @@ class OSSession:
     recommendations: list[str]
     actions: list[tuple[str, str, str]]  # (text, owner, due)
     merged_by_override: bool
+    # the report template's questions with their answers (only questions answered)
+    answers: list[tuple[str, list[str]]] = field(default_factory=list)
+    # (name, how to reach them): only people who opted in for this session
+    contacts: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -350,6 +354,7 @@ def _openspace(state: WorkshopState, index: int) -> OpenSpaceBook:
     spaces, slots = grid(stage)
     space_name = {s.id: s.name for s in spaces}
     slot_label = {s.id: s.label for s in slots}
+    questions = stage_option(stage, "report")
 
     def session(t: Any) -> OSSession:
         cell = o.cell_of(t.id)
@@ -366,7 +371,11 @@ def _openspace(state: WorkshopState, index: int) -> OpenSpaceBook:
             [e.text for e in entries if e.kind == "point"],
             [e.text for e in entries if e.kind == "recommendation"],
             [(e.text, e.owner, e.due) for e in entries if e.kind == "action"],
-            t.merged_override)
+            t.merged_override,
+            [(q, texts) for i, q in enumerate(questions)
+             if (texts := [e.text for e in entries if e.kind == "answer" and e.question == i])],
+            [(person_label(state, p, False), c) for (topic, p), c in sorted(o.contacts.items())
+             if topic == t.id])
 
     order = {(sp.id, sl.id): (j, i) for j, sl in enumerate(slots) for i, sp in enumerate(spaces)}
     live = o.live_topics()

@@ -521,3 +521,50 @@ def test_an_action_plan_has_actions_owners_dates_and_who_else() -> None:
     rows = [r for r in csv.DictReader(io.StringIO(out["csv"])) if r["type"] == "adopt_action"]
     assert [(r["text"], r["name"], r["edited_at"], r["theme"]) for r in rows] == [
         ("Write to the bus company", "Ann", "2027-02-01", "Bo and the residents' group")]
+
+
+def test_report_template_questions_and_opt_in_contacts_reach_the_book_only() -> None:
+    import csv
+    import io
+    import json
+
+    from facilitator.export import FORMATS, render
+    from facilitator.store.sqlite import WorkshopRow
+
+    room, people = os_room(4, report=["What surprised you?", "Who else should be involved?"])
+    ann, bo, cy, di = people
+    topic = post(room, ann, "Buses to the clinic")
+    room.do(ann, "os_place", {"topic": topic, "space": "s1", "slot": "slot1"})
+    room.do(FAC, "os_set_slot", {"slot": 0})
+    room.do(bo, "os_check_in", {"topic": topic})
+    assert phone(room, bo)["report_questions"] == ["What surprised you?",
+                                                   "Who else should be involved?"]
+    room.do(bo, "os_entry_add", {"topic": topic, "kind": "answer", "question": 1,
+                                 "text": "The bus company"})
+    for payload, error in [({"question": 2}, "has 2 questions"), ({}, "has 2 questions")]:
+        assert error in room.refused(bo, "os_entry_add", {"topic": topic, "kind": "answer",
+                                                          "text": "x", **payload})
+    # contacts: opt-in, for people who were there, and only into the book
+    assert "Check in to" in room.refused(cy, "os_contact", {"topic": topic,
+                                                            "contact": "cy@example.org"})
+    room.do(bo, "os_contact", {"topic": topic, "contact": " bo@example.org "})
+    room.do(ann, "os_contact", {"topic": topic, "contact": "07700 900123"})
+    room.do(ann, "os_contact", {"topic": topic, "contact": ""})  # changed her mind
+    assert "not in the book" in room.refused(ann, "os_contact", {"topic": topic,
+                                                                 "contact": ""})
+    assert phone(room, bo)["me"]["contacts"] == {topic: "bo@example.org"}
+    assert "bo@example.org" not in str(snapshot(room.state, SCREEN)) + str(
+        snapshot(room.state, CONSOLE)) + str(phone(room, di))
+    row = WorkshopRow("w", "QKH4A7", "s", "c", "Open Space", 1_790_000_000.0)
+    out = {fmt: render(fmt, row, room.events).body for fmt in FORMATS}
+    session = json.loads(out["json"])["openspaces"][0]["sessions"][0]
+    assert session["contacts"] == [{"name": "P1", "contact": "bo@example.org"}]
+    assert session["answers"] == [{"question": "Who else should be involved?",
+                                   "answers": ["The bus company"]}]
+    for fmt in ("md", "html"):
+        assert "bo@example.org" in out[fmt] and "07700" not in out[fmt]
+        assert "Who else should be involved?" in out[fmt]
+        assert "What surprised you?" not in out[fmt], "unanswered questions are left out"
+    rows = {(r["type"], r["text"]) for r in csv.DictReader(io.StringIO(out["csv"]))}
+    assert ("contact", "bo@example.org") in rows and ("answer", "The bus company") in rows
+    assert "bo@example.org" in str(replay(room.events).openspaces[0].contacts)
