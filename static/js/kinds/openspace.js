@@ -97,6 +97,12 @@ function announceForm(form, send) {
   });
 }
 
+// The report template's questions that have answers, each with its answers: [[question, entries]]
+function answerParts(os, entries) {
+  return (os.report_questions || []).map((q, i) => [q, entries.filter((e) => e.kind === "answer" && e.question === i)])
+    .filter(([, list]) => list.length);
+}
+
 // One report (key points, recommendations, actions), read-only: news wall, projector, console.
 function reportBlock(os, topic, t) {
   const entries = os.entries.filter((e) => e.topic === topic.id);
@@ -110,6 +116,9 @@ function reportBlock(os, topic, t) {
         el("span", { class: "text", text: e.text }),
         kind === "action" ? el("span", { class: "small muted", text: ` — ${fill(t.os_action_line, { owner: e.owner, due: e.due })}` }) : null))));
   }).filter(Boolean);
+  parts.push(...answerParts(os, entries).map(([question, list]) => el("div", { class: "os-part os-answer" },
+    el("h4", { text: question }),
+    el("ul", {}, ...list.map((e) => el("li", { "data-entry-id": e.id }, el("span", { class: "text", text: e.text })))))));
   return el("section", { class: "os-news-item", "data-topic": topic.id },
     el("h3", { text: topic.title }),
     el("p", { class: "small muted", text: `${cellWords(os, topic.cell, t)} · ${fill(t.os_attended, { n: attended })}` }),
@@ -185,6 +194,41 @@ export function phone(ctx) {
       }
     }
   }
+  // the plan's report template: a form per question, made once (drafts kept like the others)
+  let madeFor = null;
+  function questionForms(os) {
+    const questions = os.report_questions || [];
+    const key = JSON.stringify(questions);
+    if (madeFor === key) return;
+    madeFor = key;
+    $(".os-questions").replaceChildren(...questions.map((q, i) => el("form", { class: "os-add os-answer-form stack", "data-kind": `answer-${i}` },
+      el("label", { for: `os-answer-${i}`, text: q }),
+      el("textarea", { id: `os-answer-${i}`, rows: "2", maxlength: "1000", "data-field": "text" }),
+      el("button", { type: "submit", text: t.os_add_answer }))));
+    for (const form of $(".os-questions").querySelectorAll("form")) {
+      const kind = form.dataset.kind;
+      const input = form.querySelector("textarea");
+      input.value = draftBox(kind).get({}).text || "";
+      input.addEventListener("input", () => draftBox(kind).set({ text: input.value }));
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const text = input.value.trim();
+        if (!text) return ctx.say(t.empty);
+        ctx.send("os_entry_add", { topic: reportTopic, kind: "answer", question: Number(kind.slice(7)), text });
+        draftBox(kind).remove();
+        input.value = "";
+      });
+    }
+  }
+  // opting in to be in the book with a contact, for the session being reported on
+  $(".os-contact-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const contact = $("#os-contact").value.trim();
+    if (!contact) return ctx.say(t.empty);
+    ctx.send("os_contact", { topic: reportTopic, contact });
+  });
+  $(".os-contact-remove").addEventListener("click", () => ctx.send("os_contact", { topic: reportTopic, contact: "" }));
+
   $(".os-report-topic").addEventListener("change", (event) => {
     reportTopic = event.target.value;
     reportBox.set(reportTopic);
@@ -270,6 +314,7 @@ export function phone(ctx) {
     if (reportTopic) select.value = reportTopic;
     select.hidden = !can.length;
     for (const form of root.querySelectorAll(".os-add")) form.hidden = !reportTopic;
+    $(".os-contact-form").hidden = !reportTopic;
     const box = $(".os-entries");
     if (!reportTopic) {
       box.replaceChildren(el("p", { class: "muted", text: t.os_no_report }));
@@ -287,6 +332,19 @@ export function phone(ctx) {
           el("button", { type: "button", class: "link small", text: t.os_edit, "aria-label": `${t.os_edit}: ${e.text.slice(0, 40)}`,
                          onclick: () => { editBox.set({ id: e.id, base: e.rev, text: e.text, owner: e.owner, due: e.due }); render(); } }));
       })))));
+    box.append(...answerParts(os, entries).map(([question, list]) => el("div", { class: "os-part os-answer" },
+      el("h3", { text: question }),
+      el("ul", { class: "plain" }, ...list.map((e) => el("li", { "data-entry-id": e.id },
+        editing && editing.id === e.id ? entryEditor(e) : el("p", { class: "text", text: e.text }),
+        editing && editing.id === e.id ? null : el("button", { type: "button", class: "link small", text: t.os_edit,
+          "aria-label": `${t.os_edit}: ${e.text.slice(0, 40)}`,
+          onclick: () => { editBox.set({ id: e.id, base: e.rev, text: e.text, owner: e.owner, due: e.due }); render(); } })))))));
+    questionForms(os);
+    const contact = $(".os-contact-form");
+    contact.hidden = false;
+    const shared = (me.contacts || {})[reportTopic] || "";
+    if (document.activeElement !== $("#os-contact")) $("#os-contact").value = shared;
+    $(".os-contact-remove").hidden = !shared;
     const focusedEditor = box.querySelector(".os-edit-text");
     if (focusedEditor && editing && editing.focus !== false) setTimeout(() => focusedEditor.focus(), 0);
   }
@@ -435,6 +493,7 @@ export function phone(ctx) {
     acked(event) {
       if (event === "os_entry_edit") { editBox.remove(); if (lastW) this.render(lastW); return t.os_sent; }
       if (event === "os_topic_post") return t.os_topic_sent;
+      if (event === "os_contact") return t.os_contact_saved;
       if (event.startsWith("os_")) return t.os_sent;
       return undefined;
     },
@@ -510,7 +569,11 @@ function screenReport(os, topic, t) {
         el("ul", {}, ...list.map((e) => el("li", { "data-item": e.id, "data-entry-id": e.id },
           el("span", { class: "text", text: e.text }),
           kind === "action" ? actionLine(e, t) : null))));
-    }).filter(Boolean));
+    }).filter(Boolean),
+    ...answerParts(os, entries).map(([question, list], i) => el("div", { class: "os-part os-answer", "data-group": `report-${topic.id}-q${i}` },
+      el("h4", { text: question }),
+      el("ul", {}, ...list.map((e) => el("li", { "data-item": e.id, "data-entry-id": e.id },
+        el("span", { class: "text", text: e.text })))))));
 }
 
 // "— Priya, by 2027-01-15", the date kept whole (not "2027-01-" then "15" on the next line)
