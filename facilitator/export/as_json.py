@@ -66,6 +66,7 @@ def _cafe(s: StageNotes) -> dict[str, Any]:
     the question, the notes (ids and text) and the host's summary; and the seating's mix."""
     assert s.cafe is not None
     return {"stage": s.index, "repeated_pairs": s.cafe.repeats,
+            "fewest_repeated_pairs": s.cafe.fewest,
             "new_encounter_share": [round(x, 3) for x in s.cafe.new_share],
             "rounds": [{"round": tables[0].round if tables else 0, "tables": [
                 {"table": t.table, "question": t.question, "host": t.host or None,

@@ -81,6 +81,7 @@ class CafeRounds:
     rounds: list[list[CafeTable]]
     new_share: list[float]  # per round held: share of table pairs meeting for the first time
     repeats: int  # pairs that met again, over the rounds held
+    fewest: int = 0  # the fewest any seating of the room as it was could have (a lower bound)
 
 
 @dataclass(frozen=True)
@@ -337,7 +338,7 @@ def _cafe(state: WorkshopState, index: int) -> CafeRounds | None:
         rounds.append(tables)
     played = replace(c.seating, rounds=c.seating.rounds[:held], hosts=c.seating.hosts[:held])
     return CafeRounds(rounds, [played.new_encounter_share(r) for r in range(held)],
-                      played.repeated_pairs())
+                      played.repeated_pairs(), played.lower_bound())
 
 
 def _assets(state: WorkshopState, index: int) -> list[str]:
@@ -477,6 +478,13 @@ def facts(stage: StageNotes) -> list[str]:
         out.append(_("New encounters at the tables, round by round: %s.") % shares)
         out.append(ngettext("%d pair sat together again.", "%d pairs sat together again.",
                             stage.cafe.repeats) % stage.cafe.repeats)
+        # always next to the fewest possible (docs/seating.md, the lower bound)
+        fewest = stage.cafe.fewest
+        out.append(_("That is the fewest possible for this room.")
+                   if fewest >= stage.cafe.repeats else
+                   ngettext("Any seating of this room would have at least %d pair sitting "
+                            "together again.", "Any seating of this room would have at least "
+                            "%d pairs sitting together again.", fewest) % fewest)
     if stage.openspace is not None:
         book = stage.openspace
         out.append(ngettext("%d session ran on the grid", "%d sessions ran on the grid",

@@ -415,3 +415,24 @@ def test_the_facilitator_chooses_a_tables_host() -> None:
     none_room.do(FAC, "cafe_start_round")
     assert "no table hosts" in none_room.refused(FAC, "cafe_set_host",
                                                  {"table": 0, "participant": "p1"})
+
+
+def test_the_report_puts_the_repeats_next_to_the_fewest_possible() -> None:
+    from facilitator.export import render
+    from facilitator.store.sqlite import WorkshopRow
+
+    room, actors = cafe_room(12)  # 3 tables of 4, 2 rounds, fixed hosts: at least 3 repeats
+    for _r in range(2):
+        room.do(FAC, "cafe_start_round")
+        room.do(FAC, "cafe_end_round")
+    c = cafe(room.state, 0)
+    assert c.seating.lower_bound() == 3 <= c.seating.repeated_pairs()
+    row = WorkshopRow("w", "QKH4A7", "s", "c", "Café", 1_790_000_000.0)
+    md = render("md", row, room.events).body
+    n = c.seating.repeated_pairs()
+    tail = ("That is the fewest possible for this room." if n == 3 else
+            "Any seating of this room would have at least 3 pairs sitting together again.")
+    assert f"{n} pairs sat together again. {tail}" in md.replace("\n", " ")
+    import json
+    data = json.loads(render("json", row, room.events).body)
+    assert data["cafes"][0]["fewest_repeated_pairs"] == 3
