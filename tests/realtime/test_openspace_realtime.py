@@ -229,3 +229,42 @@ def test_an_action_plan_reaches_those_taking_it_forward_the_projector_and_consol
     assert console.emit("adopt_action_remove", {"client_id": "r2", "action": "x1"},
                         callback=True)["ok"]
     assert received(screen, "adopt")[-1]["adopt"]["items"][0]["actions"] == []
+
+
+def test_a_contact_goes_to_its_owner_only_and_an_answer_to_the_report(service,
+                                                                       connect) -> None:
+    plan = {"title": "Open Space", "stages": [{**PLAN["stages"][0], "options": {
+        **PLAN["stages"][0]["options"], "report": ["What surprised you?"]}}]}
+    row, console, screen, phones = open_room(service, connect, plan, 3, "contact")
+    assert console.emit("start", {}, callback=True)["ok"]
+    topic = phones[0].emit("os_topic_post", {"client_id": "t", "title": "Buses"},
+                           callback=True)["topic_id"]
+    for c in (console, screen, *phones):
+        c.get_received()
+    seq = service.live(row.id).state.seq
+    for who, payload, error in [(1, {"topic": topic, "contact": "x@y.z"}, "Check in to"),
+                                (1, {"topic": "t9", "contact": "x@y.z"}, "does not exist"),
+                                (0, {"topic": topic, "contact": "x" * 101}, "too long"),
+                                (0, {"topic": topic, "contact": ""}, "not in the book")]:
+        got = phones[who].emit("os_contact", {"client_id": f"c{len(str(payload))}",
+                                              **payload}, callback=True)
+        assert got["ok"] is False and error in got["error"], got
+    got = phones[1].emit("os_entry_add", {"client_id": "q", "topic": topic, "kind": "answer",
+                                          "question": 0, "text": "x"}, callback=True)
+    assert got["ok"] is False and "check in to it first" in got["error"]
+    assert service.live(row.id).state.seq == seq
+    ack = phones[0].emit("os_contact", {"client_id": "ok", "topic": topic,
+                                        "contact": "ann@example.org"}, callback=True)
+    assert ack["ok"]
+    (mine,) = received(phones[0], "os_me")
+    assert mine["me"]["contacts"] == {topic: "ann@example.org"}
+    for other in (console, screen, *phones[1:]):
+        assert "ann@example.org" not in str(other.get_received()), "a contact is not live"
+    ack = phones[0].emit("os_entry_add", {"client_id": "a", "topic": topic, "kind": "answer",
+                                          "question": 0, "text": "How many walk"},
+                         callback=True)
+    assert ack["ok"]
+    for c in (screen, console, phones[2]):
+        (report,) = received(c, "os_report")
+        assert [(e["kind"], e["question"], e["text"]) for e in report["entries"]] == [
+            ("answer", 0, "How many walk")]
