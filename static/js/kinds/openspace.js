@@ -249,6 +249,7 @@ export function phone(ctx) {
       ctx.send("os_topic_post", { title, blurb, ...extra });
       $("#os-co").value = "";
       $("#os-co-consent").checked = false;
+      $(".os-co-box").open = false;
     }
     editingTopic = null;
     $("#os-title").value = "";
