@@ -396,3 +396,89 @@ def test_export_holds_consented_stories_commitments_with_owners_and_teams() -> N
         assert "I will book the hall" in body and "3 March" in body and "P2" in body, fmt
         assert "Courage" in body and "We meet every week" in body, fmt
         assert f"story told by {secret_teller}" not in body, fmt
+
+
+# -- small groups, the timed swap, unlikely pairs ---------------------------------------------
+
+def discover_room(people: int, **options) -> tuple[Room, list[Actor]]:
+    room = Room([{"kind": "ai_discover", "prompt": "Interviews", "options": options}])
+    actors = [room.join(f"P{i}") for i in range(people)]
+    room.do(FAC, "start")
+    return room, actors
+
+
+def test_seven_people_at_group_size_four_meet_as_four_and_three() -> None:
+    room, actors = discover_room(7, group_size=4)
+    room.do(FAC, "ai_pair")
+    room.do(FAC, "ai_groups")
+    groups = discover(room.state, 0).groups
+    assert sorted(map(len, groups)) == [3, 4]
+    assert sorted(p for g in groups for p in g) == sorted(a.participant for a in actors)
+
+
+def test_the_timed_swap_comes_at_half_time_once_whoever_asks() -> None:
+    room, actors = discover_room(4, interview_seconds=600)
+    room.do(FAC, "ai_pair")
+    view = snapshot(room.state, "phone", actors[0].participant)["inquiry"]
+    assert view["swap_at"] == room.now + 300 and view["turn_seconds"] == 300
+    asking = [a for a in actors if phone(room, a)["me"]["now"] == "asking"]
+    # before half time a phone's request is refused and changes nothing
+    room.now += 200
+    assert "not half time" in room.refused(actors[0], "ai_swap", {"due": True, "turn": 1})
+    assert "Only the facilitator" in room.refused(actors[0], "ai_swap")
+    room.now += 99  # a phone whose clock runs a second ahead is still heard
+    room.do(actors[1], "ai_swap", {"due": True, "turn": 1})
+    assert all(phone(room, a)["me"]["now"] == "telling" for a in asking)
+    # the others asking a moment later change nothing
+    assert "already swapped" in room.refused(actors[2], "ai_swap", {"due": True, "turn": 1})
+    assert "already swapped" in room.refused(FAC, "ai_swap", {"due": True, "turn": 1})
+    # both turns done: no swap left, and no swap time to show
+    assert phone(room, actors[0])["swap_at"] is None
+    assert "Everyone has been interviewed" in room.refused(FAC, "ai_swap")
+
+
+def test_the_manual_swap_overrides_and_restarts_the_clock_for_a_trio() -> None:
+    room, actors = discover_room(3, interview_seconds=120)
+    room.do(FAC, "ai_pair")
+    room.now += 10
+    room.do(FAC, "ai_swap")  # the facilitator's button: any time
+    assert phone(room, actors[0])["turn"] == 1
+    assert phone(room, actors[0])["swap_at"] == room.now + 60  # the trio's third turn
+    room.now += 61
+    room.do(actors[2], "ai_swap", {"due": True, "turn": 2})
+    assert phone(room, actors[0])["swap_at"] is None
+
+
+def test_an_untimed_discover_refuses_the_timed_swap() -> None:
+    room, actors = discover_room(4)
+    room.do(FAC, "ai_pair")
+    assert phone(room, actors[0])["swap_at"] is None
+    assert "not timed" in room.refused(actors[0], "ai_swap", {"due": True, "turn": 1})
+
+
+def test_unlikely_pairs_pair_people_across_their_answers() -> None:
+    room, actors = discover_room(8, unlikely="What is your role?",
+                                 unlikely_choices=["Staff", "Resident"])
+    assert phone(room, actors[0])["choices"] == ["Staff", "Resident"]
+    assert "Choose one of" in room.refused(actors[0], "ai_answer", {"answer": "Mayor"})
+    for i, a in enumerate(actors):
+        room.do(a, "ai_answer", {"answer": "staff" if i < 4 else "Resident"})
+    assert phone(room, actors[0])["me"]["answer"] == "Staff"
+    assert "already your answer" in room.refused(actors[0], "ai_answer", {"answer": "Staff"})
+    console = snapshot(room.state, CONSOLE)["inquiry"]
+    assert console["answers"] == [{"answer": "Resident", "count": 4},
+                                  {"answer": "Staff", "count": 4}]
+    screen = snapshot(room.state, SCREEN)["inquiry"]
+    assert "answers" not in screen and "me" not in screen  # answers are never on the screen
+    room.do(FAC, "ai_pair")
+    answers = discover(room.state, 0).answers
+    for group in discover(room.state, 0).pairing.groups:
+        assert len({answers[p] for p in group}) == 2
+    assert snapshot(room.state, CONSOLE)["inquiry"]["alike"] == 0
+    assert "last time" in room.refused(actors[0], "ai_answer", {"answer": "Resident"})
+
+
+def test_answers_are_refused_where_unlikely_pairs_are_off() -> None:
+    room, actors = discover_room(2)
+    assert "does not pair people across" in room.refused(actors[0], "ai_answer",
+                                                         {"answer": "Staff"})
