@@ -482,3 +482,77 @@ def test_answers_are_refused_where_unlikely_pairs_are_off() -> None:
     room, actors = discover_room(2)
     assert "does not pair people across" in room.refused(actors[0], "ai_answer",
                                                          {"answer": "Staff"})
+
+
+# -- Destiny: offers and requests, matched, consent before contact ---------------------------
+
+def destiny_room(people: int = 3) -> tuple[Room, list[Actor]]:
+    room = Room([{"kind": "ai_destiny", "prompt": "What will be"}])
+    actors = [room.join(f"P{i}") for i in range(people)]
+    room.do(FAC, "start")
+    return room, actors
+
+
+def destiny_phone(room: Room, actor: Actor) -> dict:
+    return snapshot(room.state, "phone", actor.participant)["inquiry"]
+
+
+def test_offers_meet_requests_and_names_wait_for_both_sides() -> None:
+    room, (ann, bob, cy) = destiny_room()
+    room.do(ann, "ai_offer", {"side": "offer", "text": "I can teach bass guitar on Tuesdays"})
+    room.do(bob, "ai_offer", {"side": "request", "text": "Someone to play live music at the fair"})
+    room.do(cy, "ai_offer", {"side": "request", "text": "A lift to the hospital"})
+    room.do(ann, "ai_offer_contact", {"contact": "ann@example.org"})
+    room.do(bob, "ai_offer_contact", {"contact": "07700 900123"})
+    [match] = destiny_phone(room, ann)["me"]["matches"]
+    assert match["theirs"] == "Someone to play live music at the fair"
+    assert "music" in match["why"]
+    assert "their_name" not in match and "07700" not in str(destiny_phone(room, ann))
+    assert destiny_phone(room, cy)["me"]["matches"] == []  # no offer meets a lift
+    assert "not open to you" in room.refused(cy, "ai_offer_follow",
+                                             {"match": match["id"], "follow": True})
+    room.do(ann, "ai_offer_follow", {"match": match["id"], "follow": True})
+    assert "07700" not in str(destiny_phone(room, ann))  # one side agreeing is not enough
+    assert "ann@example.org" not in str(destiny_phone(room, bob))
+    room.do(bob, "ai_offer_follow", {"match": match["id"], "follow": True})
+    mine = destiny_phone(room, ann)["me"]["matches"][0]
+    assert mine["both"] and mine["their_name"] == "P1" and mine["their_contact"] == "07700 900123"
+    theirs = destiny_phone(room, bob)["me"]["matches"][0]
+    assert theirs["their_name"] == "P0" and theirs["their_contact"] == "ann@example.org"
+    # contacts never reach the projector or a third phone; the console sees the match
+    for text in ("ann@example.org", "07700"):
+        assert text not in str(snapshot(room.state, SCREEN))
+        assert text not in str(snapshot(room.state, CONSOLE))
+        assert text not in str(destiny_phone(room, cy))
+    assert snapshot(room.state, SCREEN)["inquiry"]["matched"] == 1
+    console = snapshot(room.state, CONSOLE)["inquiry"]["matches"]
+    assert console[0]["both"] and console[0]["agreed"] == 2
+    # withdrawing hides the contact again
+    room.do(bob, "ai_offer_follow", {"match": match["id"], "follow": False})
+    assert "their_contact" not in destiny_phone(room, ann)["me"]["matches"][0]
+
+
+def test_offer_refusals_change_nothing() -> None:
+    room, (ann, bob, _cy) = destiny_room()
+    assert "offer or a request" in room.refused(ann, "ai_offer", {"side": "gift", "text": "x"})
+    assert room.refused(ann, "ai_offer", {"side": "offer", "text": "   "})
+    assert room.refused(ann, "ai_offer", {"side": "offer", "text": "x" * 201})
+    for i in range(10):
+        room.do(ann, "ai_offer", {"side": "offer", "text": f"Gardening help {i}"})
+    assert "most offers" in room.refused(ann, "ai_offer", {"side": "request", "text": "More"})
+    assert "not open to you" in room.refused(bob, "ai_offer_follow",
+                                             {"match": "o1~o99", "follow": True})
+    room.do(bob, "ai_offer_contact", {"contact": "bob@example.org"})
+    assert "already saved" in room.refused(bob, "ai_offer_contact",
+                                           {"contact": " bob@example.org "})
+    own = Room([{"kind": "ai_destiny", "prompt": "x", "options": {"offers": False}}])
+    someone = own.join("A")
+    own.do(FAC, "start")
+    assert "no offers" in own.refused(someone, "ai_offer", {"side": "offer", "text": "Baking"})
+
+
+def test_a_person_is_never_matched_with_their_own_request() -> None:
+    room, (ann, _bob, _cy) = destiny_room()
+    room.do(ann, "ai_offer", {"side": "offer", "text": "Gardening on Saturdays"})
+    room.do(ann, "ai_offer", {"side": "request", "text": "Help with my garden"})
+    assert destiny_phone(room, ann)["me"]["matches"] == []
