@@ -21,13 +21,15 @@ EXPORTS = {
     "assets.json": ("application/json; charset=utf-8", "attachment", "assets.json"),
     "connections.csv": ("text/csv; charset=utf-8", "attachment", "connections.csv"),
     "asset-map.html": ("text/html; charset=utf-8", "inline", "asset-map.html"),
+    "assets.geojson": ("application/geo+json; charset=utf-8", "attachment", "assets.geojson"),
 }
 
 
 @bp.get("/console/<key>/<any('assets.csv', 'assets.json', 'connections.csv', "
-        "'asset-map.html'):name>")
+        "'asset-map.html', 'assets.geojson'):name>")
 def export(key: str, name: str) -> Response:
-    """The inventory (CSV, JSON), the confirmed connections (CSV) or the printable map."""
+    """The inventory (CSV, JSON, GeoJSON of the located assets), the confirmed connections
+    (CSV) or the printable map."""
     from facilitator.export import asset_inventory as inv
 
     row = service().store.find(console_key=key)
@@ -43,6 +45,8 @@ def export(key: str, name: str) -> Response:
         body = json.dumps(inv.inventory(state), ensure_ascii=False, indent=2) + "\n"
     elif name == "connections.csv":
         body = inv.connections_csv(state)
+    elif name == "assets.geojson":
+        body = json.dumps(inv.geojson(state), ensure_ascii=False, indent=2) + "\n"
     else:
         body = inv.map_html(Harvest.build(row, events))
     mimetype, disposition, suffix = EXPORTS[name]

@@ -47,7 +47,8 @@ def test_exports_need_the_console_key_and_a_map(app, service, workshop) -> None:
     row = service.create_workshop(load_plan({"title": "T", "stages": [
         {"kind": "assets", "prompt": "P"}]}))
     client = app.test_client()
-    for name in ("assets.csv", "assets.json", "connections.csv", "asset-map.html"):
+    for name in ("assets.csv", "assets.json", "connections.csv", "asset-map.html",
+                 "assets.geojson"):
         r = client.get(f"/console/{row.console_key}/{name}")
         assert r.status_code == 200, name
         assert client.get(f"/console/{row.screen_key}/{name}").status_code == 404
@@ -55,5 +56,8 @@ def test_exports_need_the_console_key_and_a_map(app, service, workshop) -> None:
     r = client.get(f"/console/{row.console_key}/assets.csv")
     assert r.mimetype == "text/csv" and "attachment" in r.headers["Content-Disposition"]
     assert r.get_data(as_text=True).startswith("id,kind,kind_label,name,")
+    r = client.get(f"/console/{row.console_key}/assets.geojson")
+    assert r.mimetype == "application/geo+json"
+    assert r.get_json(force=True) == {"type": "FeatureCollection", "features": []}
     assert client.post(f"/j/{row.code}/forget", json={}).status_code == 403
     assert client.post("/j/QQQQQQ/forget", json={"token": "x" * 20}).status_code == 404
