@@ -41,8 +41,10 @@ def _renderers() -> dict[str, tuple[Callable[[Harvest], str], str]]:
     }
 
 
-def render(fmt: str, row: WorkshopRow, events: list[Event]) -> Rendered:
-    """Render the workshop ``row`` with its log ``events`` in format ``fmt``.
+def render(fmt: str, row: WorkshopRow, events: list[Event], anonymised: bool = False
+           ) -> Rendered:
+    """Render the workshop ``row`` with its log ``events`` in format ``fmt``; ``anonymised``
+    replaces names by stable labels and leaves contacts out (``export.anonymise``).
 
     :raises ValueError: ``fmt`` is not one of ``FORMATS``.
     """
@@ -51,6 +53,10 @@ def render(fmt: str, row: WorkshopRow, events: list[Event]) -> Rendered:
         raise ValueError(_("Unknown export format '%(fmt)s'; use one of: %(known)s.")
                          % {"fmt": str(fmt)[:20], "known": ", ".join(FORMATS)})
     fn, mimetype = renderers[fmt]
+    if anonymised:
+        from facilitator.export.anonymise import anonymise
+
+        events = anonymise(events)
     harvest = Harvest.build(row, events)
     return Rendered(fn(harvest), mimetype, filename(row, fmt))
 

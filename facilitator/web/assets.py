@@ -9,10 +9,11 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, request
 
 from facilitator.core.state import replay
+from facilitator.export.anonymise import anonymise
 from facilitator.export.harvest import Harvest, filename
 from facilitator.i18n import _
 from facilitator.service import normalise_code
-from facilitator.web import service
+from facilitator.web import anonymised, service
 
 bp = Blueprint("assets", __name__)
 
@@ -36,6 +37,8 @@ def export(key: str, name: str) -> Response:
     if row is None:
         abort(404)
     events = service().store.events(row.id)
+    if anonymised():
+        events = anonymise(events)
     state = replay(events)
     if not inv.has_map(state):
         abort(404)

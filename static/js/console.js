@@ -309,6 +309,19 @@ function renderNotes() {
 }
 
 const kinds = plugins("console", { t, act });
+
+// "Anonymise names in every export": every export link asks for ?anonymise=1
+const anonymiseBox = $("export-anonymise");
+if (anonymiseBox) {
+  anonymiseBox.addEventListener("change", () => {
+    for (const link of document.querySelectorAll("a[data-export]")) {
+      const url = new URL(link.href, window.location.href);
+      if (anonymiseBox.checked) url.searchParams.set("anonymise", "1");
+      else url.searchParams.delete("anonymise");
+      link.href = url.pathname + url.search;
+    }
+  });
+}
 moderation({ act, view: () => view }); // pre-moderation queue and spotlight (notes panel)
 const pager = pagerControls({ act, t }); // the projector's pages
 
