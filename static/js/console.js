@@ -262,6 +262,7 @@ function renderVote() {
     voteFormStage = w.stage_index;
     $("vote-dots").value = options.dots ? String(options.dots) : "";
     $("vote-multiple").checked = Boolean(options.allow_multiple);
+    $("vote-cap").value = options.max_per_item ? String(options.max_per_item) : "";
     $("vote-hidden").checked = options.hidden !== false;
   }
   $("open-vote").hidden = Boolean(vote);
@@ -431,6 +432,8 @@ $("open-vote").addEventListener("submit", (event) => {
   const payload = { allow_multiple: $("vote-multiple").checked, hidden: $("vote-hidden").checked };
   const dots = parseInt($("vote-dots").value, 10);
   if (dots > 0) payload.dots = dots;
+  const cap = parseInt($("vote-cap").value, 10);
+  if (cap > 0) payload.max_per_item = cap;
   act("open_vote", payload);
 });
 $("close-vote").addEventListener("click", () => act("close_vote"));
