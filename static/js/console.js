@@ -288,7 +288,7 @@ function stageLabel(i) {
 function renderNotes() {
   const current = view.workshop.stage || (view.stages && view.stages[0]);
   // the notes panel belongs to notes stages; clustering and voting have their own panels
-  $("notes-panel").hidden = Boolean(current) && !["notes", "cafe"].includes(current.kind);
+  $("notes-panel").hidden = Boolean(current) && !["notes", "cafe", "checkin"].includes(current.kind);
   const shown = Math.max(view.workshop.stage_index, 0);
   const notes = view.notes.filter((n) => n.stage === shown).sort((a, b) => a.posted_at - b.posted_at);
   $("notes").replaceChildren(...notes.map((note) => {

@@ -248,7 +248,7 @@ function discoverPhone(ctx) {
   const root = document.getElementById("ai_discover");
   const state = holder("ai_discover");
   const t = ctx.t;
-  const clock = swapClock(ctx.send, 6000);
+  const clock = swapClock(ctx.send, 4000);
   const answerForm = root.querySelector(".ai-answer-form");
   answerForm.addEventListener("submit", (event) => {
     event.preventDefault();
