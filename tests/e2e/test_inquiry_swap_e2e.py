@@ -1,4 +1,4 @@
-"""End to end in Chromium: Discover with a timed swap (interview_seconds: 6), no console
+"""End to end in Chromium: Discover with a timed swap (interview_seconds: 4), no console
 open. At half time both phones of each pair are prompted and the roles have swapped; the
 facilitator's button still swaps at any time (an override)."""
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 
 PLAN = {"title": "Timed interviews", "stages": [
     {"kind": "ai_discover", "prompt": "Interviews",
-     "options": {"interview_seconds": 6, "unlikely": "What is your role?",
+     "options": {"interview_seconds": 4, "unlikely": "What is your role?",
                  "unlikely_choices": ["Staff", "Resident"]}}]}
 
 
@@ -31,6 +31,12 @@ def test_roles_swap_at_half_time_with_a_prompt_on_both_phones(room: Any) -> None
     console.locator(".ai-pair").click()
     for phone in phones:
         expect(phone.locator(".ai-swap-when")).to_contain_text("Roles swap by themselves in")
+    # unlikely pairs: each staff member (Person 0, 1) interviews or is interviewed by a
+    # resident (Person 2, 3), as each phone's line names its partner
+    for i, phone in enumerate(phones):
+        others = ("Person 2", "Person 3") if i < 2 else ("Person 0", "Person 1")
+        line = phone.locator(".ai-status").inner_text()
+        assert any(name in line for name in others), line
     asking = [p for p in phones if p.locator(".ai-status").get_attribute("data-now") == "asking"]
     telling = [p for p in phones if p.locator(".ai-status").get_attribute("data-now") == "telling"]
     assert len(asking) == len(telling) == 2
@@ -45,7 +51,3 @@ def test_roles_swap_at_half_time_with_a_prompt_on_both_phones(room: Any) -> None
         expect(phone.locator(".ai-status")).to_have_attribute("data-now", "asking")
         expect(phone.locator(".ai-swap-prompt")).to_contain_text("Now you interview")
         expect(phone.locator(".ai-swap-when")).to_be_hidden()
-    # pairs went across the answers: the console shows nobody paired alike
-    console = room.console(w["console_url"])
-    expect(console.locator("#ai_discover-panel .ai-answers")).not_to_contain_text("same answer")
-    expect(console.locator(".ai-pairing li")).to_have_count(2)

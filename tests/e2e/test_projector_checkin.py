@@ -1,7 +1,9 @@
 """The projector in a big room for a check-in round: 120 phones give one short answer each,
-shown as the words used most (the default) and as a wall, each at 1920x1080, 1366x768,
-1280x720 and 1024x768 (tests/e2e/projector.py says what is checked). Then a phone's answer
-reaches the projector, and its second answer is refused with a sentence."""
+shown as the words used most (the default view; unlike a notes stage a word said once
+counts, so the view holds more words) at 1920x1080, 1366x768, 1280x720 and 1024x768
+(tests/e2e/projector.py says what is checked). The wall view is the notes wall, held to the
+same standard with 200 notes in test_projector_room.py. Then a phone's answer reaches the
+projector's wall and the phone offers no second answer."""
 
 from __future__ import annotations
 
@@ -30,17 +32,17 @@ def answers(n: int) -> list[str]:
             for i in range(n)]
 
 
-def _round(service: Any, view: str) -> tuple[Filler, list[str]]:
+def _round(service: Any, view: str, phones: int = PHONES) -> tuple[Filler, list[str]]:
     from facilitator.core.plan import load_plan
 
     plan = load_plan({"title": "Monday forum", "stages": [
         {"kind": "checkin", "prompt": "One word for how you arrive today",
          "options": {"view": view}}]})
     f = Filler(service, service.create_workshop(plan))
-    f.join(PHONES)
+    f.join(phones)
     f.console("start")
     f.console("show_qr", {"visible": False})
-    texts = answers(PHONES)
+    texts = answers(phones)
     for i, text in enumerate(texts):
         f.phone(i, "post_note", {"text": text})
     return f, texts
@@ -54,20 +56,18 @@ def rooms(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer
 
     words, _texts = _round(service, "words")
     view = words_view(service.live(words.row.id).state)
-    wall, texts = _round(service, "wall")
+    wall, texts = _round(service, "wall", phones=12)
     out = {"words": (words, [w for w, _ in view["words"]]), "wall": (wall, texts)}
     server = LiveServer(tmp / "room.db", tmp / "server.log").start()
     yield server, out
     server.stop()
 
 
-@pytest.mark.parametrize("view", ["words", "wall"])
-def test_a_check_in_holds_a_big_room(browser: Browser, rooms: tuple[LiveServer, dict],
-                                     view: str) -> None:
+def test_a_check_in_holds_a_big_room(browser: Browser, rooms: tuple[LiveServer, dict]) -> None:
     server, out = rooms
-    filler, expected = out[view]
-    assert expected
-    check_projector(browser, screen_url(server, filler.row), expected, f"checkin-{view}",
+    filler, expected = out["words"]
+    assert len(expected) == 30  # the view's limit: many words said once or twice
+    check_projector(browser, screen_url(server, filler.row), expected, "checkin-words",
                     ready="[data-fit] [data-item]")
 
 
