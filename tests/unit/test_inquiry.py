@@ -556,3 +556,24 @@ def test_a_person_is_never_matched_with_their_own_request() -> None:
     room.do(ann, "ai_offer", {"side": "offer", "text": "Gardening on Saturdays"})
     room.do(ann, "ai_offer", {"side": "request", "text": "Help with my garden"})
     assert destiny_phone(room, ann)["me"]["matches"] == []
+
+
+def test_the_export_holds_offers_and_agreed_matches_but_no_contact() -> None:
+    from facilitator.export import render
+    from facilitator.store.sqlite import WorkshopRow
+
+    room, (ann, bob, _cy) = destiny_room()
+    room.do(ann, "ai_offer", {"side": "offer", "text": "I can teach bass guitar"})
+    room.do(bob, "ai_offer", {"side": "request", "text": "Live music for the fair"})
+    room.do(ann, "ai_offer_contact", {"contact": "ann@example.org"})
+    for who in (ann, bob):
+        room.do(who, "ai_offer_follow", {"match": "o1~o2", "follow": True})
+    row = WorkshopRow(id="w", code="QKH4A7", screen_key="s" * 32, console_key="c" * 40,
+                      title="T", created_at=0.0)
+    md = render("md", row, room.events).body
+    assert "Offers and requests that met" in md
+    assert "“I can teach bass guitar” meets “Live music for the fair”" in md
+    csv_text = render("csv", row, room.events).body
+    assert "Live music for the fair" in csv_text
+    for fmt in ("md", "csv", "html", "json"):  # the JSON's log too: contacts are emptied
+        assert "ann@example.org" not in render(fmt, row, room.events).body
