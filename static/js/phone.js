@@ -176,7 +176,7 @@ $("note-text").addEventListener("input", updateCount);
 
 function maxLength() {
   const stage = view.workshop && view.workshop.stage;
-  return (stage && stage.options && stage.options.max_length) || 280;
+  return fromKinds("maxLength") || (stage && stage.options && stage.options.max_length) || 280;
 }
 
 function updateCount() {

@@ -83,6 +83,7 @@ def test_a_phone_answers_once_and_the_answer_reaches_the_projector(
         phone.get_by_role("button", name="Join").click()
         expect(phone.locator("#stage-what")).to_contain_text("Check-in: one short answer each")
         phone.locator("#note-text").fill("Zestful")
+        expect(phone.locator("#note-count")).to_contain_text("80")  # the round's own limit
         phone.locator("#note-form button[type=submit]").click()
         expect(phone.locator(".checkin-mine")).to_contain_text("Your answer: “Zestful”")
         expect(phone.locator("#note-form")).to_be_hidden()  # one answer each

@@ -26,6 +26,7 @@ export function phone(ctx) {
       },
     },
     writable(w) { return inRound(w) && !mine; },
+    maxLength(w) { return inRound(w) && view ? view.max_length : undefined; },
     what(w) {
       if (!inRound(w) || !view) return undefined;
       return view.round === "out" ? t.checkin_what_out : t.checkin_what_in;

@@ -9,7 +9,8 @@
 // console's one primary button shows and does it), or null to leave it to the console.
 // Phone plug-ins may also answer writable(workshop) (the note form posts now), prompt() and
 // what() (override the heading and the "what to do" line), acked(event, ack) (a thank-you) and
-// noteFields(workshop) (fields added to a note as it is written, e.g. a café's round).
+// noteFields(workshop) (fields added to a note as it is written, e.g. a café's round) and
+// maxLength(workshop) (the note form's limit, when the kind's default is not the plan's).
 import * as assets from "./assets.js";
 import * as adopt from "./adopt.js";
 import * as cafe from "./cafe.js";
