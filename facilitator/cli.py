@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("code", help="the workshop's join code")
     export.add_argument("--format", choices=["json", "csv", "md", "html"], default="md")
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    export.add_argument("--anonymise", action="store_true",
+                        help="names replaced by labels (Participant 1...), contacts left out")
 
     lst = sub.add_parser("list", help="list the workshops in the database")
     common(lst)
@@ -204,7 +206,8 @@ def export(args: argparse.Namespace) -> int:
     if row is None:
         return 1
     out = render(args.format, row, service.store.events(row.id),
-                 lambda file_id: service.store.get_file(row.id, file_id))
+                 lambda file_id: service.store.get_file(row.id, file_id),
+                 anonymised=args.anonymise)
     if args.output:
         Path(args.output).write_text(out.body, encoding="utf-8")
         print(f"facilitator: wrote {args.output}", file=sys.stderr)

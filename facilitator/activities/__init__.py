@@ -10,6 +10,7 @@ from facilitator.activities import (
     adopt,
     asset_map,
     cafe,
+    checkin,
     cluster,
     inquiry,
     mechanics,
@@ -23,6 +24,7 @@ KINDS: dict[str, ModuleType] = {"notes": notes, "cluster": cluster, "vote": vote
                                 "assets": asset_map}
 KINDS.update(openspace=openspace, adopt=adopt)  # Open Space and its convergence sign-ups
 KINDS.update(inquiry.KINDS)  # Appreciative Inquiry: ai_define ... ai_destiny
+KINDS["checkin"] = checkin  # check-in and check-out rounds, in any plan
 
 __all__ = ["KINDS", "mechanics", "source_stage"]
 

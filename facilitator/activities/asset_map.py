@@ -29,6 +29,7 @@ never matched. ``group`` and ``public`` entries are seen by the room, without na
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,11 +59,22 @@ from facilitator.i18n import _
 
 SCREEN_VIEW = "assets"  # the projector's view: the live map (templates/kinds/assets)
 STEPS = ("purpose", "personal", "community", "connections", "map")
-TEMPLATES = ("head-hands-heart", "wellness")
+TEMPLATES = ("head-hands-heart", "wellness", "capacity")
 MAX_PURPOSE = 500
 MAX_NAME = 120
 MAX_OFFERS = 300
 MAX_PLACE = 120
+MAX_ACCESS = 300
+MAX_DETAIL = 80  # an offer's "when" and "for whom"
+MAX_AREA = 60
+#: The skill areas of a capacity inventory unless the plan gives its own (after the
+#: community skills inventories of Kretzmann and McKnight's asset-based guide).
+CAPACITY_AREAS = (N_("Health and care"), N_("Office and computers"),
+                  N_("Building and repairs"), N_("Gardening and outdoors"),
+                  N_("Food and cooking"), N_("Children and young people"),
+                  N_("Transport and driving"), N_("Music, arts and crafts"),
+                  N_("Languages"), N_("Sport and exercise"), N_("Money and business"),
+                  N_("Organising and community work"))
 MAX_CONTACT = 200
 MAX_PEOPLE = 20  # interviewees one person may record for
 SCREEN_ITEMS = 40  # items per box on the projector (counts are always complete)
@@ -77,13 +89,21 @@ WELLNESS: dict[str, Category] = {
     "activities": Category("activities", N_("Activities"),
                            N_("What you do that helps you keep well.")),
 }
-CATEGORIES: dict[str, Category] = {**PERSONAL, **WELLNESS}
+#: A capacity inventory: skills by area, each one a person has or would like to learn.
+CAPACITY: dict[str, Category] = {
+    "have": Category("have", N_("I have this"), N_("A skill you have, in one of the areas.")),
+    "learn": Category("learn", N_("I'd like to learn"),
+                      N_("A skill you would like to learn, in one of the areas.")),
+}
+CATEGORIES: dict[str, Category] = {**PERSONAL, **WELLNESS, **CAPACITY}
 TEMPLATE_CATEGORIES = {
     "head-hands-heart": ("head", "hands", "heart", "offer", "wish"),
     "wellness": ("strengths", "people", "places", "activities", "heart"),
+    "capacity": ("have", "learn", "offer"),
 }
-OFFER_SIDE = ("offer", "head", "hands")  # what someone could bring to a wish
-WISH_SIDE = ("wish",)
+OFFER_SIDE = ("offer", "head", "hands", "have")  # what someone could bring to a wish
+WISH_SIDE = ("wish", "learn")
+AREA_CATEGORIES = ("have", "learn")  # entries that name a skill area
 
 OPTIONS = {
     "step": Option(str, "personal", help="What this stage does: 'purpose' (agree the aim), "
@@ -92,9 +112,14 @@ OPTIONS = {
                                          "wishes) or 'map' (the whole map and its gaps).",
                    choices=STEPS),
     "template": Option(str, "head-hands-heart",
-                       help="Personal categories: 'head-hands-heart' (with offers and wishes) "
-                            "or 'wellness' (strengths, people, places, activities, heart).",
+                       help="Personal categories: 'head-hands-heart' (with offers and wishes), "
+                            "'wellness' (strengths, people, places, activities, heart) or "
+                            "'capacity' (a capacity inventory: skills by area, each 'I have "
+                            "this' or 'I'd like to learn', and offers).",
                        choices=TEMPLATES),
+    "areas": Option(list, [], maximum=30, help="The skill areas of a capacity inventory "
+                                               "(empty: twelve common areas, from health and "
+                                               "care to organising)."),
     "person_centred": Option(bool, False, help="One person's own map with a practitioner: "
                                                "private by default, nothing on a projector."),
     "visibility": Option(str, "group", help="Who sees a new entry unless its author says "
@@ -151,7 +176,14 @@ class Gift:
     created: float
     edited: float | None = None
     deleted: bool = False
+    area: str = ""  # a capacity inventory's skill area
+    when: str = ""  # an offer's when
+    for_whom: str = ""  # an offer's for whom
 
+    @property
+    def match_text(self) -> str:
+        """What the matcher reads: the area with the skill, an offer with whom it is for."""
+        return " ".join(x for x in (self.area, self.text, self.for_whom) if x)
 
 @dataclass
 class Interviewee:
@@ -215,6 +247,26 @@ def step_of(state: WorkshopState, index: int) -> str:
 
 def categories(stage: Stage) -> tuple[str, ...]:
     return TEMPLATE_CATEGORIES[stage_option(stage, "template")]
+
+
+def areas(stage: Stage) -> list[str]:
+    """A capacity inventory's skill areas: the plan's, or the common ones (translated)."""
+    return list(stage_option(stage, "areas")) or [_(a) for a in CAPACITY_AREAS]
+
+
+def gift_line(g: Gift) -> str:
+    """An entry as one line for the room and the report: an offer with its when and for
+    whom, a skill with its area."""
+    if g.area:
+        return _("%(area)s: %(skill)s") % {"area": g.area, "skill": g.text}
+    if g.when and g.for_whom:
+        return _("%(what)s (when: %(when)s; for: %(whom)s)") % {
+            "what": g.text, "when": g.when, "whom": g.for_whom}
+    if g.when:
+        return _("%(what)s (when: %(when)s)") % {"what": g.text, "when": g.when}
+    if g.for_whom:
+        return _("%(what)s (for: %(whom)s)") % {"what": g.text, "whom": g.for_whom}
+    return g.text
 
 
 def default_visibility(state: WorkshopState, stage: Stage) -> str:
@@ -322,6 +374,33 @@ def _offers(text: str | None) -> list[str]:
     return [part.strip() for part in text.replace("\n", ";").split(";") if part.strip()]
 
 
+def _access(text: str | None) -> str:
+    if not (text or "").strip():
+        return ""
+    return clean_text(str(text), MAX_ACCESS, _("access notes"))
+
+
+def _place(payload: dict) -> tuple[Place, ...]:
+    """The place of a payload: a label in words, and coordinates (WGS 84, from the phone's
+    location, only when the person pressed the button that shares it), rounded to about a
+    metre. Neither: no place."""
+    label = payload.get("place") or ""
+    label = clean_text(label, MAX_PLACE, _("place")) if label.strip() else ""
+    lat, lon = payload.get("lat"), payload.get("lon")
+    if (lat is None) != (lon is None):
+        raise DomainError(_("A location needs both its latitude and its longitude."))
+    if lat is not None:
+        for value, limit in ((lat, 90), (lon, 180)):
+            if (isinstance(value, bool) or not isinstance(value, int | float)
+                    or not math.isfinite(value) or abs(value) > limit):
+                raise DomainError(_("That location is not a place on Earth: latitude runs "
+                                    "from -90 to 90 and longitude from -180 to 180."))
+        lat, lon = round(float(lat), 6), round(float(lon), 6)
+    if not label and lat is None:
+        return ()
+    return (Place(label, lat, lon),)
+
+
 def _kind(value: str) -> str:
     if value not in ASSET_KINDS:
         raise DomainError(_("Choose one of the six kinds of asset: %s.")
@@ -394,7 +473,10 @@ def _undo_review(state: WorkshopState, event: Event) -> list[Draft]:
 @command("asset_gift_add", {PARTICIPANT},
          {"category": Field(str, max_length=20), "text": Field(str, max_length=500),
           "visibility": Field(str, required=False, max_length=10),
-          "person": Field(str, required=False, max_length=20)},
+          "person": Field(str, required=False, max_length=20),
+          "area": Field(str, required=False, max_length=MAX_AREA),
+          "when": Field(str, required=False, max_length=MAX_DETAIL),
+          "for_whom": Field(str, required=False, max_length=MAX_DETAIL)},
          ack=lambda events: {"gift_id": events[0].data["id"]})
 def add_gift(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
     """Add a personal entry (head, hands, heart, an offer or a wish) for oneself, or for the
@@ -413,15 +495,39 @@ def add_gift(state: WorkshopState, actor: Actor, payload: dict, now: float) -> l
     if mine >= cap:
         raise DomainError(_("There are already %(n)d entries under %(what)s, which is the most "
                             "allowed.") % {"n": cap, "what": CATEGORIES[category].label})
-    return [Draft("asset_gift_added", {
-        "id": f"g{len(m.gifts) + 1}", "owner": owner, "category": category, "text": text,
-        "visibility": _visibility(payload.get("visibility"), default_visibility(state, stage))})]
+    data = {"id": f"g{len(m.gifts) + 1}", "owner": owner, "category": category, "text": text,
+            "visibility": _visibility(payload.get("visibility"),
+                                      default_visibility(state, stage))}
+    data.update(_details(stage, category, payload))
+    return [Draft("asset_gift_added", data)]
+
+
+def _details(stage: Stage, category: str, payload: dict) -> dict[str, str]:
+    """A skill's area (capacity inventory) or an offer's when and for whom, checked."""
+    out: dict[str, str] = {}
+    if category in AREA_CATEGORIES:
+        wanted = " ".join((payload.get("area") or "").split()).casefold()
+        found = [a for a in areas(stage) if a.casefold() == wanted]
+        if not found:
+            raise DomainError(_("Choose one of the areas: %s.") % ", ".join(areas(stage)))
+        out["area"] = found[0]
+    elif payload.get("area"):
+        raise DomainError(_("Only skills have an area."))
+    for key, what in (("when", _("when")), ("for_whom", _("for whom"))):
+        value = " ".join((payload.get(key) or "").split())
+        if value and category != "offer":
+            raise DomainError(_("Only an offer says when and for whom."))
+        if value:
+            out[key] = clean_text(value, MAX_DETAIL, what)
+    return out
 
 
 @command("asset_gift_edit", {PARTICIPANT},
          {"gift_id": Field(str, max_length=20), "text": Field(str, required=False,
                                                               max_length=500),
-          "visibility": Field(str, required=False, max_length=10)})
+          "visibility": Field(str, required=False, max_length=10),
+          "when": Field(str, required=False, max_length=MAX_DETAIL),
+          "for_whom": Field(str, required=False, max_length=MAX_DETAIL)})
 def edit_gift(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
     """Change an entry's text or who can see it, while an asset-mapping step is open."""
     stage = _here(state)
@@ -432,6 +538,12 @@ def edit_gift(state: WorkshopState, actor: Actor, payload: dict, now: float) -> 
                                   _("entry"))
     if payload.get("visibility") is not None:
         data["visibility"] = _visibility(payload["visibility"], g.visibility)
+    for key in ("when", "for_whom"):
+        if payload.get(key) is not None:
+            if g.category != "offer":
+                raise DomainError(_("Only an offer says when and for whom."))
+            value = " ".join(payload[key].split())
+            data[key] = clean_text(value, MAX_DETAIL, key) if value else ""
     if len(data) == 1:
         raise DomainError(_("Nothing to change: give a new text or a new visibility."))
     return [Draft("asset_gift_edited", data)]
@@ -473,25 +585,27 @@ def add_interviewee(state: WorkshopState, actor: Actor, payload: dict,
          {"kind": Field(str, max_length=20), "name": Field(str, max_length=MAX_NAME),
           "offers": Field(str, required=False, max_length=MAX_OFFERS),
           "place": Field(str, required=False, max_length=MAX_PLACE),
+          "access": Field(str, required=False, max_length=MAX_ACCESS),
+          "lat": Field(float, required=False), "lon": Field(float, required=False),
           "visibility": Field(str, required=False, max_length=10),
           "person": Field(str, required=False, max_length=20)},
          ack=lambda events: {"asset_id": events[0].data["record"]["id"]})
 def add_asset(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
-    """Add a community asset: its kind, its name, what it offers and, if known, where."""
+    """Add a community asset: its kind, its name, what it offers, access notes and, if known,
+    where: a place in words, and coordinates only if the person chose to share their phone's
+    location."""
     stage = _collecting(state, ("community",))
     owner = _owner(state, actor, payload.get("person"))
     m = asset_map(state)
     cap = stage_option(stage, "max_assets")
     if sum(1 for a in m.assets if a.owner == owner) >= cap:
         raise DomainError(_("You have added %d assets, which is the most allowed.") % cap)
-    place = clean_text(payload["place"], MAX_PLACE, _("place")) \
-        if (payload.get("place") or "").strip() else ""
     visibility = _visibility(payload.get("visibility"),
                              "private" if person_centred(state) else "public")
     record = Asset(id=f"a{m.asset_count + 1}", kind=_kind(payload["kind"]),
                    name=clean_text(payload["name"], MAX_NAME, _("name")),
                    offers=tuple(_offers(payload.get("offers"))),
-                   places=(Place(place),) if place else (), owner=owner,
+                   places=_place(payload), access=_access(payload.get("access")), owner=owner,
                    visibility=visibility, created=now)
     return [Draft("asset_added", {"record": record.to_dict()})]
 
@@ -502,6 +616,9 @@ def add_asset(state: WorkshopState, actor: Actor, payload: dict, now: float) -> 
           "name": Field(str, required=False, max_length=MAX_NAME),
           "offers": Field(str, required=False, max_length=MAX_OFFERS),
           "place": Field(str, required=False, max_length=MAX_PLACE),
+          "access": Field(str, required=False, max_length=MAX_ACCESS),
+          "lat": Field(float, required=False), "lon": Field(float, required=False),
+          "forget_location": Field(bool, required=False),
           "visibility": Field(str, required=False, max_length=10)})
 def edit_asset(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
     """Change a community asset (its author, or the facilitator: e.g. its kind before a
@@ -519,9 +636,22 @@ def edit_asset(state: WorkshopState, actor: Actor, payload: dict, now: float) ->
         record["name"] = clean_text(payload["name"], MAX_NAME, _("name"))
     if payload.get("offers") is not None:
         record["offers"] = _offers(payload["offers"])
-    if payload.get("place") is not None:
-        place = payload["place"].strip()
-        record["places"] = [{"label": clean_text(place, MAX_PLACE, _("place"))}] if place else []
+    if any(payload.get(k) is not None for k in ("place", "lat", "lon", "forget_location")):
+        old = a.places[0] if a.places else Place()
+        merged = {"place": payload["place"] if payload.get("place") is not None else old.label}
+        if payload.get("lat") is not None or payload.get("lon") is not None:
+            merged.update(lat=payload.get("lat"), lon=payload.get("lon"))
+        elif not payload.get("forget_location"):
+            merged.update(lat=old.lat, lon=old.lon)
+        record["places"] = [{k: v for k, v in (("label", p.label), ("lat", p.lat),
+                                                ("lon", p.lon)) if v not in ("", None)}
+                            for p in _place(merged)] + [
+            {k: v for k, v in (("label", p.label), ("lat", p.lat), ("lon", p.lon))
+             if v not in ("", None)} for p in a.places[1:]]
+    if payload.get("access") is not None:
+        record["access"] = _access(payload["access"])
+        if not record["access"]:
+            record.pop("access")
     if payload.get("visibility") is not None:
         if actor.role == FACILITATOR:
             raise DomainError(_("Only the person who added it decides who can see it."))
@@ -598,7 +728,8 @@ def _gift_added(state: WorkshopState, event: Event) -> None:
     m = _map_for(state)
     d = event.data
     m.gifts[d["id"]] = Gift(d["id"], d["owner"], d["category"], d["text"], d["visibility"],
-                            event.actor, event.at)
+                            event.actor, event.at, area=d.get("area", ""),
+                            when=d.get("when", ""), for_whom=d.get("for_whom", ""))
     _changed(m)
 
 
@@ -608,6 +739,8 @@ def _gift_edited(state: WorkshopState, event: Event) -> None:
     g = m.gifts[event.data["id"]]
     g.text = event.data.get("text", g.text)
     g.visibility = event.data.get("visibility", g.visibility)
+    g.when = event.data.get("when", g.when)
+    g.for_whom = event.data.get("for_whom", g.for_whom)
     g.edited = event.at
     _changed(m)
 
@@ -723,11 +856,12 @@ def suggestions(state: WorkshopState) -> dict[str, Connection]:
     if "suggestions" in m.memo:
         return m.memo["suggestions"]
     gifts = [g for g in live_gifts(state) if _shown(g.visibility)]
-    offers = [Item(g.id, g.owner, g.text, g.category) for g in gifts
+    offers = [Item(g.id, g.owner, g.match_text, g.category) for g in gifts
               if g.category in OFFER_SIDE]
     offers += [Item(a.id, a.owner or f"~{a.id}", asset_text(a), a.kind) for a in m.assets
                if _shown(a.visibility)]
-    wishes = [Item(g.id, g.owner, g.text, g.category) for g in gifts if g.category in WISH_SIDE]
+    wishes = [Item(g.id, g.owner, g.match_text, g.category) for g in gifts
+              if g.category in WISH_SIDE]
     min_score, _review = _settings(state)
     found = suggest_connections(offers, wishes, float(min_score), per_wish=5) \
         if offers and wishes else []
@@ -783,7 +917,7 @@ def agreed(state: WorkshopState, cid: str, c: Connection) -> bool:
 def _entry_text(state: WorkshopState, item_id: str) -> str:
     m = asset_map(state)
     if item_id in m.gifts:
-        return m.gifts[item_id].text
+        return gift_line(m.gifts[item_id])
     a = m.asset(item_id)
     return asset_text(a) if a else ""
 
@@ -836,9 +970,14 @@ def kind_counts(state: WorkshopState, visible_only: bool = True) -> dict[str, in
 def _asset_view(state: WorkshopState, a: Asset, audience: str) -> dict[str, Any]:
     out: dict[str, Any] = {"id": a.id, "kind": a.kind, "name": a.name,
                            "aliases": list(a.aliases), "offers": list(a.offers),
-                           "place": a.places[0].label if a.places else ""}
-    if audience != SCREEN:
+                           "place": a.places[0].label if a.places else "",
+                           "access": a.access}
+    if audience != SCREEN:  # coordinates never reach the projector
         out["visibility"] = a.visibility
+        out["located"] = any(p.lat is not None for p in a.places)
+    if audience == PHONE:
+        located = next((p for p in a.places if p.lat is not None), None)
+        out["lat"], out["lon"] = (located.lat, located.lon) if located else (None, None)
     if audience == CONSOLE:
         out.update(owner=a.owner, who=owner_name(state, a.owner),
                    merged_from=list(a.merged_from))
@@ -856,7 +995,8 @@ def screen_view(state: WorkshopState, index: int) -> dict[str, Any]:
     for key in workshop_categories(state):
         mine = [g for g in gifts if g.category == key]
         personal.append({"key": key, "label": CATEGORIES[key].label, "count": len(mine),
-                         "items": [{"id": g.id, "text": g.text} for g in mine[-SCREEN_ITEMS:]]})
+                         "items": [{"id": g.id, "text": gift_line(g)}
+                                   for g in mine[-SCREEN_ITEMS:]]})
     counts = kind_counts(state)
     thin = set(thin_kinds(state, index))
     kinds = []
@@ -894,7 +1034,8 @@ def console_view(state: WorkshopState, index: int) -> dict[str, Any]:
         shown = [g for g in here if _shown(g.visibility)]
         personal.append({"key": key, "label": CATEGORIES[key].label, "count": len(shown),
                          "private": len(here) - len(shown),
-                         "items": [{"id": g.id, "text": g.text, "visibility": g.visibility,
+                         "items": [{"id": g.id, "text": gift_line(g),
+                                    "visibility": g.visibility,
                                     "who": owner_name(state, g.owner)} for g in shown]})
     shown_assets = [a for a in m.assets if _shown(a.visibility)]
     counts = kind_counts(state)
@@ -958,8 +1099,11 @@ def phone_view(state: WorkshopState, index: int, pid: str | None) -> dict[str, A
         "people": [{"id": v.id, "name": v.name} for v in m.interviewees.values()
                    if v.recorded_by == pid],
         "gifts": [{"id": g.id, "owner": g.owner, "category": g.category, "text": g.text,
-                   "visibility": g.visibility, "edited": g.edited is not None}
+                   "visibility": g.visibility, "edited": g.edited is not None,
+                   "area": g.area, "when": g.when, "for_whom": g.for_whom,
+                   "line": gift_line(g)}
                   for g in live_gifts(state) if g.owner in owners],
+        "areas": areas(stage) if "have" in categories(stage) else [],
         "assets": [_asset_view(state, a, PHONE) | {"owner": a.owner} for a in m.assets
                    if a.owner in owners],
         "contacts": {o: m.contacts[o] for o in owners if o in m.contacts},

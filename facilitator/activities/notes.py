@@ -95,7 +95,9 @@ def post_note(state: WorkshopState, actor: Actor, payload: dict, now: float) -> 
     text = clean_text(payload["text"], _limit(state), _("note"))
     mine = [nid for nid in state.notes_by_author.get(actor.participant or "", [])
             if state.notes[nid].stage == stage and not state.notes[nid].deleted]
-    cap = stage_option(state.stage, "max_per_person")
+    if state.stage.kind == "checkin" and mine:  # a round: one answer each
+        raise DomainError(_("You have answered already. You can change your answer instead."))
+    cap = 1 if state.stage.kind == "checkin" else stage_option(state.stage, "max_per_person")
     if len(mine) >= cap:
         raise DomainError(_("You have written %d notes in this step, which is the most allowed.")
                           % cap)

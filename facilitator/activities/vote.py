@@ -33,9 +33,12 @@ from facilitator.i18n import _, ngettext
 OPTIONS = {
     "source": Option(int, -1, -1, 49, "The stage whose notes or themes are voted on (index "
                                       "from 0; default: the stage before this one)."),
-    "dots": Option(int, 0, 0, 20, "Dots per person (0: about a third of the items, at most "
-                                  "5)."),
-    "allow_multiple": Option(bool, False, help="Several dots may go on one item."),
+    "dots": Option(int, 0, 0, 20, "Dots per person (0: about a quarter of the items, at least "
+                                  "3 and at most 5, never more than the items)."),
+    "allow_multiple": Option(bool, False, help="Several dots may go on one item (as many as "
+                                               "max_per_item allows)."),
+    "max_per_item": Option(int, 0, 0, 20, "Most dots one person may put on one item (0: one, "
+                                          "or no limit when allow_multiple is on)."),
     "hidden": Option(bool, True, help="Results stay hidden until the vote closes."),
 }
 SCREEN_VIEW = "results"
@@ -45,8 +48,19 @@ ITEM_SOURCES: dict[str, Callable[[WorkshopState, int], list[dict[str, str]]]] = 
 
 
 def default_dots(items: int) -> int:
-    """About a third of the number of items, at least 1 and at most 5."""
-    return max(1, min(5, round(items / 3)))
+    """Dots per person as practice has it: about a quarter of the items (rounded half up), at
+    least 3 and at most 5, and never more than the items (2 themes give 2 dots)."""
+    if items < 1:
+        return 0
+    return min(items, max(3, min(5, (items + 2) // 4)))
+
+
+def per_item_cap(dots: int, allow_multiple: bool, max_per_item: int) -> int:
+    """The most dots one person may put on one item: ``max_per_item`` when given (several
+    dots then go on one item), else one, or all of one's dots with ``allow_multiple``."""
+    if max_per_item > 0:
+        return min(max_per_item, dots)
+    return dots if allow_multiple else 1
 
 
 @dataclass
@@ -56,6 +70,7 @@ class Vote:
     allow_multiple: bool
     hidden: bool
     closed: bool = False
+    cap: int = 1  # most dots one person may put on one item
     placed: dict[str, Counter[str]] = field(default_factory=dict)  # participant -> item -> n
 
     def tally(self) -> Counter[str]:
@@ -132,7 +147,7 @@ def _item(vote: Vote, item_id: str) -> str:
 
 @command("open_vote", {FACILITATOR},
          {"dots": Field(int, required=False), "allow_multiple": Field(bool, required=False),
-          "hidden": Field(bool, required=False)})
+          "hidden": Field(bool, required=False), "max_per_item": Field(int, required=False)})
 def open_vote(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
     """Open the vote on the items of the source stage, as they are now."""
     index = _stage(state)
@@ -147,10 +162,14 @@ def open_vote(state: WorkshopState, actor: Actor, payload: dict, now: float) -> 
     if not 1 <= dots <= 20:
         raise DomainError(_("Give each person between 1 and 20 dots."))
     allow_multiple = payload.get("allow_multiple", stage_option(stage, "allow_multiple"))
-    if not allow_multiple and dots > len(items):
-        dots = len(items)  # one dot per item: more dots than items could never be used
+    most = payload.get("max_per_item", stage_option(stage, "max_per_item"))
+    if not 0 <= most <= 20:
+        raise DomainError(_("Allow between 1 and 20 dots on one item (0: the usual rule)."))
+    cap = per_item_cap(dots, allow_multiple, most)
+    dots = min(dots, cap * len(items))  # more dots than could ever be placed help nobody
+    cap = min(cap, dots)
     return [Draft("vote_opened", {
-        "stage": index, "items": items, "dots": dots, "allow_multiple": allow_multiple,
+        "stage": index, "items": items, "dots": dots, "allow_multiple": cap > 1, "cap": cap,
         "hidden": payload.get("hidden", stage_option(stage, "hidden"))})]
 
 
@@ -165,8 +184,11 @@ def place_dot(state: WorkshopState, actor: Actor, payload: dict, now: float) -> 
             "You have used your %d dot. Take it off an item to move it.",
             "You have used all %d of your dots. Take one off an item to move it.",
             vote.dots) % vote.dots)
-    if not vote.allow_multiple and vote.placed.get(pid, Counter())[item]:
-        raise DomainError(_("One dot per item in this vote: this one already has yours."))
+    if vote.placed.get(pid, Counter())[item] >= vote.cap:
+        raise DomainError(ngettext(
+            "One dot per item in this vote: this one already has yours.",
+            "At most %(n)d dots per item in this vote: this one already has %(n)d of yours.",
+            vote.cap) % {"n": vote.cap})
     return [Draft("dot_placed", {"stage": index, "item": item})]
 
 
@@ -190,7 +212,9 @@ def close_vote(state: WorkshopState, actor: Actor, payload: dict, now: float) ->
 @reducer("vote_opened")
 def _opened(state: WorkshopState, e: Event) -> None:
     d = e.data
-    state.votes[d["stage"]] = Vote(list(d["items"]), d["dots"], d["allow_multiple"], d["hidden"])
+    cap = d.get("cap", d["dots"] if d["allow_multiple"] else 1)  # logs from before the cap
+    state.votes[d["stage"]] = Vote(list(d["items"]), d["dots"], d["allow_multiple"], d["hidden"],
+                                   cap=cap)
 
 
 @reducer("dot_placed")
@@ -221,6 +245,7 @@ def vote_view(state: WorkshopState, index: int, audience: str,
     status = "closed" if vote.closed else "open"
     out: dict[str, Any] = {"stage": index, "status": status, "dots": vote.dots,
                            "allow_multiple": vote.allow_multiple, "hidden": vote.hidden,
+                           "cap": vote.cap,
                            "voters": sum(1 for m in vote.placed.values() if sum(m.values())),
                            "placed": sum(vote.tally().values())}
     if audience == PHONE:

@@ -15,7 +15,7 @@ arguments always give the same pairing, whatever the interpreter's hash seed.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -38,13 +38,16 @@ class Pairing:
     the partners in ``groups`` who were partners in an earlier round. ``unavoidable`` is a
     number of repeats no pairing of these people could avoid: ``fewest_repeats``, or for an odd
     count the true fewest when ``pair_people`` proved it. It is ``None`` after ``add_late`` or
-    ``remove``, which keep everyone in place rather than re-pair.
+    ``remove``, which keep everyone in place rather than re-pair, and when ``pair_people``
+    kept people with the same answer apart. ``alike`` lists the partners with the same
+    answer (``pair_people``'s ``apart``) that no better pairing could part.
     """
 
     groups: tuple[tuple[str, ...], ...]
     waiting: tuple[str, ...] = ()
     repeated: tuple[frozenset[str], ...] = ()
     unavoidable: int | None = 0
+    alike: tuple[frozenset[str], ...] = ()
 
     @property
     def repeats(self) -> int:
@@ -127,7 +130,7 @@ def fewest_repeats(people: list[str], previous: Iterable[Iterable[str]] = ()) ->
 
 
 def pair_people(people: list[str], previous: Iterable[Iterable[str]] = (),
-                seed: int = 0) -> Pairing:
+                seed: int = 0, apart: Mapping[str, str] | None = None) -> Pairing:
     """Pair ``people`` for appreciative interviews, avoiding partners from earlier rounds.
 
     Everyone is in exactly one group: pairs, plus one trio when the count is odd. ``previous``
@@ -139,20 +142,32 @@ def pair_people(people: list[str], previous: Iterable[Iterable[str]] = (),
     (not their order) and ``seed``: chain rounds with the same seed, adding each round's
     ``Pairing.pairs()`` to ``previous``.
 
+    ``apart`` gives "unlikely pairs": each person's answer to a question such as their role or
+    organisation (people without an answer are left out of it). Two people with the same
+    answer are then avoided exactly as earlier partners are: the pairing has the fewest pairs
+    that either met before or share an answer, so people pair across answers wherever the
+    room allows. ``repeated`` still lists only earlier partners and ``alike`` the partners
+    with the same answer; ``unavoidable`` is then ``None`` (it would count both).
+
     :raises DomainError: for fewer than two people, too many, or someone listed twice.
     """
     _check_people(people)
     if len(people) < 2:
         raise DomainError(_("Interviews need at least two people: wait for a partner to join."))
     met = _meetings(previous)
+    avoid = met
+    same = _same_answers(people, apart or {})
+    if same:
+        avoid = met.copy()
+        avoid.update(same)
     order = sorted(people)
     rng = _Rng(seed)
     rng.shuffle(order)
-    matcher = _Matcher(order, met)
+    matcher = _Matcher(order, avoid)
     groups = matcher.groups()
-    unavoidable = matcher.bound
-    if len(order) % 2 and len(_repeated(_names(groups, order), met)) > unavoidable:
-        groups, unavoidable = _best_trio(order, met, matcher, groups)
+    unavoidable: int | None = matcher.bound
+    if len(order) % 2 and len(_repeated(_names(groups, order), avoid)) > matcher.bound:
+        groups, unavoidable = _best_trio(order, avoid, matcher, groups)
     named = []
     for group in sorted(groups, key=min):
         first, second = group[0], group[1]
@@ -162,7 +177,19 @@ def pair_people(people: list[str], previous: Iterable[Iterable[str]] = (),
     position = {p: i for i, p in enumerate(people)}
     named.sort(key=lambda g: min(position[p] for p in g))
     return Pairing(groups=tuple(named), repeated=_repeated(named, met),
-                   unavoidable=unavoidable)
+                   unavoidable=None if same else unavoidable,
+                   alike=_repeated(named, Counter(same)) if same else ())
+
+
+def _same_answers(people: list[str], apart: Mapping[str, str]) -> list[frozenset[str]]:
+    """Every pair of ``people`` who gave the same (non-empty) answer in ``apart``."""
+    by_answer: dict[str, list[str]] = {}
+    for p in sorted(set(people)):
+        value = apart.get(p)
+        if value:
+            by_answer.setdefault(value, []).append(p)
+    return [frozenset((a, b)) for group in by_answer.values()
+            for i, a in enumerate(group) for b in group[i + 1:]]
 
 
 def _names(groups: Iterable[tuple[int, ...]], order: list[str]) -> list[tuple[str, ...]]:
@@ -511,3 +538,86 @@ class _Matcher:
         if trio is not None:
             out.append(trio)
         return sorted(out, key=min)
+
+
+# -- small groups ----------------------------------------------------------------------------
+
+def _spread(n: int, k: int) -> list[int]:
+    """``n`` people in ``k`` groups as evenly as possible: the larger groups first."""
+    q, r = divmod(n, k)
+    return [q + 1] * r + [q] * (k - r)
+
+
+def _deviation(sizes: Sequence[int], size: int) -> tuple[int, int]:
+    """How far group sizes stray from ``size``: the worst, then the total."""
+    return (max(abs(s - size) for s in sizes), sum(abs(s - size) for s in sizes))
+
+
+def _group_counts(n: int, size: int) -> list[int]:
+    """Numbers of groups worth trying for ``n`` people, best spread first."""
+    low, high = max(1, n // (size + 1)), max(1, -(-n // max(1, size - 1)))
+    counts = range(low, min(n, high + 1) + 1)
+    return sorted(counts, key=lambda k: (*_deviation(_spread(n, k), size), abs(k * size - n), k))
+
+
+def group_sizes(n: int, size: int) -> list[int]:
+    """How many people each small group has when ``n`` people meet in groups of about ``size``.
+
+    The remainder is spread: 7 people at size 4 make 4 and 3, never 7; 9 make 5 and 4. No
+    group is more than one above or below ``size`` whenever some number of groups allows it,
+    which is always the case for sizes 2 to 4 and for rooms of at least ``size * (size - 2) / 2``
+    people; fewer people than a group meet as one group. Where no number of groups keeps
+    every group within one (10 to 13 people at size 8: one group of 10 to 13, or two of 5 to
+    7), the sizes stray the least possible. Larger groups come first.
+
+    :raises DomainError: for no people or a size below 2.
+    """
+    if n < 1:
+        raise DomainError(_("There is nobody to put in groups yet."))
+    if size < 2:
+        raise DomainError(_("A small group has at least two people."))
+    return _spread(n, _group_counts(n, size)[0])
+
+
+def small_groups(units: Sequence[Sequence[str]], size: int) -> list[list[str]]:
+    """Put interview pairs (and trios, and anyone waiting) into small groups of about ``size``.
+
+    The group sizes are ``group_sizes(people, size)``, or another spread that strays no more
+    from ``size`` and keeps every pair whole. Otherwise pairs are kept whole wherever they fit
+    and the few that do not (at most one per group) are shared between two groups. Everyone
+    is in exactly one group.
+
+    :raises DomainError: for nobody, a size below 2, or someone listed twice.
+    """
+    people = [p for unit in units for p in unit]
+    if len(set(people)) != len(people):
+        raise DomainError(_("Someone is listed twice: each person is in one group."))
+    n = len(people)
+    target = group_sizes(n, size)
+    limit = _deviation(target, size)[0]
+    ordered = sorted((list(u) for u in units if u), key=len, reverse=True)
+    for k in _group_counts(n, size)[:3]:
+        if _deviation(_spread(n, k), size)[0] > limit:
+            break
+        bins: list[list[str]] = [[] for _i in range(k)]
+        for unit in ordered:  # longest units first, each into the smallest group so far
+            min(bins, key=len).extend(unit)
+        if bins and _deviation([len(b) for b in bins], size)[0] <= limit:
+            return sorted(bins, key=len, reverse=True)
+    rooms = list(target)
+    groups: list[list[str]] = [[] for _i in rooms]
+    left: list[list[str]] = []
+    for unit in ordered:
+        fits = [i for i, room in enumerate(rooms) if room >= len(unit)]
+        if not fits:
+            left.append(unit)
+            continue
+        at = min(fits, key=lambda i: (rooms[i] - len(unit), i))
+        groups[at].extend(unit)
+        rooms[at] -= len(unit)
+    for unit in left:  # a pair that fits nowhere whole is shared between two groups
+        for person in unit:
+            at = max(range(len(rooms)), key=lambda i: (rooms[i], -i))
+            groups[at].append(person)
+            rooms[at] -= 1
+    return groups

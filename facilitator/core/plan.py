@@ -262,6 +262,7 @@ def kind_name(kind: str) -> str:
         "ai_dream": _("Appreciative Inquiry: Dream"),
         "ai_design": _("Appreciative Inquiry: Design"),
         "ai_destiny": _("Appreciative Inquiry: Destiny"),
+        "checkin": _("Check-in or check-out round"),
     }
     return names.get(kind, kind)
 

@@ -19,7 +19,7 @@ SCREEN = "screen"
 CONSOLE = "console"
 PHONES = "phones"
 PHONE = "phone"  # one participant's view
-WRITING_KINDS = ("notes", "cafe")  # activity kinds whose stages collect notes
+WRITING_KINDS = ("notes", "cafe", "checkin")  # activity kinds whose stages collect notes
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,10 @@ def own_view(state: WorkshopState) -> str:
     from facilitator.activities import KINDS
 
     stage = state.stages[shown_stage(state)] if state.stages else None
-    return getattr(KINDS[stage.kind], "SCREEN_VIEW", "wall") if stage else "wall"
+    if stage is None:
+        return "wall"
+    chooser = getattr(KINDS[stage.kind], "screen_view_of", None)  # a view the plan chooses
+    return chooser(stage) if chooser else getattr(KINDS[stage.kind], "SCREEN_VIEW", "wall")
 
 
 def screen_view_name(state: WorkshopState) -> str:
@@ -167,7 +170,9 @@ def words_view(state: WorkshopState) -> dict[str, Any]:
 
     index = source_stage(state, shown_stage(state))
     texts = [n.text for n in state.notes.values() if n.stage == index and on_screen(state, n)]
-    return {"stage": index, **frequent(texts)}
+    # a check-in is a word each: a word said once still belongs to the room's picture
+    once = bool(state.stages) and state.stages[index].kind == "checkin"
+    return {"stage": index, **frequent(texts, min_count=1 if once else 2)}
 
 
 def people_view(state: WorkshopState, online: int) -> dict[str, Any]:

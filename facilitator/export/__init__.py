@@ -41,10 +41,12 @@ def _renderers() -> dict[str, tuple[Callable[[Harvest], str], str]]:
     }
 
 
-def render(fmt: str, row: WorkshopRow, events: list[Event],
-           files: Files | None = None) -> Rendered:
+def render(fmt: str, row: WorkshopRow, events: list[Event], files: Files | None = None,
+           anonymised: bool = False) -> Rendered:
     """Render the workshop ``row`` with its log ``events`` in format ``fmt``. ``files`` reads
     the workshop's stored files: the printable report embeds its tablecloth photos.
+    ``anonymised`` replaces names by stable labels and leaves contacts out
+    (``export.anonymise``).
 
     :raises ValueError: ``fmt`` is not one of ``FORMATS``.
     """
@@ -53,6 +55,10 @@ def render(fmt: str, row: WorkshopRow, events: list[Event],
         raise ValueError(_("Unknown export format '%(fmt)s'; use one of: %(known)s.")
                          % {"fmt": str(fmt)[:20], "known": ", ".join(FORMATS)})
     fn, mimetype = renderers[fmt]
+    if anonymised:
+        from facilitator.export.anonymise import anonymise
+
+        events = anonymise(events)
     harvest = Harvest.build(row, events, files)
     return Rendered(fn(harvest), mimetype, filename(row, fmt))
 

@@ -75,6 +75,46 @@ def inventory_csv(state: WorkshopState) -> str:
     return out.getvalue()
 
 
+def geojson(state: WorkshopState) -> dict[str, Any]:
+    """The public community assets that have coordinates, as a GeoJSON FeatureCollection
+    (RFC 7946: WGS 84, each position [longitude, latitude], no ``crs`` member). One Point
+    feature per located place; an asset placed only in words is in the CSV and JSON, not here.
+    """
+    features = []
+    for r in public_assets(state):
+        for i, place in enumerate(r.get("places", [])):
+            if "lat" not in place:
+                continue
+            props: dict[str, Any] = {"asset": r["id"], "kind": r["kind"],
+                                     "kind_label": kind_label(r["kind"]), "name": r["name"],
+                                     "aliases": r.get("aliases", []),
+                                     "offers": r.get("offers", []),
+                                     "place": place.get("label", ""),
+                                     "access": r.get("access", "")}
+            features.append({"type": "Feature", "id": f"{r['id']}-{i + 1}",
+                             "geometry": {"type": "Point",
+                                          "coordinates": [place["lon"], place["lat"]]},
+                             "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def places(state: WorkshopState) -> list[dict[str, Any]]:
+    """Every place the room gave its public and group assets, in words (and whether it is
+    on the GeoJSON map), by kind: what the printable map lists."""
+    order = {k: i for i, k in enumerate(KINDS)}
+    shown = sorted((a for a in asset_map(state).assets if a.visibility != "private"),
+                   key=lambda a: order[a.kind])
+    out = []
+    for a in shown:
+        for p in a.places:
+            out.append({"name": a.name, "kind": kind_label(a.kind), "place": p.label,
+                        "located": p.lat is not None and a.visibility == "public",
+                        "lat": p.lat if a.visibility == "public" else None,
+                        "lon": p.lon if a.visibility == "public" else None,
+                        "access": a.access})
+    return out
+
+
 def _label(state: WorkshopState, owner: str) -> str:
     name = owner_name(state, owner)
     if name:
@@ -116,6 +156,8 @@ def connections_csv(state: WorkshopState) -> str:
 def summary(state: WorkshopState) -> dict[str, Any]:
     """What the room saw of the map (group and public entries, no names): the personal
     categories and the six kinds with counts and items, thin kinds, confirmed connections."""
+    from facilitator.activities.asset_map import gift_line
+
     m = asset_map(state)
     gifts = [g for g in live_gifts(state) if g.visibility != "private"]
     thin_at = next((stage_option(s, "thin") for s in state.stages if s.kind == "assets"
@@ -125,16 +167,18 @@ def summary(state: WorkshopState) -> dict[str, Any]:
         "purpose": m.purpose,
         "person_centred": person_centred(state),
         "personal": [{"key": k, "label": CATEGORIES[k].label,
-                      "items": [g.text for g in gifts if g.category == k]}
+                      "items": [gift_line(g) for g in gifts if g.category == k]}
                      for k in workshop_categories(state)],
         "kinds": [{"key": k.key, "label": k.label, "count": counts[k.key],
                    "thin": counts[k.key] <= thin_at,
                    "items": [{"name": a.name, "aliases": list(a.aliases),
                               "offers": list(a.offers),
-                              "place": a.places[0].label if a.places else ""}
+                              "place": a.places[0].label if a.places else "",
+                              "access": a.access}
                              for a in m.assets if a.kind == k.key and a.visibility != "private"]}
                   for k in KINDS.values()],
         "connections": confirmed(state),
+        "places": places(state),
     }
 
 

@@ -76,7 +76,16 @@ def harvest(state: WorkshopState, index: int) -> dict[str, Any] | None:
                            "owner": who(t.owner) if t.owner else "",
                            "first_step": t.first_step, "by_when": t.by_when}
                           for p in ai_design.chosen(state, index)
-                          for t in [ds.teams.get(p["id"], ai_destiny.Team())]]}
+                          for t in [ds.teams.get(p["id"], ai_destiny.Team())]],
+                # offers and requests; a match only once both sides agreed, with who (never
+                # a contact: those stay between the two)
+                "offers": [{"id": o.id, "side": o.side, "text": o.text, "author": who(o.author)}
+                           for o in ds.offers.values() if o.id not in ds.hidden],
+                "matches": [{"id": mid, "offer": ds.offers[c.offer_id].text,
+                             "request": ds.offers[c.wish_id].text, "why": c.explain(),
+                             "people": [who(c.offer_owner), who(c.wish_owner)]}
+                            for mid, c in ai_destiny.matches(state, index).items()
+                            if ai_destiny.both_agreed(ds, mid, c)]}
     return None
 
 
@@ -121,6 +130,10 @@ def rows(data: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
         out += [("team", t["proposition"], ", ".join(t["members"]), t["text"],
                  f"owner: {t['owner']}; first step: {t['first_step']} ({t['by_when']})")
                 for t in data["teams"]]
+        out += [(o["side"], o["id"], o["author"], o["text"], "")
+                for o in data.get("offers", [])]
+        out += [("match", m["id"], ", ".join(m["people"]), f"{m['offer']} ~ {m['request']}",
+                 m["why"]) for m in data.get("matches", [])]
     return out
 
 
@@ -177,12 +190,22 @@ def sections(data: dict[str, Any]) -> list[tuple[str, list[tuple[str, str]]]]:
                                                                 "when": t["by_when"]}
                 if t["first_step"] else ""))
             for t in data["teams"]]))
+        if data.get("offers"):
+            out.append((_("Offers and requests"), [
+                (o["text"], (_("offer") if o["side"] == "offer" else _("request"))
+                 + " · " + o["author"]) for o in data["offers"]]))
+        if data.get("matches"):
+            out.append((_("Offers and requests that met (both agreed)"), [
+                (_("“%(offer)s” meets “%(request)s”") % m, ", ".join(m["people"]))
+                for m in data["matches"]]))
     return out
 
 
 def redacted_events(state: WorkshopState, events: list[Any]) -> list[dict[str, Any]]:
-    """The log as dicts, with the words of every story its teller did not share taken out
-    (the event stays, so the log's shape and sequence are kept)."""
+    """The log as dicts, with the words of every story its teller did not share taken out,
+    and every contact detail (asset map, Destiny's offers: meant for the other side of an
+    agreed introduction only) emptied; the events stay, so the log's shape and sequence are
+    kept."""
     from facilitator.activities.inquiry.ai_discover import Discover
 
     private = {(i, sid) for i, obj in state.inquiry.items() if isinstance(obj, Discover)
@@ -192,5 +215,7 @@ def redacted_events(state: WorkshopState, events: list[Any]) -> list[dict[str, A
         d = e.to_dict()
         if e.type == "ai_story_saved" and (e.data["stage"], e.data["story"]) in private:
             d["data"] = {**e.data, "fields": {}, "redacted": True}
+        elif isinstance(e.data.get("contact"), str) and e.data["contact"]:
+            d["data"] = {**e.data, "contact": "", "redacted": True}
         out.append(d)
     return out

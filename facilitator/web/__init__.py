@@ -351,6 +351,11 @@ def console(key: str) -> str:
     return render_template("console.html", row=row, links=links(row))
 
 
+def anonymised() -> bool:
+    """Whether an export asks for names replaced by labels (``?anonymise=1``)."""
+    return request.args.get("anonymise", "").lower() in ("1", "true", "yes", "on")
+
+
 @bp.get("/console/<key>/export.<fmt>")
 def export(key: str, fmt: str) -> Response:
     from facilitator.export import FORMATS, render
@@ -359,7 +364,8 @@ def export(key: str, fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404)
     out = render(fmt, row, service().store.events(row.id),
-                 lambda file_id: service().store.get_file(row.id, file_id))
+                 lambda file_id: service().store.get_file(row.id, file_id),
+                 anonymised=anonymised())
     disposition = "inline" if fmt == "html" else "attachment"
     return Response(out.body, mimetype=out.mimetype,
                     headers={"Content-Disposition": f'{disposition}; filename="{out.filename}"'})

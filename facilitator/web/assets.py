@@ -9,10 +9,11 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, request
 
 from facilitator.core.state import replay
+from facilitator.export.anonymise import anonymise
 from facilitator.export.harvest import Harvest, filename
 from facilitator.i18n import _
 from facilitator.service import normalise_code
-from facilitator.web import service
+from facilitator.web import anonymised, service
 
 bp = Blueprint("assets", __name__)
 
@@ -21,19 +22,23 @@ EXPORTS = {
     "assets.json": ("application/json; charset=utf-8", "attachment", "assets.json"),
     "connections.csv": ("text/csv; charset=utf-8", "attachment", "connections.csv"),
     "asset-map.html": ("text/html; charset=utf-8", "inline", "asset-map.html"),
+    "assets.geojson": ("application/geo+json; charset=utf-8", "attachment", "assets.geojson"),
 }
 
 
 @bp.get("/console/<key>/<any('assets.csv', 'assets.json', 'connections.csv', "
-        "'asset-map.html'):name>")
+        "'asset-map.html', 'assets.geojson'):name>")
 def export(key: str, name: str) -> Response:
-    """The inventory (CSV, JSON), the confirmed connections (CSV) or the printable map."""
+    """The inventory (CSV, JSON, GeoJSON of the located assets), the confirmed connections
+    (CSV) or the printable map."""
     from facilitator.export import asset_inventory as inv
 
     row = service().store.find(console_key=key)
     if row is None:
         abort(404)
     events = service().store.events(row.id)
+    if anonymised():
+        events = anonymise(events)
     state = replay(events)
     if not inv.has_map(state):
         abort(404)
@@ -43,6 +48,8 @@ def export(key: str, name: str) -> Response:
         body = json.dumps(inv.inventory(state), ensure_ascii=False, indent=2) + "\n"
     elif name == "connections.csv":
         body = inv.connections_csv(state)
+    elif name == "assets.geojson":
+        body = json.dumps(inv.geojson(state), ensure_ascii=False, indent=2) + "\n"
     else:
         body = inv.map_html(Harvest.build(row, events))
     mimetype, disposition, suffix = EXPORTS[name]

@@ -262,6 +262,7 @@ function renderVote() {
     voteFormStage = w.stage_index;
     $("vote-dots").value = options.dots ? String(options.dots) : "";
     $("vote-multiple").checked = Boolean(options.allow_multiple);
+    $("vote-cap").value = options.max_per_item ? String(options.max_per_item) : "";
     $("vote-hidden").checked = options.hidden !== false;
   }
   $("open-vote").hidden = Boolean(vote);
@@ -287,7 +288,7 @@ function stageLabel(i) {
 function renderNotes() {
   const current = view.workshop.stage || (view.stages && view.stages[0]);
   // the notes panel belongs to notes stages; clustering and voting have their own panels
-  $("notes-panel").hidden = Boolean(current) && !["notes", "cafe"].includes(current.kind);
+  $("notes-panel").hidden = Boolean(current) && !["notes", "cafe", "checkin"].includes(current.kind);
   const shown = Math.max(view.workshop.stage_index, 0);
   const notes = view.notes.filter((n) => n.stage === shown).sort((a, b) => a.posted_at - b.posted_at);
   $("notes").replaceChildren(...notes.map((note) => {
@@ -309,6 +310,19 @@ function renderNotes() {
 }
 
 const kinds = plugins("console", { t, act });
+
+// "Anonymise names in every export": every export link asks for ?anonymise=1
+const anonymiseBox = $("export-anonymise");
+if (anonymiseBox) {
+  anonymiseBox.addEventListener("change", () => {
+    for (const link of document.querySelectorAll("a[data-export]")) {
+      const url = new URL(link.href, window.location.href);
+      if (anonymiseBox.checked) url.searchParams.set("anonymise", "1");
+      else url.searchParams.delete("anonymise");
+      link.href = url.pathname + url.search;
+    }
+  });
+}
 moderation({ act, view: () => view }); // pre-moderation queue and spotlight (notes panel)
 const pager = pagerControls({ act, t }); // the projector's pages
 
@@ -418,6 +432,8 @@ $("open-vote").addEventListener("submit", (event) => {
   const payload = { allow_multiple: $("vote-multiple").checked, hidden: $("vote-hidden").checked };
   const dots = parseInt($("vote-dots").value, 10);
   if (dots > 0) payload.dots = dots;
+  const cap = parseInt($("vote-cap").value, 10);
+  if (cap > 0) payload.max_per_item = cap;
   act("open_vote", payload);
 });
 $("close-vote").addEventListener("click", () => act("close_vote"));

@@ -178,7 +178,7 @@ $("note-text").addEventListener("input", updateCount);
 
 function maxLength() {
   const stage = view.workshop && view.workshop.stage;
-  return (stage && stage.options && stage.options.max_length) || 280;
+  return fromKinds("maxLength") || (stage && stage.options && stage.options.max_length) || 280;
 }
 
 function updateCount() {
@@ -326,7 +326,7 @@ function renderVote() {
         el("button", { type: "button", class: "primary add-dot", text: t.add_dot,
                        "data-main-action": index === 0,
                        "aria-label": `${t.add_dot}: ${short}`,
-                       disabled: left <= 0 || (!vote.allow_multiple && n >= 1),
+                       disabled: left <= 0 || n >= (vote.cap || (vote.allow_multiple ? vote.dots : 1)),
                        onclick: () => outbox.send("place_dot", { item_id: item.id }) }),
         el("button", { type: "button", class: "remove-dot", text: t.remove_dot,
                        "aria-label": `${t.remove_dot}: ${short}`, disabled: n <= 0,

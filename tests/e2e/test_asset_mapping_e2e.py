@@ -52,8 +52,8 @@ def load(name: str) -> dict:
 
 def add_gift(phone: Page, category: str, text: str, visibility: str) -> None:
     form = phone.locator(f'form.assets-add[data-category="{category}"]')
-    form.locator("input").fill(text)
-    form.locator("select").select_option(visibility)
+    form.locator(f"#assets-new-{category}").fill(text)
+    form.locator("select.assets-vis").select_option(visibility)
     form.locator("button[type=submit]").click()
     entry = phone.locator(f'.assets-category[data-category="{category}"] li[data-gift-id]')
     expect(entry.filter(has_text=text)).to_have_count(1)

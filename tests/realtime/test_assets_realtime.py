@@ -120,3 +120,41 @@ def test_a_community_map_cannot_be_deleted_from_a_phone(mapping, app, service) -
                                json={"token": "assets-token-0-0123456789"})
     assert r.status_code == 403 and "person-centred" in r.get_json()["error"]
     assert service.store.find(id=row.id)
+
+
+def test_a_structured_offer_and_a_located_asset_reach_the_right_rooms(mapping,
+                                                                     service) -> None:
+    row, console, screen, phones = mapping
+    ack = phones[0].emit("asset_gift_add", {"client_id": "o1", "category": "offer",
+                                            "text": "Lifts to the surgery",
+                                            "when": "Mornings", "for_whom": "Neighbours"},
+                         callback=True)
+    assert ack["ok"]
+    line = "Lifts to the surgery (when: Mornings; for: Neighbours)"
+    assert received(phones[0], "assets")[-1]["assets"]["gifts"][0]["line"] == line
+    assert received(screen, "assets")[-1]["assets"]["personal"][3]["items"][0]["text"] == line
+    assert received(phones[1], "assets") == []
+    assert console.emit("next_stage", {}, callback=True)["ok"]  # community assets
+    for c in (console, screen, *phones):
+        c.get_received()
+    ack = phones[1].emit("asset_add", {"client_id": "a1", "kind": "physical",
+                                       "name": "Elm Park", "place": "Elm Road gates",
+                                       "access": "Step-free", "lat": 51.4613, "lon": -0.1156},
+                         callback=True)
+    assert ack["ok"]
+    mine = received(phones[1], "assets")[-1]["assets"]["assets"][0]
+    assert (mine["lat"], mine["lon"], mine["located"]) == (51.4613, -0.1156, True)
+    shown = received(screen, "assets")[-1]["assets"]
+    assert "51.46" not in str(shown) and "Elm Road gates" in str(shown)  # no coordinates
+    park = received(console, "assets")[-1]["assets"]["kinds"][3]["items"][0]
+    assert park["located"] and park["access"] == "Step-free" and "lat" not in park
+    assert received(phones[0], "assets") == [] and received(phones[2], "assets") == []
+    seq = service.live(row.id).state.seq
+    for payload, error in [({"lat": 51.0}, "both its latitude"),
+                           ({"lat": 123.0, "lon": 0.0}, "not a place on Earth"),
+                           ({"lat": "here", "lon": "there"}, "not a place on Earth")]:
+        ack = phones[1].emit("asset_add", {"client_id": f"bad-{payload}", "kind": "physical",
+                                           "name": "Pond", **payload}, callback=True)
+        assert ack["ok"] is False and error in ack["error"], ack
+    assert service.live(row.id).state.seq == seq
+    assert not any(c.get_received() for c in (console, screen, *phones))

@@ -141,3 +141,57 @@ def test_a_stage_timer_starts_with_the_stage_for_every_audience(service, connect
     workshop = last(screen, "snapshot")["workshop"]
     assert (workshop["timer"]["running"], workshop["timer"]["remaining"]) == (False, 60)
     assert workshop["qr_visible"] is False  # the start shrank the projector's join panel
+
+
+def test_a_cap_per_item_reaches_the_phones_and_a_dot_over_it_changes_nothing(
+        service, connect) -> None:
+    plan = {"title": "Cap", "stages": [
+        {"kind": "notes", "prompt": "Write"},
+        {"kind": "vote", "prompt": "Vote", "options": {"source": 0}}]}
+    from clients import open_room
+
+    row, console, screen, phones = open_room(service, connect, plan, 2, "cap")
+    assert console.emit("start", {}, callback=True)["ok"]
+    ids = [phones[0].emit("post_note", {"client_id": f"c{i}", "text": f"idea {i}"},
+                          callback=True)["note_id"] for i in range(3)]
+    assert console.emit("next_stage", {}, callback=True)["ok"]
+    for c in (console, screen, *phones):
+        c.get_received()
+    assert console.emit("open_vote", {"dots": 4, "max_per_item": 2}, callback=True)["ok"]
+    vote = last(phones[1], "snapshot")["vote"]
+    assert (vote["dots"], vote["cap"]) == (4, 2)
+    assert last(screen, "snapshot")["vote"]["cap"] == 2
+    for k in range(2):
+        assert phones[1].emit("place_dot", {"client_id": f"d{k}", "item_id": ids[0]},
+                              callback=True)["ok"]
+    for c in (console, screen, *phones):
+        c.get_received()
+    seq = service.live(row.id).state.seq
+    ack = phones[1].emit("place_dot", {"client_id": "d3", "item_id": ids[0]}, callback=True)
+    assert ack["ok"] is False and "At most 2 dots per item" in ack["error"]
+    unchanged(service, row, seq)
+    assert not any(c.get_received() for c in (console, screen, *phones))
+
+
+def test_a_check_in_answer_reaches_the_screen_and_a_second_changes_nothing(
+        service, connect) -> None:
+    from clients import open_room
+
+    plan = {"title": "Check-in", "stages": [{"kind": "checkin", "prompt": "One word"}]}
+    row, console, screen, phones = open_room(service, connect, plan, 2, "checkin")
+    assert console.emit("start", {}, callback=True)["ok"]
+    for c in (console, screen, *phones):
+        c.get_received()
+    assert phones[0].emit("post_note", {"client_id": "a1", "text": "curious"},
+                          callback=True)["ok"]
+    got = screen.get_received()
+    assert [e["args"][0]["words"]["words"] for e in got if e["name"] == "words"] == [
+        [["curious", 1]]]
+    assert last(console, "note")["note"]["text"] == "curious"
+    assert last(phones[0], "note")["note"]["text"] == "curious"
+    assert not phones[1].get_received()  # another phone hears nothing of it
+    seq = service.live(row.id).state.seq
+    ack = phones[0].emit("post_note", {"client_id": "a2", "text": "tired"}, callback=True)
+    assert ack["ok"] is False and "answered already" in ack["error"]
+    unchanged(service, row, seq)
+    assert not any(c.get_received() for c in (console, screen, *phones))

@@ -107,3 +107,74 @@ def test_a_workshop_without_a_map_has_no_asset_map_export() -> None:
     data = json.loads(render("json", ROW, room.events).body)
     assert data["asset_map"] is None and not inv.has_map(room.state)
     assert STEPS[0] == "purpose"
+
+
+# -- places, access notes, coordinates shared from a phone, GeoJSON ---------------------------
+
+def placed() -> Room:
+    room, (a, b, c) = mapping()
+    to_step(room, "community")
+    room.do(a, "asset_add", {"kind": "physical", "name": "Elm Park", "place": "Elm Road gates",
+                             "access": "Step-free from Elm Road; gates shut at dusk",
+                             "lat": 51.5072178, "lon": -0.1275862})
+    room.do(b, "asset_add", {"kind": "organisations", "name": "Central Library",
+                             "place": "12 High St", "access": "Lift to every floor"})
+    room.do(c, "asset_add", {"kind": "associations", "name": "Allotment society",
+                             "lat": 51.51, "lon": -0.13, "visibility": "group"})
+    room.do(c, "asset_add", {"kind": "cultural", "name": "My house", "place": "3 Oak Lane",
+                             "lat": 51.0, "lon": 0.0, "visibility": "private"})
+    return room
+
+
+def test_geojson_is_a_valid_rfc7946_collection_of_public_located_assets() -> None:
+    data = json.loads(json.dumps(inv.geojson(placed().state)))
+    assert data["type"] == "FeatureCollection" and "crs" not in data
+    [park] = data["features"]  # the library has no coordinates; group/private never leave
+    assert park["type"] == "Feature" and park["geometry"]["type"] == "Point"
+    lon, lat = park["geometry"]["coordinates"]
+    assert (lon, lat) == (-0.127586, 51.507218)  # [longitude, latitude], rounded to ~1 m
+    assert -180 <= lon <= 180 and -90 <= lat <= 90
+    assert park["properties"] == {"asset": "a1", "kind": "physical", "kind_label": "Physical",
+                                  "name": "Elm Park", "aliases": [], "offers": [],
+                                  "place": "Elm Road gates",
+                                  "access": "Step-free from Elm Road; gates shut at dusk"}
+    assert isinstance(park["id"], str)
+
+
+def test_the_csv_fills_its_place_and_access_columns_and_the_printable_map_lists_places() -> None:
+    room = placed()
+    rows = {r["name"]: r for r in csv.DictReader(io.StringIO(inv.inventory_csv(room.state)))}
+    assert set(rows) == {"Elm Park", "Central Library"}
+    assert rows["Elm Park"]["place"] == "Elm Road gates"
+    assert (rows["Elm Park"]["lat"], rows["Elm Park"]["lon"]) == ("51.507218", "-0.127586")
+    assert rows["Central Library"]["access"] == "Lift to every floor"
+    assert rows["Central Library"]["lat"] == ""
+    html = inv.map_html(Harvest.build(ROW, room.events))
+    assert "Places" in html and "12 High St" in html and "Elm Road gates" in html
+    assert "51.50722, -0.12759 (shared from a phone)" in html
+    assert "Lift to every floor" in html
+    assert "3 Oak Lane" not in html and "My house" not in html  # private: nowhere
+    # a group asset's place is listed in words, but its coordinates stay in the room
+    assert "Allotment society" in html and "51.51000" not in html
+
+
+def test_a_location_is_checked_and_never_reaches_the_projector() -> None:
+    from test_asset_map import screen
+
+    room, (a, _b, _c) = mapping()
+    to_step(room, "community")
+    for payload, error in [({"lat": 51.5}, "both its latitude and its longitude"),
+                           ({"lat": 91.0, "lon": 0.0}, "not a place on Earth"),
+                           ({"lat": "north", "lon": 0.0}, "not a place on Earth"),
+                           ({"lat": True, "lon": 0.0}, "not a place on Earth"),
+                           ({"lat": float("nan"), "lon": 0.0}, "not a place on Earth")]:
+        assert error in room.refused(a, "asset_add", {"kind": "physical", "name": "Pond",
+                                                      **payload})
+    room.do(a, "asset_add", {"kind": "physical", "name": "Pond", "lat": 51.5, "lon": -0.1})
+    assert "51.5" not in str(screen(room)) and "-0.1" not in str(screen(room))
+    # the owner can take the location off again, keeping the place in words
+    room.do(a, "asset_edit", {"asset_id": "a1", "place": "By the church"})
+    assert inv.geojson(room.state)["features"][0]["properties"]["place"] == "By the church"
+    room.do(a, "asset_edit", {"asset_id": "a1", "forget_location": True})
+    assert inv.geojson(room.state)["features"] == []
+    assert inv.public_assets(room.state)[0]["places"] == [{"label": "By the church"}]

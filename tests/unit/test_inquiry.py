@@ -396,3 +396,184 @@ def test_export_holds_consented_stories_commitments_with_owners_and_teams() -> N
         assert "I will book the hall" in body and "3 March" in body and "P2" in body, fmt
         assert "Courage" in body and "We meet every week" in body, fmt
         assert f"story told by {secret_teller}" not in body, fmt
+
+
+# -- small groups, the timed swap, unlikely pairs ---------------------------------------------
+
+def discover_room(people: int, **options) -> tuple[Room, list[Actor]]:
+    room = Room([{"kind": "ai_discover", "prompt": "Interviews", "options": options}])
+    actors = [room.join(f"P{i}") for i in range(people)]
+    room.do(FAC, "start")
+    return room, actors
+
+
+def test_seven_people_at_group_size_four_meet_as_four_and_three() -> None:
+    room, actors = discover_room(7, group_size=4)
+    room.do(FAC, "ai_pair")
+    room.do(FAC, "ai_groups")
+    groups = discover(room.state, 0).groups
+    assert sorted(map(len, groups)) == [3, 4]
+    assert sorted(p for g in groups for p in g) == sorted(a.participant for a in actors)
+
+
+def test_the_timed_swap_comes_at_half_time_once_whoever_asks() -> None:
+    room, actors = discover_room(4, interview_seconds=600)
+    room.do(FAC, "ai_pair")
+    view = snapshot(room.state, "phone", actors[0].participant)["inquiry"]
+    assert view["swap_at"] == room.now + 300 and view["turn_seconds"] == 300
+    asking = [a for a in actors if phone(room, a)["me"]["now"] == "asking"]
+    # before half time a phone's request is refused and changes nothing
+    room.now += 200
+    assert "not half time" in room.refused(actors[0], "ai_swap", {"due": True, "turn": 1})
+    assert "Only the facilitator" in room.refused(actors[0], "ai_swap")
+    room.now += 99  # a phone whose clock runs a second ahead is still heard
+    room.do(actors[1], "ai_swap", {"due": True, "turn": 1})
+    assert all(phone(room, a)["me"]["now"] == "telling" for a in asking)
+    # the others asking a moment later change nothing
+    assert "already swapped" in room.refused(actors[2], "ai_swap", {"due": True, "turn": 1})
+    assert "already swapped" in room.refused(FAC, "ai_swap", {"due": True, "turn": 1})
+    # both turns done: no swap left, and no swap time to show
+    assert phone(room, actors[0])["swap_at"] is None
+    assert "Everyone has been interviewed" in room.refused(FAC, "ai_swap")
+
+
+def test_the_manual_swap_overrides_and_restarts_the_clock_for_a_trio() -> None:
+    room, actors = discover_room(3, interview_seconds=120)
+    room.do(FAC, "ai_pair")
+    room.now += 10
+    room.do(FAC, "ai_swap")  # the facilitator's button: any time
+    assert phone(room, actors[0])["turn"] == 1
+    assert phone(room, actors[0])["swap_at"] == room.now + 60  # the trio's third turn
+    room.now += 61
+    room.do(actors[2], "ai_swap", {"due": True, "turn": 2})
+    assert phone(room, actors[0])["swap_at"] is None
+
+
+def test_an_untimed_discover_refuses_the_timed_swap() -> None:
+    room, actors = discover_room(4)
+    room.do(FAC, "ai_pair")
+    assert phone(room, actors[0])["swap_at"] is None
+    assert "not timed" in room.refused(actors[0], "ai_swap", {"due": True, "turn": 1})
+
+
+def test_unlikely_pairs_pair_people_across_their_answers() -> None:
+    room, actors = discover_room(8, unlikely="What is your role?",
+                                 unlikely_choices=["Staff", "Resident"])
+    assert phone(room, actors[0])["choices"] == ["Staff", "Resident"]
+    assert "Choose one of" in room.refused(actors[0], "ai_answer", {"answer": "Mayor"})
+    for i, a in enumerate(actors):
+        room.do(a, "ai_answer", {"answer": "staff" if i < 4 else "Resident"})
+    assert phone(room, actors[0])["me"]["answer"] == "Staff"
+    assert "already your answer" in room.refused(actors[0], "ai_answer", {"answer": "Staff"})
+    console = snapshot(room.state, CONSOLE)["inquiry"]
+    assert console["answers"] == [{"answer": "Resident", "count": 4},
+                                  {"answer": "Staff", "count": 4}]
+    screen = snapshot(room.state, SCREEN)["inquiry"]
+    assert "answers" not in screen and "me" not in screen  # answers are never on the screen
+    room.do(FAC, "ai_pair")
+    answers = discover(room.state, 0).answers
+    for group in discover(room.state, 0).pairing.groups:
+        assert len({answers[p] for p in group}) == 2
+    assert snapshot(room.state, CONSOLE)["inquiry"]["alike"] == 0
+    assert "last time" in room.refused(actors[0], "ai_answer", {"answer": "Resident"})
+
+
+def test_answers_are_refused_where_unlikely_pairs_are_off() -> None:
+    room, actors = discover_room(2)
+    assert "does not pair people across" in room.refused(actors[0], "ai_answer",
+                                                         {"answer": "Staff"})
+
+
+# -- Destiny: offers and requests, matched, consent before contact ---------------------------
+
+def destiny_room(people: int = 3) -> tuple[Room, list[Actor]]:
+    room = Room([{"kind": "ai_destiny", "prompt": "What will be"}])
+    actors = [room.join(f"P{i}") for i in range(people)]
+    room.do(FAC, "start")
+    return room, actors
+
+
+def destiny_phone(room: Room, actor: Actor) -> dict:
+    return snapshot(room.state, "phone", actor.participant)["inquiry"]
+
+
+def test_offers_meet_requests_and_names_wait_for_both_sides() -> None:
+    room, (ann, bob, cy) = destiny_room()
+    room.do(ann, "ai_offer", {"side": "offer", "text": "I can teach bass guitar on Tuesdays"})
+    room.do(bob, "ai_offer", {"side": "request", "text": "Someone to play live music at the fair"})
+    room.do(cy, "ai_offer", {"side": "request", "text": "A lift to the hospital"})
+    room.do(ann, "ai_offer_contact", {"contact": "ann@example.org"})
+    room.do(bob, "ai_offer_contact", {"contact": "07700 900123"})
+    [match] = destiny_phone(room, ann)["me"]["matches"]
+    assert match["theirs"] == "Someone to play live music at the fair"
+    assert "music" in match["why"]
+    assert "their_name" not in match and "07700" not in str(destiny_phone(room, ann))
+    assert destiny_phone(room, cy)["me"]["matches"] == []  # no offer meets a lift
+    assert "not open to you" in room.refused(cy, "ai_offer_follow",
+                                             {"match": match["id"], "follow": True})
+    room.do(ann, "ai_offer_follow", {"match": match["id"], "follow": True})
+    assert "07700" not in str(destiny_phone(room, ann))  # one side agreeing is not enough
+    assert "ann@example.org" not in str(destiny_phone(room, bob))
+    room.do(bob, "ai_offer_follow", {"match": match["id"], "follow": True})
+    mine = destiny_phone(room, ann)["me"]["matches"][0]
+    assert mine["both"] and mine["their_name"] == "P1" and mine["their_contact"] == "07700 900123"
+    theirs = destiny_phone(room, bob)["me"]["matches"][0]
+    assert theirs["their_name"] == "P0" and theirs["their_contact"] == "ann@example.org"
+    # contacts never reach the projector or a third phone; the console sees the match
+    for text in ("ann@example.org", "07700"):
+        assert text not in str(snapshot(room.state, SCREEN))
+        assert text not in str(snapshot(room.state, CONSOLE))
+        assert text not in str(destiny_phone(room, cy))
+    assert snapshot(room.state, SCREEN)["inquiry"]["matched"] == 1
+    console = snapshot(room.state, CONSOLE)["inquiry"]["matches"]
+    assert console[0]["both"] and console[0]["agreed"] == 2
+    # withdrawing hides the contact again
+    room.do(bob, "ai_offer_follow", {"match": match["id"], "follow": False})
+    assert "their_contact" not in destiny_phone(room, ann)["me"]["matches"][0]
+
+
+def test_offer_refusals_change_nothing() -> None:
+    room, (ann, bob, _cy) = destiny_room()
+    assert "offer or a request" in room.refused(ann, "ai_offer", {"side": "gift", "text": "x"})
+    assert room.refused(ann, "ai_offer", {"side": "offer", "text": "   "})
+    assert room.refused(ann, "ai_offer", {"side": "offer", "text": "x" * 201})
+    for i in range(10):
+        room.do(ann, "ai_offer", {"side": "offer", "text": f"Gardening help {i}"})
+    assert "most offers" in room.refused(ann, "ai_offer", {"side": "request", "text": "More"})
+    assert "not open to you" in room.refused(bob, "ai_offer_follow",
+                                             {"match": "o1~o99", "follow": True})
+    room.do(bob, "ai_offer_contact", {"contact": "bob@example.org"})
+    assert "already saved" in room.refused(bob, "ai_offer_contact",
+                                           {"contact": " bob@example.org "})
+    own = Room([{"kind": "ai_destiny", "prompt": "x", "options": {"offers": False}}])
+    someone = own.join("A")
+    own.do(FAC, "start")
+    assert "no offers" in own.refused(someone, "ai_offer", {"side": "offer", "text": "Baking"})
+
+
+def test_a_person_is_never_matched_with_their_own_request() -> None:
+    room, (ann, _bob, _cy) = destiny_room()
+    room.do(ann, "ai_offer", {"side": "offer", "text": "Gardening on Saturdays"})
+    room.do(ann, "ai_offer", {"side": "request", "text": "Help with my garden"})
+    assert destiny_phone(room, ann)["me"]["matches"] == []
+
+
+def test_the_export_holds_offers_and_agreed_matches_but_no_contact() -> None:
+    from facilitator.export import render
+    from facilitator.store.sqlite import WorkshopRow
+
+    room, (ann, bob, _cy) = destiny_room()
+    room.do(ann, "ai_offer", {"side": "offer", "text": "I can teach bass guitar"})
+    room.do(bob, "ai_offer", {"side": "request", "text": "Live music for the fair"})
+    room.do(ann, "ai_offer_contact", {"contact": "ann@example.org"})
+    for who in (ann, bob):
+        room.do(who, "ai_offer_follow", {"match": "o1~o2", "follow": True})
+    row = WorkshopRow(id="w", code="QKH4A7", screen_key="s" * 32, console_key="c" * 40,
+                      title="T", created_at=0.0)
+    md = render("md", row, room.events).body
+    assert "Offers and requests that met" in md
+    assert "“I can teach bass guitar” meets “Live music for the fair”" in md
+    csv_text = render("csv", row, room.events).body
+    assert "Live music for the fair" in csv_text
+    for fmt in ("md", "csv", "html", "json"):  # the JSON's log too: contacts are emptied
+        assert "ann@example.org" not in render(fmt, row, room.events).body

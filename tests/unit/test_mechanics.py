@@ -124,17 +124,29 @@ def test_every_note_stays_in_exactly_one_place(ops) -> None:
 
 # -- dot voting ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("items", "dots"), [(1, 1), (2, 1), (3, 1), (6, 2), (9, 3), (15, 5),
-                                             (40, 5)])
+@pytest.mark.parametrize(("items", "dots"), [(1, 1), (2, 2), (3, 3), (6, 3), (12, 3), (14, 4),
+                                             (18, 5), (40, 5), (60, 5)])
 def test_default_dots(items, dots) -> None:
     assert default_dots(items) == dots
+
+
+@given(st.integers(1, 60))
+def test_default_dots_follow_practice_for_1_to_60_items(items: int) -> None:
+    """About a quarter of the items, at least 3 and at most 5, never more than the items."""
+    dots = default_dots(items)
+    assert 1 <= dots <= items
+    assert dots == min(items, 3) if items <= 12 else 3 <= dots <= 5
+    if 12 <= items <= 20:
+        assert abs(dots - items / 4) <= 0.5  # a quarter, rounded
+    assert default_dots(items + 1) >= dots  # more items never give fewer dots
+    assert dots == 5 or items < 18
 
 
 def test_vote_flow_budget_ties_and_freeze() -> None:
     room, (sam, kim), ids = with_notes(6, VOTE)
     room.do(FAC, "next_stage")
     assert "not opened" in room.refused(sam, "place_dot", {"item_id": ids[0]})
-    room.do(FAC, "open_vote", {})
+    room.do(FAC, "open_vote", {"dots": 2})
     vote = room.state.votes[1]
     assert (vote.dots, vote.allow_multiple, vote.hidden) == (2, False, True)
     room.do(sam, "place_dot", {"item_id": ids[0]})
@@ -410,3 +422,40 @@ def test_keeping_the_join_panel_large_reaches_the_screen_and_the_console() -> No
     event = room.do(FAC, "keep_qr_large", {"keep": True})[0]
     assert {(e.audience, e.name) for e in changes(room.state, event)} >= {
         (SCREEN, "snapshot"), (CONSOLE, "snapshot")}
+
+
+def test_the_default_budget_opens_with_three_dots_on_six_items() -> None:
+    room, _people, _ids = with_notes(6, VOTE)
+    room.do(FAC, "next_stage")
+    room.do(FAC, "open_vote", {})
+    assert room.state.votes[1].dots == 3
+
+
+@pytest.mark.parametrize("cap", [2, 3, 4])
+def test_any_cap_per_item(cap: int) -> None:
+    room, (sam, _kim), ids = with_notes(3, VOTE)
+    room.do(FAC, "next_stage")
+    room.do(FAC, "open_vote", {"dots": 5, "max_per_item": cap})
+    vote = room.state.votes[1]
+    assert (vote.cap, vote.allow_multiple) == (cap, True)
+    for _ in range(cap):
+        room.do(sam, "place_dot", {"item_id": ids[0]})
+    assert f"At most {cap} dots per item" in room.refused(sam, "place_dot", {"item_id": ids[0]})
+    room.do(sam, "place_dot", {"item_id": ids[1]})
+    assert snapshot(room.state, "phone", sam.participant)["vote"]["cap"] == cap
+
+
+def test_the_cap_comes_from_the_plan_and_bounds_the_budget() -> None:
+    room, (sam, _kim), ids = with_notes(2, {**VOTE, "options": {"max_per_item": 2}})
+    room.do(FAC, "next_stage")
+    room.do(FAC, "open_vote", {"dots": 9})
+    vote = room.state.votes[1]
+    assert (vote.cap, vote.dots) == (2, 4)  # 2 items at 2 each: more dots could not be placed
+
+
+def test_a_cap_outside_the_range_is_refused_and_changes_nothing() -> None:
+    room, _people, _ids = with_notes(3, VOTE)
+    room.do(FAC, "next_stage")
+    assert "between 1 and 20" in room.refused(FAC, "open_vote", {"max_per_item": 21})
+    assert "between 1 and 20" in room.refused(FAC, "open_vote", {"max_per_item": -1})
+    assert 1 not in room.state.votes

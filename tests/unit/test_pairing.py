@@ -17,9 +17,11 @@ from facilitator.core.pairing import (
     Role,
     add_late,
     fewest_repeats,
+    group_sizes,
     pair_people,
     remove,
     roles,
+    small_groups,
     turns,
 )
 
@@ -340,3 +342,109 @@ def test_everyone_interviews_once_and_is_interviewed_once(args: dict) -> None:
     assert set(found) == set(args["people"])
     assert {(p, r.interviews) for p, r in found.items()} == set(done)
     assert {(r.interviewed_by, p) for p, r in found.items()} == set(done)
+
+
+# -- small groups for the themes (group_sizes, small_groups) ---------------------------------
+
+def _best_worst(n: int, size: int) -> int:
+    """By brute force over every number of groups: the least worst distance from ``size``."""
+    best = n + size
+    for k in range(1, n + 1):
+        q, r = divmod(n, k)
+        sizes = [q + 1] * r + [q] * (k - r)
+        best = min(best, max(abs(s - size) for s in sizes))
+    return best
+
+
+def test_seven_people_at_size_four_make_four_and_three() -> None:
+    assert group_sizes(7, 4) == [4, 3]
+    assert sorted(map(len, small_groups([("a", "b"), ("c", "d", "e"), ("f", "g")], 4))) == [3, 4]
+
+
+def test_group_sizes_for_every_count_and_size() -> None:
+    """1 to 200 people, sizes 2 to 8: everyone placed once, the remainder spread (sizes differ
+    by at most one), and no group more than one above or below its size wherever some
+    number of groups allows it; where none does, the least distance possible."""
+    impossible = set()
+    for size in range(2, 9):
+        for n in range(1, 201):
+            sizes = group_sizes(n, size)
+            assert sum(sizes) == n and min(sizes) >= 1
+            assert max(sizes) - min(sizes) <= 1
+            worst = max(abs(s - size) for s in sizes)
+            best = _best_worst(n, size)
+            assert worst == best
+            if n < size - 1:
+                assert sizes == [n]  # fewer people than a group meet as one group
+            elif best > 1:
+                impossible.add((size, n))
+            else:
+                assert worst <= 1
+    # where no grouping keeps every group within one of its size (stated in docs/pairing.md)
+    assert impossible == {(5, 7), (6, 8), (6, 9), (7, 9), (7, 10), (7, 11), (7, 17),
+                          (8, 10), (8, 11), (8, 12), (8, 13), (8, 19), (8, 20)}
+
+
+@st.composite
+def interview_units(draw: st.DrawFn) -> list[tuple[str, ...]]:
+    """A round's groups as ``pair_people``, ``add_late`` and ``remove`` leave them: pairs,
+    some trios, perhaps someone waiting."""
+    pairs = draw(st.integers(0, 60))
+    trios = draw(st.integers(0, 4))
+    waiting = draw(st.integers(0, 1))
+    people = iter(names(pairs * 2 + trios * 3 + waiting))
+    units = [tuple(next(people) for _i in range(2)) for _p in range(pairs)]
+    units += [tuple(next(people) for _i in range(3)) for _t in range(trios)]
+    units += [(next(people),) for _w in range(waiting)]
+    return draw(st.permutations(units)) if units else units
+
+
+@given(units=interview_units(), size=st.integers(2, 8))
+@PROPERTY
+def test_small_groups_spread_people_and_keep_pairs_whole(units: list[tuple[str, ...]],
+                                                         size: int) -> None:
+    n = sum(map(len, units))
+    if n == 0:
+        with pytest.raises(DomainError):
+            small_groups(units, size)
+        return
+    groups = small_groups(units, size)
+    placed = [p for g in groups for p in g]
+    assert sorted(placed) == sorted(p for u in units for p in u)  # everyone exactly once
+    worst = max(abs(len(g) - size) for g in groups)
+    assert worst <= max(abs(s - size) for s in group_sizes(n, size))
+    where = {p: i for i, g in enumerate(groups) for p in g}
+    split = [u for u in units if len({where[p] for p in u}) > 1]
+    assert len(split) <= len(groups)  # at most one shared pair per group
+    if all(len(u) == 2 for u in units) and size % 2 == 0 and n % size == 0:
+        assert not split  # pairs fill even groups exactly: nobody is parted from a partner
+
+
+# -- unlikely pairs (pair_people's apart) -----------------------------------------------------
+
+@given(n=st.integers(1, 30).map(lambda k: 2 * k), answers=st.integers(1, 4),
+       data=st.data())
+@PROPERTY
+def test_unlikely_pairs_pair_across_answers_wherever_the_room_allows(
+        n: int, answers: int, data: st.DataObject) -> None:
+    people = names(n)
+    apart = {p: data.draw(st.sampled_from(["staff", "resident", "council", "youth"][:answers]))
+             for p in people}
+    pairing = pair_people(people, apart=apart, seed=data.draw(st.integers(0, 5)))
+    assert sorted(pairing.people) == sorted(people)
+    alike = [pair for pair in pairing.pairs() if len({apart[p] for p in pair}) == 1]
+    assert sorted(map(sorted, pairing.alike)) == sorted(map(sorted, alike))
+    largest = max(list(apart.values()).count(a) for a in set(apart.values()))
+    # the fewest same-answer pairs any pairing has: the largest answer's surplus, halved
+    assert len(alike) == max(0, 2 * largest - n) // 2
+    assert pairing.repeated == ()  # nobody met before: alike pairs are not called repeats
+
+
+def test_unlikely_pairs_still_avoid_earlier_partners_and_ignore_people_without_answers() -> None:
+    people = names(6)
+    first = pair_people(people, apart={"p00": "staff", "p01": "staff"})
+    assert frozenset(("p00", "p01")) not in first.pairs()
+    second = pair_people(people, first.pairs(), apart={"p00": "staff", "p01": "staff"})
+    assert second.repeats == 0 and not second.pairs() & first.pairs()
+    assert frozenset(("p00", "p01")) not in second.pairs()
+    assert pair_people(people, apart={}).unavoidable == 0  # no answers: as before

@@ -4,6 +4,7 @@ asset map's parts; its exports exist only for a workshop with a map, behind the 
 import html
 import re
 
+from facilitator.core.commands import Actor
 from facilitator.core.plan import load_plan
 
 
@@ -47,7 +48,8 @@ def test_exports_need_the_console_key_and_a_map(app, service, workshop) -> None:
     row = service.create_workshop(load_plan({"title": "T", "stages": [
         {"kind": "assets", "prompt": "P"}]}))
     client = app.test_client()
-    for name in ("assets.csv", "assets.json", "connections.csv", "asset-map.html"):
+    for name in ("assets.csv", "assets.json", "connections.csv", "asset-map.html",
+                 "assets.geojson"):
         r = client.get(f"/console/{row.console_key}/{name}")
         assert r.status_code == 200, name
         assert client.get(f"/console/{row.screen_key}/{name}").status_code == 404
@@ -55,5 +57,26 @@ def test_exports_need_the_console_key_and_a_map(app, service, workshop) -> None:
     r = client.get(f"/console/{row.console_key}/assets.csv")
     assert r.mimetype == "text/csv" and "attachment" in r.headers["Content-Disposition"]
     assert r.get_data(as_text=True).startswith("id,kind,kind_label,name,")
+    r = client.get(f"/console/{row.console_key}/assets.geojson")
+    assert r.mimetype == "application/geo+json"
+    assert r.get_json(force=True) == {"type": "FeatureCollection", "features": []}
     assert client.post(f"/j/{row.code}/forget", json={}).status_code == 403
     assert client.post("/j/QQQQQQ/forget", json={"token": "x" * 20}).status_code == 404
+
+
+def test_exports_take_the_anonymise_option(app, service) -> None:
+    row = service.create_workshop(load_plan({"title": "T", "stages": [
+        {"kind": "notes", "prompt": "P"}, {"kind": "assets", "prompt": "A"}]}))
+    service.handle(row.id, Actor("visitor"), "join", {"name": "Ann Smith",
+                                                      "token": "t" * 20})
+    client = app.test_client()
+    for path in ("export.json", "export.md", "export.csv", "export.html", "assets.json",
+                 "asset-map.html"):
+        plain = client.get(f"/console/{row.console_key}/{path}").get_data(as_text=True)
+        anon = client.get(f"/console/{row.console_key}/{path}?anonymise=1").get_data(
+            as_text=True)
+        assert "Ann Smith" not in anon, path
+        if path == "export.json":
+            assert "Ann Smith" in plain and "Participant 1" in anon
+    page = client.get(f"/console/{row.console_key}").get_data(as_text=True)
+    assert 'id="export-anonymise"' in page and page.count("data-export") >= 8

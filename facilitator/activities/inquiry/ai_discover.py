@@ -42,7 +42,14 @@ from facilitator.core.commands import (
     command,
 )
 from facilitator.core.errors import DomainError
-from facilitator.core.pairing import Pairing, add_late, pair_people, roles, turns
+from facilitator.core.pairing import (
+    Pairing,
+    add_late,
+    pair_people,
+    roles,
+    small_groups,
+    turns,
+)
 from facilitator.core.plan import Option, stage_option
 from facilitator.core.state import FACILITATOR, Event, WorkshopState, reducer
 from facilitator.core.views import CONSOLE, PHONE, SCREEN, Emit, notifier
@@ -62,7 +69,18 @@ OPTIONS = {
     "questions": Option(list, [], maximum=4, help="The interview guide if there is no Define "
                                                   "stage before (empty: the standard "
                                                   "questions)."),
+    "interview_seconds": Option(int, 0, 0, 7200, "Seconds for a pair's interviews, both ways: "
+                                                 "roles swap by themselves at half time, with "
+                                                 "a prompt on both phones (0: the facilitator "
+                                                 "swaps them with the button)."),
+    "unlikely": Option(str, "", help="Unlikely pairs: a question each person answers on their "
+                                     "phone, such as 'What is your role?'; people are paired "
+                                     "across different answers where possible (empty: off)."),
+    "unlikely_choices": Option(list, [], maximum=12, help="The answers to choose from for "
+                                                          "unlikely pairs (empty: people write "
+                                                          "a short answer)."),
 }
+MAX_ANSWER = 40
 
 
 @dataclass
@@ -87,6 +105,8 @@ class Discover:
     themes: dict[str, str] = field(default_factory=dict)  # key -> name as first written
     forced: bool = False
     hidden: set[str] = field(default_factory=set)
+    turn_at: float = 0.0  # when the current turn of interviews began (for the timed swap)
+    answers: dict[str, str] = field(default_factory=dict)  # unlikely pairs: pid -> answer
 
     def has(self, item: str) -> bool:
         return item in self.stories
@@ -171,22 +191,91 @@ def pair(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[
     people = _people(state)
     if len(people) < 2:
         raise DomainError(_("Interviews need at least two people: wait for a partner to join."))
-    pairing = pair_people(people, d.previous(), seed=index)
+    apart = _apart(state, index, d)
+    pairing = pair_people(people, d.previous(), seed=index, apart=apart)
     return [Draft("ai_paired", {"stage": index, "round": d.round + 1,
-                                **_pairing_data(pairing)})]
+                                **_pairing_data(pairing), "alike": len(pairing.alike)})]
 
 
-@command("ai_swap", {FACILITATOR})
+def _apart(state: WorkshopState, index: int, d: Discover) -> dict[str, str] | None:
+    """Unlikely pairs: each person's answer, compared as written (case and spacing aside)."""
+    if not stage_option(state.stages[index], "unlikely"):
+        return None
+    return {pid: theme_key(a) for pid, a in d.answers.items() if pid in state.participants}
+
+
+def _half(state: WorkshopState, index: int) -> float:
+    """Seconds of one turn of a timed interview (half a pair's time), or 0: not timed."""
+    return stage_option(state.stages[index], "interview_seconds") / 2
+
+
+def swap_at(state: WorkshopState, index: int, d: Discover) -> float | None:
+    """When the roles swap by themselves next (server time), or None: not timed, or no turn
+    is left in this round."""
+    half = _half(state, index)
+    if not half or d.phase != "interviews" or d.pairing is None:
+        return None
+    longest = max((len(turns(g)) for g in d.pairing.groups), default=2)
+    return d.turn_at + half if d.turn + 1 < longest else None
+
+
+SWAP_EARLY = 2.0  # seconds a phone's clock may run ahead when it asks for the timed swap
+
+
+@command("ai_swap", {FACILITATOR, PARTICIPANT}, {"due": Field(bool, required=False),
+                                                "turn": Field(int, required=False)})
 def swap_roles(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
-    """Swap roles: the interviewer now tells their story (trios rotate)."""
+    """Swap roles: the interviewer now tells their story (trios rotate).
+
+    The facilitator's button swaps at any time (an override). With ``due`` (the timed swap,
+    sent by the console or a phone at half time) it swaps only once the half time has come
+    and only if ``turn`` is the next turn, so the many phones asking at once swap it once.
+    """
     index = current(state, "ai_discover")
     d = discover(state, index)
+    due = bool(payload.get("due"))
+    if actor.role != FACILITATOR and not due:
+        raise DomainError(_("Only the facilitator swaps the roles before half time."))
     if d.phase != "interviews":
         raise DomainError(_("Roles swap during the interviews."))
+    if due and not _half(state, index):
+        raise DomainError(_("These interviews are not timed: the facilitator swaps the "
+                            "roles."))
+    if due and payload.get("turn") != d.turn + 1:
+        raise DomainError(_("The roles have already swapped."))
     longest = max((len(turns(g)) for g in d.pairing.groups), default=2) if d.pairing else 2
     if d.turn + 1 >= longest:
         raise DomainError(_("Everyone has been interviewed in this round."))
-    return [Draft("ai_roles_swapped", {"stage": index, "turn": d.turn + 1})]
+    if due:
+        at = swap_at(state, index, d)
+        assert at is not None  # timed, interviews, a turn left
+        if now < at - SWAP_EARLY:
+            raise DomainError(_("It is not half time yet: the roles swap by themselves."))
+    return [Draft("ai_roles_swapped", {"stage": index, "turn": d.turn + 1, "timed": due})]
+
+
+@command("ai_answer", {PARTICIPANT}, {"answer": Field(str, max_length=200)})
+def answer(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """Unlikely pairs: the person's own answer (a role, an organisation) to pair across."""
+    index = current(state, "ai_discover")
+    stage = state.stages[index]
+    if not stage_option(stage, "unlikely"):
+        raise DomainError(_("This Discover does not pair people across answers."))
+    d = discover(state, index)
+    if d.phase not in ("gathering", "interviews") or d.round + 1 >= stage_option(stage,
+                                                                              "rounds"):
+        raise DomainError(_("Everyone has been paired for the last time, so an answer "
+                            "changes nothing now."))
+    value = short(payload["answer"], MAX_ANSWER, _("answer"), required=True)
+    choices = stage_option(stage, "unlikely_choices")
+    if choices:
+        found = [c for c in choices if theme_key(c) == theme_key(value)]
+        if not found:
+            raise DomainError(_("Choose one of the answers: %s.") % ", ".join(choices))
+        value = found[0]
+    if theme_key(d.answers.get(actor.participant or "", "")) == theme_key(value):
+        raise DomainError(_("That is already your answer."))
+    return [Draft("ai_answered", {"stage": index, "answer": value})]
 
 
 @command("ai_groups", {FACILITATOR})
@@ -197,17 +286,9 @@ def form_groups(state: WorkshopState, actor: Actor, payload: dict, now: float) -
     if d.phase != "interviews":
         raise DomainError(_("Pair people and hold the interviews first."))
     size = stage_option(state.stages[index], "group_size")
-    groups: list[list[str]] = []
-    for g in d.pairing.groups if d.pairing else ():
-        if groups and len(groups[-1]) + len(g) <= size + 1 and len(groups[-1]) < size:
-            groups[-1].extend(g)
-        else:
-            groups.append(list(g))
-    if len(groups) > 1 and len(groups[-1]) < size // 2 + 1:  # a lone pair joins the last group
-        groups[-2].extend(groups.pop())
-    waiting = [p for p in d.pairing.waiting] if d.pairing else []
-    for p in waiting:
-        min(groups, key=len).append(p)
+    p = d.pairing
+    units = [*(p.groups if p else ()), *((w,) for w in (p.waiting if p else ()))]
+    groups = small_groups(units, size) if units else []
     return [Draft("ai_groups_formed", {"stage": index, "groups": groups})]
 
 
@@ -370,7 +451,13 @@ def _d(state: WorkshopState, event: Event) -> Discover:
 def _paired(state: WorkshopState, event: Event) -> None:
     d = _d(state, event)
     d.phase, d.round, d.turn = "interviews", event.data["round"], 0
+    d.turn_at = event.at
     d.pairings.append(_pairing_from(event.data))
+
+
+@reducer("ai_answered")
+def _answered(state: WorkshopState, event: Event) -> None:
+    _d(state, event).answers[event.actor] = event.data["answer"]
 
 
 @reducer("ai_pairing_changed")
@@ -381,7 +468,8 @@ def _pairing_changed(state: WorkshopState, event: Event) -> None:
 
 @reducer("ai_roles_swapped")
 def _swapped(state: WorkshopState, event: Event) -> None:
-    _d(state, event).turn = event.data["turn"]
+    d = _d(state, event)
+    d.turn, d.turn_at = event.data["turn"], event.at
 
 
 @reducer("ai_groups_formed")
@@ -464,7 +552,9 @@ def _base(state: WorkshopState, index: int, d: Discover) -> dict[str, Any]:
             "pairs": len(p.groups) if p else 0, "guide": _guide(state, index),
             "fields": list(STORY_FIELDS),
             "themes": sorted({d.themes[k] for s in d.shared() for k in s.tags},
-                             key=str.casefold)}
+                             key=str.casefold),
+            "swap_at": swap_at(state, index, d), "turn_seconds": _half(state, index),
+            "unlikely": stage_option(state.stages[index], "unlikely")}
 
 
 def _me(state: WorkshopState, index: int, d: Discover, pid: str) -> dict[str, Any]:
@@ -521,9 +611,34 @@ def inquiry_view(state: WorkshopState, index: int, audience: str,
         out["groups"] = [[label(state, x) for x in g] for g in d.groups]
         out["people"] = len(state.participants)
         out["next_guarded"] = stage_guard(state, index + 1) is not None
+        out["answers"] = _answer_counts(state, d) if out["unlikely"] else []
+        out["alike"] = len(_alike(state, index, d))
     elif participant:
         out["me"] = _me(state, index, d, participant)
+        if out["unlikely"]:
+            out["choices"] = list(stage_option(state.stages[index], "unlikely_choices"))
+            out["me"]["answer"] = d.answers.get(participant, "")
     return out
+
+
+def _answer_counts(state: WorkshopState, d: Discover) -> list[dict[str, Any]]:
+    """How many gave each answer (for the console: a lopsided room pairs alike people)."""
+    counts: dict[str, list[Any]] = {}
+    for pid, value in d.answers.items():
+        if pid in state.participants:
+            counts.setdefault(theme_key(value), [value, 0])[1] += 1
+    return [{"answer": a, "count": n} for a, n in sorted(counts.values(),
+                                                          key=lambda x: (-x[1], x[0]))]
+
+
+def _alike(state: WorkshopState, index: int, d: Discover) -> list[frozenset[str]]:
+    """Partners this round who gave the same answer (unlikely pairs could not part them)."""
+    apart = _apart(state, index, d)
+    if not apart or d.pairing is None:
+        return []
+    return [pair for pair in d.pairing.pairs()
+            if len({apart.get(p) for p in pair} - {None}) == 1
+            and all(p in apart for p in pair)]
 
 
 def view(state: WorkshopState, index: int, audience: str, participant: str | None
@@ -544,6 +659,14 @@ def _group_people(d: Discover, *people: str) -> set[str]:
           "ai_roles_swapped", "ai_pairing_changed")
 def _phase(state: WorkshopState, event: Event) -> list[Emit]:
     return refresh_all()
+
+
+@notifier("ai_answered")
+def _answer_notice(state: WorkshopState, event: Event) -> list[Emit]:
+    """Only the console (the counts) and the person's own phone: an answer is never shown."""
+    index = event.data["stage"]
+    return [ai_emit(state, index, CONSOLE, inquiry_view),
+            ai_emit(state, index, PHONE, inquiry_view, event.actor)]
 
 
 @notifier("ai_story_saved", "ai_consent_given")

@@ -71,7 +71,25 @@ export function phone(ctx) {
     $(".assets-interview").open = false;
   });
 
-  // community assets
+  // community assets; a location only when the person presses the button (never automatic)
+  let located = null;
+  const showLocated = (text) => {
+    $(".assets-located").textContent = text;
+    $(".assets-unlocate-btn").hidden = !located;
+  };
+  $(".assets-locate-btn").addEventListener("click", () => {
+    if (!navigator.geolocation) return showLocated(fill(t.assets_locate_failed, { why: t.assets_locate_none }));
+    showLocated(t.assets_locating);
+    navigator.geolocation.getCurrentPosition((pos) => {
+      located = { lat: pos.coords.latitude, lon: pos.coords.longitude };
+      showLocated(fill(t.assets_located, { lat: located.lat.toFixed(5), lon: located.lon.toFixed(5),
+                                           metres: Math.max(1, Math.round(pos.coords.accuracy || 0)) }));
+    }, (err) => {
+      located = null;
+      showLocated(fill(t.assets_locate_failed, { why: err && err.code === 1 ? t.assets_locate_denied : t.assets_locate_unavailable }));
+    }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
+  });
+  $(".assets-unlocate-btn").addEventListener("click", () => { located = null; showLocated(""); });
   $("#assets-kind").addEventListener("change", () => showKindHelp());
   $(".assets-asset-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -81,10 +99,14 @@ export function phone(ctx) {
       $("#assets-name").focus();
       return;
     }
-    ctx.send("asset_add", withPerson({
-      kind: $("#assets-kind").value, name, offers: $("#assets-offers").value.trim(),
-      place: $("#assets-place").value.trim(), visibility: $("#assets-asset-vis").value }));
-    for (const id of ["#assets-name", "#assets-offers", "#assets-place"]) $(id).value = "";
+    const payload = { kind: $("#assets-kind").value, name, offers: $("#assets-offers").value.trim(),
+                      place: $("#assets-place").value.trim(), access: $("#assets-access").value.trim(),
+                      visibility: $("#assets-asset-vis").value };
+    if (located) Object.assign(payload, located);
+    ctx.send("asset_add", withPerson(payload));
+    for (const id of ["#assets-name", "#assets-offers", "#assets-place", "#assets-access"]) $(id).value = "";
+    located = null;
+    showLocated("");
     $("#assets-name").focus();
   });
 
@@ -150,7 +172,7 @@ export function phone(ctx) {
           el("button", { type: "button", text: t.assets_cancel, onclick: () => { editing = null; draft = null; rerender(); } })));
     }
     return el("li", { class: "assets-entry", "data-gift-id": g.id, "data-visibility": g.visibility },
-      el("p", { class: "text", text: g.text }),
+      el("p", { class: "text", text: g.line || g.text }),
       el("p", { class: "small muted tag", text: say(`assets_tag_${g.visibility}`) }),
       el("div", { class: "row wrap" },
         el("button", { type: "button", text: t.assets_edit, "aria-label": `${t.assets_edit}: ${g.text.slice(0, 40)}`,
@@ -162,16 +184,27 @@ export function phone(ctx) {
   // One box per category: its help, the entries, and a small form to add one. Built once per
   // set of categories, so what someone is typing survives every update.
   function buildCategories(a) {
-    const key = a.categories.map((c) => c.key).join(",") + (a.person_centred ? ":pc" : "");
+    const key = a.categories.map((c) => c.key).join(",") + (a.person_centred ? ":pc" : "")
+      + (a.areas || []).join("|");
     if (key === builtFor) return;
     builtFor = key;
     $(".assets-personal").replaceChildren(...a.categories.map((c, i) => {
       const input = el("input", { id: `assets-new-${c.key}`, maxlength: String(a.max_length), autocomplete: "off" });
       const vis = visibilitySelect(t, `assets-vis-${c.key}`, a.visibility, a.person_centred);
+      // a skill names its area; an offer says what, when and for whom
+      const area = ["have", "learn"].includes(c.key) && (a.areas || []).length
+        ? el("select", { id: `assets-area-${c.key}`, class: "assets-area" },
+          ...a.areas.map((name) => el("option", { value: name, text: name }))) : null;
+      const offer = c.key === "offer";
+      const when = offer ? el("input", { id: `assets-when-${c.key}`, class: "assets-when", maxlength: "80", autocomplete: "off" }) : null;
+      const whom = offer ? el("input", { id: `assets-whom-${c.key}`, class: "assets-whom", maxlength: "80", autocomplete: "off" }) : null;
       // the first box's form is the step's main action (the phone's first screen shows it)
       const form = el("form", { class: "assets-add stack", "data-category": c.key,
                                 ...(i === 0 ? { "data-main-action": "" } : {}) },
-        el("label", { for: input.id, text: fill(t.assets_new_entry, { what: c.label }) }), input,
+        area ? el("label", { for: area.id, text: t.assets_area }) : null, area,
+        el("label", { for: input.id, text: offer ? t.assets_what : fill(t.assets_new_entry, { what: c.label }) }), input,
+        when ? el("label", { for: when.id, text: t.assets_when }) : null, when,
+        whom ? el("label", { for: whom.id, text: t.assets_for_whom }) : null, whom,
         el("label", { for: vis.id, text: t.assets_vis }), vis,
         el("button", { type: "submit", class: "primary", text: t.assets_add,
                        "aria-label": fill(t.assets_add_to, { what: c.label }) }));
@@ -183,8 +216,14 @@ export function phone(ctx) {
           input.focus();
           return;
         }
-        ctx.send("asset_gift_add", withPerson({ category: c.key, text, visibility: vis.value }));
+        const payload = { category: c.key, text, visibility: vis.value };
+        if (area) payload.area = area.value;
+        if (when && when.value.trim()) payload.when = when.value.trim();
+        if (whom && whom.value.trim()) payload.for_whom = whom.value.trim();
+        ctx.send("asset_gift_add", withPerson(payload));
         input.value = "";
+        if (when) when.value = "";
+        if (whom) whom.value = "";
         input.focus();
       });
       return el("section", { class: "assets-category", "data-category": c.key, "aria-labelledby": `assets-h-${c.key}` },
@@ -219,7 +258,9 @@ export function phone(ctx) {
       class: "assets-entry", "data-asset-id": x.id, "data-kind": x.kind },
     el("p", { class: "text", text: x.name }),
     el("p", { class: "small muted", text: [label(x.kind), x.offers.length ? fill(t.assets_offers, { text: x.offers.join("; ") }) : "",
-                                           x.place, say(`assets_tag_${x.visibility}`)].filter(Boolean).join(" · ") }),
+                                           x.place, x.located ? t.assets_has_location : "",
+                                           x.access ? fill(t.assets_access, { text: x.access }) : "",
+                                           say(`assets_tag_${x.visibility}`)].filter(Boolean).join(" · ") }),
     el("button", { type: "button", text: t.assets_remove, "aria-label": `${t.assets_remove}: ${x.name.slice(0, 40)}`,
                    onclick: () => ctx.send("asset_remove", { asset_id: x.id }) })))
       : [el("li", { class: "muted small", text: t.assets_none_yet })]));
@@ -265,7 +306,7 @@ export function phone(ctx) {
       if (!items.length && !a.categories.some((x) => x.key === c.key)) continue;
       sections.push(el("section", { class: "assets-print-box", "data-category": c.key },
         el("h2", { text: c.label }), el("p", { class: "small", text: c.help }),
-        items.length ? el("ul", {}, ...items.map((g) => el("li", { text: g.text })))
+        items.length ? el("ul", {}, ...items.map((g) => el("li", { text: g.line || g.text })))
           : el("p", { class: "small", text: t.assets_print_empty })));
     }
     if (assets.length) {

@@ -9,14 +9,16 @@
 // console's one primary button shows and does it), or null to leave it to the console.
 // Phone plug-ins may also answer writable(workshop) (the note form posts now), prompt() and
 // what() (override the heading and the "what to do" line), acked(event, ack) (a thank-you) and
-// noteFields(workshop) (fields added to a note as it is written, e.g. a café's round).
+// noteFields(workshop) (fields added to a note as it is written, e.g. a café's round) and
+// maxLength(workshop) (the note form's limit, when the kind's default is not the plan's).
 import * as assets from "./assets.js";
 import * as adopt from "./adopt.js";
 import * as cafe from "./cafe.js";
 import * as openspace from "./openspace.js";
 import * as inquiry from "./inquiry.js";
+import * as checkin from "./checkin.js";
 
-export const KINDS = { cafe, assets, openspace, adopt, ...inquiry.KINDS };
+export const KINDS = { cafe, assets, openspace, adopt, ...inquiry.KINDS, checkin };
 
 // A page's plug-ins: each kind's factory for this page, with its own strings (#t-<kind>)
 // over the page's.

@@ -3,6 +3,7 @@
 // of the snapshot (docs/activities/inquiry.md) and renders it into its section of
 // templates/kinds/<kind>/; participant text is set with textContent only.
 import { el, fill } from "../common.js";
+import { formatSeconds } from "../timer.js";
 import { buttonMove } from "./moves.js";
 
 const FIELDS = ["highlights", "quote", "life", "wishes"];
@@ -214,10 +215,51 @@ function fieldsList(fields, t) {
     el("strong", { text: `${t[`ai_${f}`]}: ` }), fields[f]));
 }
 
+// The timed swap (option interview_seconds): at `swap_at` (server time) the console asks for
+// the swap; phones ask too, a few seconds later and only if it has not happened, so the swap
+// comes even with no console open. The server swaps once (the turn is in the request).
+function swapClock(send, spread) {
+  let offset = 0;
+  let timer = null;
+  let planned = null;
+  return {
+    sync(now) { if (typeof now === "number") offset = now - Date.now() / 1000; },
+    left(at) { return at - (Date.now() / 1000 + offset); },
+    plan(v) {
+      const key = v && v.swap_at ? `${v.round}:${v.turn}:${v.swap_at}` : null;
+      if (key === planned) return;
+      planned = key;
+      clearTimeout(timer);
+      if (!key) return;
+      const wait = Math.max(0, this.left(v.swap_at)) * 1000 + (spread ? 2000 + Math.random() * spread : 0);
+      const turn = v.turn + 1;
+      timer = setTimeout(() => { if (planned === key) send("ai_swap", { due: true, turn }); }, wait);
+    },
+  };
+}
+
+function swapWhen(box, v, clock, t, key) {
+  const at = v.phase === "interviews" ? v.swap_at : null;
+  box.hidden = !at;
+  if (at) box.textContent = fill(t[key], { time: formatSeconds(Math.max(0, clock.left(at))) });
+}
+
 function discoverPhone(ctx) {
   const root = document.getElementById("ai_discover");
   const state = holder("ai_discover");
   const t = ctx.t;
+  const clock = swapClock(ctx.send, 4000);
+  const answerForm = root.querySelector(".ai-answer-form");
+  answerForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const v = state.view;
+    const value = (v && v.choices && v.choices.length ? answerForm.querySelector(".ai-answer-choice")
+      : answerForm.querySelector(".ai-answer-text")).value.trim();
+    if (!value) return ctx.say(t.empty);
+    ctx.send("ai_answer", { answer: value });
+  });
+  let lastTurn = null; // "round:turn" last drawn, to prompt both phones at a swap
+  let ticking = null;
   const setGuide = guideStepper(root.querySelector(".ai-guide"), t);
   const form = root.querySelector(".ai-story-form");
   let filledFor = null;
@@ -232,7 +274,7 @@ function discoverPhone(ctx) {
     ctx.send("ai_story", payload);
   });
   return {
-    snapshot: state.snapshot,
+    snapshot(data) { clock.sync(data.now); state.snapshot(data); },
     events: { inquiry: state.update },
     render(w) {
       const show = running(w, "ai_discover") && Boolean(state.view);
@@ -240,6 +282,41 @@ function discoverPhone(ctx) {
       if (!show) return;
       const v = state.view;
       const me = v.me || {};
+      clock.plan(v.phase === "interviews" && me.partner ? v : null);
+      const when = root.querySelector(".ai-swap-when");
+      clearInterval(ticking);
+      swapWhen(when, v, clock, t, "ai_swap_in");
+      if (!when.hidden) ticking = setInterval(() => swapWhen(when, state.view, clock, t, "ai_swap_in"), 1000);
+      const prompt = root.querySelector(".ai-swap-prompt");
+      const turnKey = v.phase === "interviews" ? `${v.round}:${v.turn}` : null;
+      if (turnKey !== lastTurn) {
+        const swapped = lastTurn !== null && turnKey && lastTurn.split(":")[0] === turnKey.split(":")[0];
+        prompt.hidden = !swapped || !me.partner;
+        if (!prompt.hidden) {
+          prompt.textContent = me.now === "asking" ? fill(t.ai_swap_now_ask, { name: me.partner.name || t.ai_partner })
+            : me.now === "telling" ? fill(t.ai_swap_now_tell, { name: me.interviewer.name || t.ai_partner })
+              : t.ai_swap_now_listen;
+          if (navigator.vibrate) navigator.vibrate(200);
+        }
+        lastTurn = turnKey;
+      }
+      const asking = Boolean(v.unlikely) && ["gathering", "interviews"].includes(v.phase) && v.round + 1 < v.rounds;
+      answerForm.hidden = !asking || w.locked;
+      if (asking) {
+        const choices = v.choices || [];
+        const select = answerForm.querySelector(".ai-answer-choice");
+        const input = answerForm.querySelector(".ai-answer-text");
+        answerForm.querySelector(".ai-answer-q").textContent = v.unlikely;
+        answerForm.querySelector(".ai-answer-q").htmlFor = choices.length ? "ai-answer" : "ai-answer-text";
+        select.hidden = !choices.length;
+        input.hidden = Boolean(choices.length);
+        if (choices.length && select.options.length !== choices.length + 1) {
+          select.replaceChildren(el("option", { value: "", text: t.ai_answer_pick }),
+            ...choices.map((c) => el("option", { value: c, text: c })));
+        }
+        if (choices.length && me.answer && document.activeElement !== select) select.value = me.answer;
+        answerForm.querySelector(".ai-answer-is").textContent = me.answer ? fill(t.ai_answer_is, { answer: me.answer }) : "";
+      }
       let status = "";
       if (v.phase === "gathering") status = t.ai_gathering;
       else if (v.phase === "closed") status = t.ai_closed;
@@ -316,6 +393,7 @@ function discoverPhone(ctx) {
       }
       if (event === "ai_consent") return ctx.t.ai_consent_saved;
       if (event === "ai_tag" || event === "ai_untag") return ctx.t.ai_tagged;
+      if (event === "ai_answer") return ctx.t.ai_answer_saved;
       return undefined;
     },
   };
@@ -360,7 +438,20 @@ function discoverScreen(ctx) {
 
 function discoverConsole(ctx) {
   const t = ctx.t;
+  const clock = swapClock(ctx.act, 0);
+  let ticking = null;
   const plugin = section("ai_discover", "ai_discover-panel", (root, v) => {
+    clock.plan(v.phase === "interviews" ? v : null);
+    const when = root.querySelector(".ai-swap-when");
+    clearInterval(ticking);
+    swapWhen(when, v, clock, t, "ai_swap_auto");
+    if (!when.hidden) ticking = setInterval(() => swapWhen(when, plugin.state.view, clock, t, "ai_swap_auto"), 1000);
+    const answers = root.querySelector(".ai-answers");
+    const lines = [];
+    if (v.answers && v.answers.length) lines.push(fill(t.ai_answers, { list: v.answers.map((a) => `${a.answer} ${a.count}`).join(", ") }));
+    if (v.alike) lines.push(plural(t, "ai_alike", v.alike));
+    answers.hidden = lines.length === 0;
+    answers.textContent = lines.join(" ");
     root.querySelector(".ai-status").textContent = fill(t[`ai_phase_${v.phase}`], { n: v.round + 1 });
     root.querySelector(".ai-counts").textContent = fill(t.ai_counts, v)
       + (v.repeats ? ` · ${fill(t.ai_repeats, { n: v.repeats })}` : "");
@@ -390,6 +481,7 @@ function discoverConsole(ctx) {
       text: `${i + 1}. ${g.join(", ")}` })));
     root.querySelector(".ai-core").replaceChildren(...coreItems(v.core, t));
   }, true);
+  plugin.snapshot = (data) => { clock.sync(data.now); plugin.state.snapshot(data); };
   for (const button of plugin.root.querySelectorAll("[data-ai]")) {
     button.addEventListener("click", () => ctx.act(button.dataset.ai));
   }
@@ -628,6 +720,20 @@ function destinyPhone(ctx) {
     ctx.send("ai_commit", payload);
     for (const sel of ["#ai-commit-text", "#ai-commit-when", "#ai-commit-whom"]) $(sel).value = "";
   });
+  const offerForm = root.querySelector(".ai-offer-form");
+  offerForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = offerForm.querySelector("#ai-offer-text");
+    const value = input.value.trim();
+    if (!value) return ctx.say(t.empty);
+    ctx.send("ai_offer", { side: offerForm.querySelector("[name=ai-offer-side]:checked").value, text: value });
+    input.value = "";
+  });
+  const contactForm = root.querySelector(".ai-contact-form");
+  contactForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    ctx.send("ai_offer_contact", { contact: contactForm.querySelector("#ai-offer-contact").value.trim() });
+  });
   return {
     snapshot: state.snapshot,
     events: { inquiry: state.update },
@@ -643,6 +749,28 @@ function destinyPhone(ctx) {
       prop.replaceChildren(el("option", { value: "", text: "—" }),
         ...v.teams.map((team) => el("option", { value: team.proposition, text: team.text.slice(0, 80) })));
       prop.value = v.teams.some((team) => team.proposition === keepProp) ? keepProp : "";
+      const offersBox = root.querySelector(".ai-offers");
+      offersBox.hidden = !v.offers_on;
+      if (v.offers_on) {
+        offerForm.hidden = w.locked;
+        contactForm.hidden = w.locked;
+        const own = v.offers.filter((o) => (me.offers || []).includes(o.id));
+        root.querySelector(".ai-offers-mine").replaceChildren(...own.map((o) => el("li", {
+          class: "note", "data-offer": o.id, "data-side": o.side },
+        el("strong", { text: `${o.side === "offer" ? t.ai_offer_mine : t.ai_offer_theirs}: ` }), o.text)));
+        const contact = contactForm.querySelector("#ai-offer-contact");
+        if (document.activeElement !== contact && !contact.value) contact.value = me.contact || "";
+        const found = me.matches || [];
+        root.querySelector(".ai-matches").replaceChildren(...(found.length ? found.map((m) => el("li", {
+          class: "note ai-match", "data-match": m.id, "data-both": String(m.both) },
+        el("p", { text: fill(m.side === "offer" ? t.ai_match_offer : t.ai_match_request, { mine: m.mine, theirs: m.theirs }) }),
+        el("p", { class: "small muted", text: m.why }),
+        m.both ? el("p", { class: "ai-match-contact", text: m.their_contact
+          ? fill(t.ai_match_both, { name: m.their_name, contact: m.their_contact })
+          : fill(t.ai_match_both_nocontact, { name: m.their_name }) }) : null,
+        toggle(m.i_agree ? t.ai_match_agreed : t.ai_match_agree, m.i_agree,
+          () => ctx.send("ai_offer_follow", { match: m.id, follow: !m.i_agree })))) : [el("li", { class: "muted", text: t.ai_match_none })]));
+      }
       const mine = v.commitments.filter((c) => me.mine.includes(c.id));
       root.querySelector(".ai-mine").replaceChildren(...(mine.length ? mine.map((c) => commitmentItem(c, t, v.teams))
         : [el("li", { class: "muted", text: t.ai_none })]));
@@ -673,6 +801,9 @@ function destinyPhone(ctx) {
       if (event === "ai_commit") return ctx.t.ai_committed;
       if (event === "ai_team_step") return ctx.t.ai_step_saved;
       if (event === "ai_join_team") return ctx.t.ai_team_saved;
+      if (event === "ai_offer") return ctx.t.ai_offer_added;
+      if (event === "ai_offer_contact") return ctx.t.ai_contact_saved;
+      if (event === "ai_offer_follow") return ctx.t.ai_team_saved;
       return undefined;
     },
   };
@@ -701,6 +832,16 @@ function destinyConsole(ctx) {
   return section("ai_destiny", "ai_destiny-panel", (root, v) => {
     root.querySelector(".ai-wall").replaceChildren(...v.commitments.map((c) => commitmentItem(c, ctx.t, v.teams, () => hideButton(ctx, c))));
     root.querySelector(".ai-teams").replaceChildren(...v.teams.map((team) => teamItem(team, ctx.t)));
+    const t = ctx.t;
+    root.querySelector(".ai-offers-list").replaceChildren(...(v.offers || []).map((o) => el("li", {
+      class: "note", "data-offer": o.id },
+    el("strong", { text: `${o.side === "offer" ? t.ai_offer_mine : t.ai_offer_theirs}: ` }), o.text,
+    el("span", { class: "small muted", text: ` · ${o.author}${o.hidden ? ` · ${t.ai_hidden}` : ""}` }), " ",
+    hideButton(ctx, o))));
+    const matches = v.matches || [];
+    root.querySelector(".ai-matches-n").textContent = fill(t.ai_matches_n, { n: matches.length, both: matches.filter((m) => m.both).length });
+    root.querySelector(".ai-matches").replaceChildren(...matches.map((m) => el("li", { "data-match": m.id },
+      `${m.offer} ~ ${m.request} (${m.why}) · ${m.agreed}/2`)));
   }, true);
 }
 
