@@ -94,7 +94,12 @@ PAGER_ACTIONS = ("next", "prev", "first", "pause", "resume")
 def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Presence:
     presence = Presence()
     install(socketio.server)
-    limits: LimitsStore = app.extensions.setdefault("facilitator.limits", MemoryLimits())
+    # the limits store: in this process by default; the LIMITS_STORE setting gives another
+    # (one shared by several processes, or one with a test clock)
+    limits: LimitsStore = app.config.get("LIMITS_STORE")
+    if limits is None:
+        limits = MemoryLimits()
+    app.extensions["facilitator.limits"] = limits
     rate = rates(app.config)
     proxies = int(app.config["TRUSTED_PROXIES"])
 

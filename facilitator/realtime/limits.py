@@ -58,10 +58,10 @@ class MemoryLimits:
             self._takes += 1
             if self._takes % self.PRUNE_EVERY == 0:
                 self._prune(now)
-            if tokens < cost:
+            if tokens < cost - 1e-9:  # (a float a hair short of a whole token is whole)
                 self._buckets[key] = (tokens, now, rate)
                 return (cost - tokens) / rate.per_second if rate.per_second > 0 else 3600.0
-            self._buckets[key] = (tokens - cost, now, rate)
+            self._buckets[key] = (max(0.0, tokens - cost), now, rate)
             return 0.0
 
     def __len__(self) -> int:

@@ -35,7 +35,7 @@ RESERVED = frozenset({"connect", "disconnect", "connect_error", "disconnecting",
                       "newListener", "removeListener", "error", "ping", "pong"})
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
-_LONG_NUMBER = re.compile(r"(?<![.\d])\d{%d,}" % (MAX_DIGITS + 1))  # integer parts only
+_LONG_NUMBER = re.compile(rf"(?<![.\d])\d{{{MAX_DIGITS + 1},}}")  # integer parts only
 _BRACKET = re.compile(r"[\[\]{}]")
 
 
