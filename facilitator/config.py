@@ -43,8 +43,14 @@ ENV = {
     "FACILITATOR_SQLITE_SYNCHRONOUS": "SQLITE_SYNCHRONOUS",
     "FACILITATOR_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "FACILITATOR_RETENTION_DAYS": "RETENTION_DAYS",
+    **{f"FACILITATOR_{name}": name for name in (
+        "RATE_BURST", "RATE_PER_SECOND", "ADDRESS_BURST", "ADDRESS_PER_SECOND", "JOIN_BURST",
+        "JOIN_PER_SECOND", "CONNECT_BURST", "CONNECT_PER_SECOND")},
 }
-NUMBERS = {"TRUSTED_PROXIES": int, "RETENTION_DAYS": float}
+NUMBERS = {"TRUSTED_PROXIES": int, "RETENTION_DAYS": float, "RATE_BURST": float,
+           "RATE_PER_SECOND": float, "ADDRESS_BURST": float, "ADDRESS_PER_SECOND": float,
+           "JOIN_BURST": float, "JOIN_PER_SECOND": float, "CONNECT_BURST": float,
+           "CONNECT_PER_SECOND": float}
 
 
 def from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
