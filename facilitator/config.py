@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "JOIN_PER_SECOND": 20.0,
     "CONNECT_BURST": 2000,
     "CONNECT_PER_SECOND": 100.0,
+    "CONSOLE_BURST": 60,  # the console's and the screen's actions, per workshop
+    "CONSOLE_PER_SECOND": 20.0,
     # how many proxies in front of the server append to X-Forwarded-For (0: none, so the
     # header is ignored and the socket's peer address is the client's)
     "TRUSTED_PROXIES": 0,
@@ -45,12 +47,13 @@ ENV = {
     "FACILITATOR_RETENTION_DAYS": "RETENTION_DAYS",
     **{f"FACILITATOR_{name}": name for name in (
         "RATE_BURST", "RATE_PER_SECOND", "ADDRESS_BURST", "ADDRESS_PER_SECOND", "JOIN_BURST",
-        "JOIN_PER_SECOND", "CONNECT_BURST", "CONNECT_PER_SECOND")},
+        "JOIN_PER_SECOND", "CONNECT_BURST", "CONNECT_PER_SECOND", "CONSOLE_BURST",
+        "CONSOLE_PER_SECOND")},
 }
 NUMBERS = {"TRUSTED_PROXIES": int, "RETENTION_DAYS": float, "RATE_BURST": float,
            "RATE_PER_SECOND": float, "ADDRESS_BURST": float, "ADDRESS_PER_SECOND": float,
            "JOIN_BURST": float, "JOIN_PER_SECOND": float, "CONNECT_BURST": float,
-           "CONNECT_PER_SECOND": float}
+           "CONNECT_PER_SECOND": float, "CONSOLE_BURST": float, "CONSOLE_PER_SECOND": float}
 
 
 def from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:

@@ -83,7 +83,7 @@ def rates(config: dict) -> dict[str, Rate]:
         "join_address": Rate(config["JOIN_BURST"], config["JOIN_PER_SECOND"]),
         # joins with one device token (a phone retrying), and the console's own actions
         "join_token": Rate(5, 0.5),
-        "console": Rate(60, 20.0),
+        "console": Rate(config["CONSOLE_BURST"], config["CONSOLE_PER_SECOND"]),
         # opening a connection, per address (1,000 phones reconnect at once after a restart)
         "connect": Rate(config["CONNECT_BURST"], config["CONNECT_PER_SECOND"]),
         # photos, per participant: each is decoded, the costliest thing a phone can ask for
