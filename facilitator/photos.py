@@ -18,7 +18,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from facilitator.blocking import run_blocking
 from facilitator.core.errors import DomainError
@@ -34,6 +34,11 @@ DECODING = threading.BoundedSemaphore(2)  # at most two images decoded at once, 
 MAX_SIDE = 1600
 QUALITY = 82
 FORMATS = {"JPEG", "PNG", "WEBP"}
+ORIENTATION = 0x0112  # the EXIF tag; its value says how to turn the pixels upright
+TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+             4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+             6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+             8: Image.Transpose.ROTATE_90}  # as ImageOps.exif_transpose does
 
 
 @dataclass(frozen=True)
@@ -106,12 +111,23 @@ def _decode(image: Image.Image) -> Photo:
             if image.format == "JPEG":
                 # a JPEG decodes straight to a smaller scale (1/2, 1/4, 1/8): far less memory
                 image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+            orientation = image.getexif().get(ORIENTATION, 1)
             image.load()
-            image = ImageOps.exif_transpose(image) or image
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
             Image.DecompressionBombError):
         raise DomainError(_("That file is not a photo this page can read (JPEG, PNG or "
                             "WebP).")) from None
+    # scale down before any colour conversion: converting 25 M pixels to RGBA first would
+    # take 100 MB per photo; reduce() is a quick box filter to a size still at least MAX_SIDE
+    factor = max(image.width, image.height) // MAX_SIDE
+    if factor >= 2:
+        if image.mode not in ("L", "LA", "RGB", "RGBA"):
+            transparent = "transparency" in image.info or image.mode in ("PA", "RGBa", "La")
+            image = image.convert("RGBA" if transparent else "L" if image.mode == "1"
+                                  else "RGB")
+        image = image.reduce(factor)
+    if orientation in TRANSPOSE:  # turned upright once small (a full-size copy costs 100 MB)
+        image = image.transpose(TRANSPOSE[orientation])
     if image.mode != "RGB":
         background = Image.new("RGB", image.size, "white")  # transparency becomes white
         rgba = image.convert("RGBA")
