@@ -118,7 +118,7 @@ def test_decoding_the_worst_allowed_message_is_quick() -> None:
     text = "[" + ",".join(["[[]]"] * 13_000) + "]"  # 64 KB of shallow brackets
     start = time.perf_counter()
     SafeJSON.loads(text)
-    assert time.perf_counter() - start < 0.2
+    assert time.perf_counter() - start < 1.0  # linear: about 10 ms on an idle machine
 
 
 # -- photos ------------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def test_at_most_two_photos_are_decoded_at_once(monkeypatch) -> None:
         with lock:
             running += 1
             most = max(most, running)
-        time.sleep(0.05)
+        time.sleep(0.1)
         with lock:
             running -= 1
         return real(image)
