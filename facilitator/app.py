@@ -35,9 +35,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     service = Service(SqliteStore(app.config["DATABASE"], app.config["SQLITE_SYNCHRONOUS"]))
     app.extensions["facilitator"] = service
 
+    from facilitator.realtime.wire import SafeJSON, SafePacket
+
+    # SafePacket/SafeJSON: depth and number limits before the JSON decoder, so that every
+    # message can be answered (facilitator/realtime/wire.py)
     socketio = SocketIO(app, async_mode=app.config["ASYNC_MODE"],
                         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
-                        ping_interval=25, ping_timeout=20)
+                        ping_interval=25, ping_timeout=20, serializer=SafePacket,
+                        json=SafeJSON)
     app.extensions["facilitator.socketio"] = socketio
 
     from facilitator.realtime import register_handlers

@@ -40,6 +40,14 @@ def _parser() -> argparse.ArgumentParser:
                        help="most simultaneous connections (eventlet's default is 1,024)")
     serve.add_argument("--plan", help="also create a workshop from this plan at start")
     serve.add_argument("--quiet", action="store_true", help="no QR code in the terminal")
+    serve.add_argument("--retention-days", type=float,
+                       default=os.environ.get("FACILITATOR_RETENTION_DAYS") or None,
+                       help="delete workshops this many days after they end (default: keep "
+                            "them; env FACILITATOR_RETENTION_DAYS); the console says so")
+    serve.add_argument("--trusted-proxies", type=int,
+                       default=int(os.environ.get("FACILITATOR_TRUSTED_PROXIES", 0)),
+                       help="proxies in front of this server that append X-Forwarded-For "
+                            "(default 0: the header is ignored; see docs/operations.md)")
 
     new = sub.add_parser("new", help="create a workshop from a plan and print its links")
     common(new)
@@ -55,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
 
     lst = sub.add_parser("list", help="list the workshops in the database")
     common(lst)
+
+    backup = sub.add_parser("backup", help="copy the database to a new file, safely while the "
+                                           "server runs (SQLite's online backup)")
+    backup.add_argument("--db", default=os.environ.get("FACILITATOR_DB"),
+                        help="SQLite file (default: instance/facilitator.db; env FACILITATOR_DB)")
+    backup.add_argument("path", help="the new file to write")
 
     delete = sub.add_parser("delete", help="delete a workshop and everything in it")
     common(delete)
@@ -79,13 +93,17 @@ def main(argv: list[str] | None = None) -> int:
 
         monkey.patch_all()
     return {"serve": serve, "new": new, "export": export, "list": list_workshops,
-            "delete": delete}[args.command](args)
+            "delete": delete, "backup": backup}[args.command](args)
 
 
 def _app(args: argparse.Namespace, public_url: str | None, async_mode: str = "threading"):
     from facilitator.app import create_app
 
     config = {"PUBLIC_URL": public_url, "ASYNC_MODE": async_mode}
+    if getattr(args, "retention_days", None):
+        config["RETENTION_DAYS"] = float(args.retention_days)
+    if getattr(args, "trusted_proxies", None) is not None:
+        config["TRUSTED_PROXIES"] = args.trusted_proxies
     if args.db:
         config["DATABASE"] = str(Path(args.db).resolve())
     return create_app(config)
@@ -137,6 +155,11 @@ def serve(args: argparse.Namespace) -> int:
         print("  Workshops in this database (newest last; all: `facilitator list`):")
         for i, row in enumerate(rows):
             _print_links(row, base, draw_qr=not args.quiet and i == len(rows) - 1)
+    if app.config["RETENTION_DAYS"]:
+        days = float(app.config["RETENTION_DAYS"])
+        print(f"facilitator: workshops are deleted {days:g} days after they end "
+              "(--retention-days).")
+        _keep_deleting_expired(service, days)
     sys.stdout.flush()
     # Everything loaded so far (Flask, eventlet, Jinja, the app) lives as long as the process:
     # move it out of the cyclic GC's sight. Without this, full collections scanning it stalled
@@ -166,6 +189,45 @@ def _serve_eventlet(app, host: str, port: int, max_size: int) -> None:  # type: 
     listener = eventlet.listen(address, family)
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     eventlet.wsgi.server(listener, app, log_output=False, max_size=max_size)
+
+
+RETENTION_CHECK_SECONDS = 3600
+
+
+def _keep_deleting_expired(service, days: float) -> None:  # type: ignore[no-untyped-def]
+    """Delete expired workshops now, then every hour, in the background."""
+    import time
+
+    from facilitator.blocking import run_in_background
+
+    def loop() -> None:
+        while True:
+            try:
+                for workshop_id in service.delete_expired(days):
+                    print(f"facilitator: deleted workshop {workshop_id} ({days:g} days after "
+                          "it ended)", flush=True)
+            except Exception as exc:  # the disk: say so and try again later
+                print(f"facilitator: could not delete expired workshops: {exc}", flush=True)
+            time.sleep(RETENTION_CHECK_SECONDS)
+
+    run_in_background(loop)
+
+
+def backup(args: argparse.Namespace) -> int:
+    from facilitator.config import ROOT
+    from facilitator.store import backup as copy
+
+    source = Path(args.db) if args.db else ROOT / "instance" / "facilitator.db"
+    try:
+        count = copy(source, args.path)
+    except (OSError, FileExistsError) as exc:
+        print(f"facilitator: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # sqlite3.Error: a locked or damaged file
+        print(f"facilitator: backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"facilitator: copied {count} workshops from {source} to {args.path}")
+    return 0
 
 
 def new(args: argparse.Namespace) -> int:

@@ -16,8 +16,23 @@ DEFAULTS: dict[str, Any] = {
     "MAX_MESSAGE_BYTES": 64 * 1024,
     "MAX_UPLOAD_BYTES": 100 * 1024,
     "ASYNC_MODE": None,  # eventlet under `facilitator serve`; threading in tests
+    # rate limits (docs/operations.md): per participant, kept across reconnects ...
     "RATE_BURST": 20,
     "RATE_PER_SECOND": 5.0,
+    # ... and per client address, where a whole venue may share one NAT address
+    "ADDRESS_BURST": 1000,
+    "ADDRESS_PER_SECOND": 200.0,
+    "JOIN_BURST": 200,  # 1,000 joins from one address: 200 at once, the rest in 40 s
+    "JOIN_PER_SECOND": 20.0,
+    "CONNECT_BURST": 2000,
+    "CONNECT_PER_SECOND": 100.0,
+    "CONSOLE_BURST": 60,  # the console's and the screen's actions, per workshop
+    "CONSOLE_PER_SECOND": 20.0,
+    # how many proxies in front of the server append to X-Forwarded-For (0: none, so the
+    # header is ignored and the socket's peer address is the client's)
+    "TRUSTED_PROXIES": 0,
+    # delete workshops this many days after they end (None: keep them until deleted)
+    "RETENTION_DAYS": None,
     # FULL: an acked event survives a power cut (an fsync per action); NORMAL: it survives a
     # crash of the server process (WAL), not of the machine, and is faster under load
     "SQLITE_SYNCHRONOUS": "FULL",
@@ -28,13 +43,27 @@ ENV = {
     "FACILITATOR_PUBLIC_URL": "PUBLIC_URL",
     "FACILITATOR_SESSIONS": "SESSIONS_DIR",
     "FACILITATOR_SQLITE_SYNCHRONOUS": "SQLITE_SYNCHRONOUS",
+    "FACILITATOR_TRUSTED_PROXIES": "TRUSTED_PROXIES",
+    "FACILITATOR_RETENTION_DAYS": "RETENTION_DAYS",
+    **{f"FACILITATOR_{name}": name for name in (
+        "RATE_BURST", "RATE_PER_SECOND", "ADDRESS_BURST", "ADDRESS_PER_SECOND", "JOIN_BURST",
+        "JOIN_PER_SECOND", "CONNECT_BURST", "CONNECT_PER_SECOND", "CONSOLE_BURST",
+        "CONSOLE_PER_SECOND")},
 }
+NUMBERS = {"TRUSTED_PROXIES": int, "RETENTION_DAYS": float, "RATE_BURST": float,
+           "RATE_PER_SECOND": float, "ADDRESS_BURST": float, "ADDRESS_PER_SECOND": float,
+           "JOIN_BURST": float, "JOIN_PER_SECOND": float, "CONNECT_BURST": float,
+           "CONNECT_PER_SECOND": float, "CONSOLE_BURST": float, "CONSOLE_PER_SECOND": float}
 
 
 def from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
     """The settings given by environment variables (see the README's settings table)."""
     environ = os.environ if environ is None else environ
-    return {key: environ[var] for var, key in ENV.items() if environ.get(var)}
+    out: dict[str, Any] = {}
+    for var, key in ENV.items():
+        if environ.get(var):
+            out[key] = NUMBERS.get(key, str)(environ[var])
+    return out
 
 
 def lan_address() -> str | None:

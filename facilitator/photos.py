@@ -13,19 +13,32 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
+from facilitator.blocking import run_blocking
 from facilitator.core.errors import DomainError
 from facilitator.i18n import _
 
 MAX_BYTES = 8 * 1024 * 1024  # what a phone camera's JPEG usually weighs, with room to spare
-MAX_PIXELS = 50_000_000  # refused before decoding: a small file can claim a huge image
+# refused from the header, before decoding: a 46 KB PNG can claim 7000x7000 pixels, and
+# decoding one takes ~4 bytes a pixel. 25 M pixels is more than any phone camera's photo
+# (a 200 MP sensor saves 12 MP by default).
+MAX_PIXELS = 25_000_000
+MAX_DRAIN = 64 * 1024 * 1024  # an oversized upload is read and dropped up to this much
+DECODING = threading.BoundedSemaphore(2)  # at most two images decoded at once, server-wide
 MAX_SIDE = 1600
 QUALITY = 82
 FORMATS = {"JPEG", "PNG", "WEBP"}
+ORIENTATION = 0x0112  # the EXIF tag; its value says how to turn the pixels upright
+TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+             4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+             6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+             8: Image.Transpose.ROTATE_90}  # as ImageOps.exif_transpose does
 
 
 @dataclass(frozen=True)
@@ -54,22 +67,67 @@ def clean(data: bytes) -> Photo:
         raise DomainError(_("That photo is in HEIC format, which cannot be shown here. Please "
                             "send it as JPEG (on an iPhone: Settings, Camera, Formats, Most "
                             "Compatible)."))
+    # Image.open reads only the header: the size is known before any pixel is decoded.
+    # Pillow refuses by itself past twice its MAX_IMAGE_PIXELS (DecompressionBombError):
+    # that too is "too large", not "not a photo".
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            if image.format not in FORMATS:
-                raise DomainError(_("Please send a photo (JPEG, PNG or WebP)."))
-            if image.width * image.height > MAX_PIXELS:
-                raise DomainError(_("That photo has too many pixels."))
-            image.load()
-            image = ImageOps.exif_transpose(image) or image
-    except DomainError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
-            Image.DecompressionBombWarning, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise DomainError(_("That photo is too large: it has more than %(limit)d million "
+                            "pixels. Please send a smaller one.")
+                          % {"limit": MAX_PIXELS // 1_000_000}) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise DomainError(_("That file is not a photo this page can read (JPEG, PNG or "
                             "WebP).")) from None
+    if image.format not in FORMATS:
+        raise DomainError(_("Please send a photo (JPEG, PNG or WebP)."))
+    if image.width * image.height > MAX_PIXELS:
+        raise DomainError(_("That photo is too large: %(width)d by %(height)d pixels, and "
+                            "the limit is %(limit)d million pixels. Please send a smaller "
+                            "one.") % {"width": image.width, "height": image.height,
+                                       "limit": MAX_PIXELS // 1_000_000})
+    with DECODING:  # others wait here (a green thread under eventlet), holding no pixels
+        return run_blocking(_decode, image)  # off the event loop: /healthz stays quick
+
+
+def drain(stream: Any, length: int) -> None:
+    """Read and drop up to ``MAX_DRAIN`` bytes of a request body that will be refused, so the
+    client finishes sending and reads the answer (past the bound, the connection closes)."""
+    left = min(length, MAX_DRAIN)
+    while left > 0:
+        chunk = stream.read(min(left, 256 * 1024))
+        if not chunk:
+            return
+        left -= len(chunk)
+
+
+def _decode(image: Image.Image) -> Photo:
+    """Decode, turn upright, flatten, scale and encode again (the costly part)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            if image.format == "JPEG":
+                # a JPEG decodes straight to a smaller scale (1/2, 1/4, 1/8): far less memory
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))
+            orientation = image.getexif().get(ORIENTATION, 1)
+            image.load()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
+            Image.DecompressionBombError):
+        raise DomainError(_("That file is not a photo this page can read (JPEG, PNG or "
+                            "WebP).")) from None
+    # scale down before any colour conversion: converting 25 M pixels to RGBA first would
+    # take 100 MB per photo; reduce() is a quick box filter to a size still at least MAX_SIDE
+    factor = max(image.width, image.height) // MAX_SIDE
+    if factor >= 2:
+        if image.mode not in ("L", "LA", "RGB", "RGBA"):
+            transparent = "transparency" in image.info or image.mode in ("PA", "RGBa", "La")
+            image = image.convert("RGBA" if transparent else "L" if image.mode == "1"
+                                  else "RGB")
+        image = image.reduce(factor)
+    if orientation in TRANSPOSE:  # turned upright once small (a full-size copy costs 100 MB)
+        image = image.transpose(TRANSPOSE[orientation])
     if image.mode != "RGB":
         background = Image.new("RGB", image.size, "white")  # transparency becomes white
         rgba = image.convert("RGBA")

@@ -123,6 +123,14 @@ class Service:
             self._live.pop(workshop_id, None)
         self.store.delete_workshop(workshop_id)
 
+    def delete_expired(self, days: float) -> list[str]:
+        """Delete every workshop that ended more than ``days`` days ago (the retention
+        setting); returns the ids deleted."""
+        gone = self.store.ended_before(self.clock() - days * 86400)
+        for workshop_id in gone:
+            self.delete_workshop(workshop_id)
+        return gone
+
     def participant_for_token(self, workshop_id: str, token: str | None) -> str | None:
         if not token or not isinstance(token, str) or len(token) > 200:
             return None

@@ -23,6 +23,12 @@ MAX_NAME = 40
 MIN_TOKEN, MAX_TOKEN = 16, 200
 
 
+def door_closed() -> str:
+    """What a phone that wants to join hears while the facilitator has closed the door."""
+    return _("The facilitator has closed the door to new participants for now. If you should "
+             "be in, ask them to open it.")
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who sends a command: the facilitator, a participant (with id), or a visitor."""
@@ -188,6 +194,8 @@ def join(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[
         raise DomainError(_("The device token must be 16 to 200 characters."))
     if state.status == "ended":
         raise DomainError(_("This workshop has ended. Thank you for taking part."))
+    if not state.door_open:
+        raise DomainError(door_closed())
     pid = f"p{len(state.participants) + 1}"
     drafts = [Draft("participant_joined", {"participant": pid,
                                            "name": clean_name(payload.get("name"))})]
@@ -304,3 +312,19 @@ def keep_qr_large(state: WorkshopState, actor: Actor, payload: dict, now: float)
     if payload["keep"] == state.qr_keep_large:
         raise DomainError(_("The join panel already does that."))
     return [Draft("qr_keep_large_set", {"keep": payload["keep"]})]
+
+
+@command("close_door", {FACILITATOR})
+def close_door(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """No new participants (those who joined carry on); joiners are told why."""
+    if not state.door_open:
+        raise DomainError(_("The door is already closed to new participants."))
+    return [Draft("door_closed", {})]
+
+
+@command("open_door", {FACILITATOR})
+def open_door(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """Let new participants join again."""
+    if state.door_open:
+        raise DomainError(_("The door is already open."))
+    return [Draft("door_opened", {})]

@@ -96,6 +96,7 @@ class WorkshopState:
     locked: set[int] = field(default_factory=set)
     qr_visible: bool = True
     qr_keep_large: bool = False  # the facilitator keeps the join panel large past the start
+    door_open: bool = True  # False: the facilitator lets no new participant join
     started_at: float | None = None  # when the first stage started
     stage_started_at: float | None = None  # when the current stage started
     participants: dict[str, Participant] = field(default_factory=dict)
@@ -236,3 +237,13 @@ def _qr_keep(state: WorkshopState, event: Event) -> None:
     state.qr_keep_large = bool(event.data["keep"])
     if state.qr_keep_large:
         state.qr_visible = True
+
+
+@reducer("door_closed")
+def _door_closed(state: WorkshopState, event: Event) -> None:
+    state.door_open = False
+
+
+@reducer("door_opened")
+def _door_opened(state: WorkshopState, event: Event) -> None:
+    state.door_open = True

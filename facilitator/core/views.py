@@ -75,6 +75,7 @@ def workshop_view(state: WorkshopState) -> dict[str, Any]:
         "revealed": state.stage_index in state.revealed,
         "qr_visible": state.qr_visible,
         "qr_keep_large": state.qr_keep_large,
+        "door_open": state.door_open,
         "started_at": state.started_at,
         "stage_started_at": state.stage_started_at,
         "screen_view": screen_view_name(state),
@@ -217,7 +218,7 @@ def snapshot(state: WorkshopState, audience: str, participant: str | None = None
 
 
 @notifier("stage_changed", "workshop_ended", "workshop_reopened", "input_locked",
-          "input_unlocked", "qr_shown", "qr_keep_large_set")
+          "input_unlocked", "qr_shown", "qr_keep_large_set", "door_closed", "door_opened")
 def _workshop_changed(state: WorkshopState, event: Event) -> list[Emit]:
     out = [Emit(SCREEN, "snapshot", None), Emit(CONSOLE, "snapshot", None)]
     if event.type == "stage_changed":

@@ -35,8 +35,20 @@ def escape(text: str) -> list[str]:
 
 
 def inline(text: str, indent: str = "") -> str:
-    """Escaped text whose line breaks stay line breaks inside a paragraph or list item."""
-    return (HARD_BREAK + indent).join(line for line in escape(text) if line)
+    """Escaped text whose line breaks stay line breaks inside a paragraph or list item, and
+    whose blank lines stay blank lines (within a list item: the item's next paragraph)."""
+    lines = escape(text)
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    out = lines[0] if lines else ""
+    for before, line in zip(lines, lines[1:], strict=False):
+        if line and before:
+            out += HARD_BREAK + indent + line
+        else:  # a blank line, or the line after one: no trailing spaces, no lost indent
+            out += "\n" + (indent + line if line else "")
+    return out
 
 
 def render(harvest: Harvest) -> str:

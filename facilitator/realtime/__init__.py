@@ -6,41 +6,32 @@ Handlers never branch on which method a workshop runs; see docs/protocol.md for 
 from __future__ import annotations
 
 import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, request
-from flask_socketio import SocketIO, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
-from facilitator.core.commands import COMMANDS, PARTICIPANT, VISITOR, Actor
+from facilitator.core.commands import COMMANDS, PARTICIPANT, VISITOR, Actor, door_closed
 from facilitator.core.state import FACILITATOR
 from facilitator.core.views import CONSOLE, PHONE, PHONES, SCREEN, Emit, people_view, snapshot
 from facilitator.i18n import _
-from facilitator.service import Service, normalise_code
+from facilitator.realtime.limits import LimitsStore, MemoryLimits, client_address, rates
+from facilitator.realtime.wire import Malformed, install
+from facilitator.service import Service, hash_token, normalise_code
 
 ROLES = {PHONE, SCREEN, CONSOLE}
 
 
 @dataclass
 class Connection:
-    """One connected client: which workshop, which audience, and its rate budget."""
+    """One connected client: which workshop, which audience, and from which address. Its
+    rate budget is not here: it lives in the limits store, per participant and address."""
 
     workshop: str
     role: str  # phone | screen | console
     participant: str | None = None
-    tokens: float = 0.0
-    refilled: float = field(default_factory=time.monotonic)
-
-    def allow(self, burst: int, rate: float) -> bool:
-        """A token bucket: ``burst`` actions at once, then ``rate`` per second."""
-        now = time.monotonic()
-        self.tokens = min(burst, self.tokens + (now - self.refilled) * rate)
-        self.refilled = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
+    address: str = "unknown"
 
 
 def room(workshop: str, audience: str) -> str:
@@ -102,7 +93,43 @@ PAGER_ACTIONS = ("next", "prev", "first", "pause", "resume")
 
 def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Presence:
     presence = Presence()
-    burst, rate = app.config["RATE_BURST"], app.config["RATE_PER_SECOND"]
+    install(socketio.server)
+    # the limits store: in this process by default; the LIMITS_STORE setting gives another
+    # (one shared by several processes, or one with a test clock)
+    limits: LimitsStore = app.config.get("LIMITS_STORE")
+    if limits is None:
+        limits = MemoryLimits()
+    app.extensions["facilitator.limits"] = limits
+    rate = rates(app.config)
+    proxies = int(app.config["TRUSTED_PROXIES"])
+
+    def slow_down(sentence: str, wait: float) -> dict[str, Any]:
+        """A refusal for going too fast; ``retry_after`` lets an outbox try again itself."""
+        return {"ok": False, "error": sentence, "retry_after": round(wait + 0.05, 1)}
+
+    def over_limit(conn: Connection, event: str, data: Any) -> dict[str, Any] | None:
+        """The refusal if this action is over one of the sender's limits, else None. The
+        buckets are the participant's and the address's, so reconnecting changes nothing."""
+        if conn.role != PHONE:
+            wait = limits.take(f"{conn.role}:{conn.workshop}", rate["console"])
+        elif conn.participant:
+            wait = (limits.take(f"p:{conn.workshop}:{conn.participant}", rate["participant"])
+                    or limits.take(f"a:{conn.address}", rate["address"]))
+        elif event == "join":
+            token = data.get("token") if isinstance(data, dict) else None
+            wait = (limits.take(f"join:{conn.address}", rate["join_address"])
+                    or (isinstance(token, str) and limits.take(
+                        f"jt:{conn.workshop}:{hash_token(token)}", rate["join_token"])))
+            if wait:
+                return slow_down(_("Many people are joining from this network just now. "
+                                   "You will be let in in a moment."), wait)
+            return None
+        else:
+            wait = limits.take(f"a:{conn.address}", rate["address"])
+        if wait:
+            return slow_down(_("You are sending very fast. Please wait a moment and try "
+                               "again."), wait)
+        return None
 
     def view(workshop: str, audience: str, participant: str | None = None) -> dict[str, Any]:
         live = service.live(workshop)
@@ -141,6 +168,12 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
 
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> None:
+        # every refusal is a ConnectionRefusedError with a sentence: the client's
+        # connect_error carries it (the built-in exception of that name would not)
+        address = client_address(request.environ, proxies)
+        if limits.take(f"connect:{address}", rate["connect"]):
+            raise ConnectionRefusedError(_("Too many connections from this network just now. "
+                                           "Trying again in a moment."))
         # AUTH: who is this, and for which workshop?
         if not isinstance(auth, dict) or auth.get("role") not in ROLES:
             raise ConnectionRefusedError(_("Please open the link or scan the QR code again."))
@@ -155,13 +188,18 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         if row is None:
             raise ConnectionRefusedError(
                 _("This workshop could not be found. Check the code, or ask the facilitator."))
-        conn = Connection(row.id, role, tokens=burst)
+        conn = Connection(row.id, role, address=address)
+        pid = service.participant_for_token(row.id, auth.get("token")) if role == PHONE else None
+        if role == PHONE and pid is None:
+            live = service.live(row.id)
+            if live is None:
+                raise ConnectionRefusedError(_("This workshop no longer exists."))
+            if not live.state.door_open and live.state.status != "ended":
+                raise ConnectionRefusedError(door_closed())
         join_room(room(row.id, PHONES if role == PHONE else role))
-        if role == PHONE:
-            pid = service.participant_for_token(row.id, auth.get("token"))
-            if pid:
-                conn.participant = pid
-                join_room(room(row.id, pid))
+        if pid:
+            conn.participant = pid
+            join_room(room(row.id, pid))
         presence.add(request.sid, conn)  # type: ignore[attr-defined]
         socketio.emit("snapshot", view(row.id, role, conn.participant), to=request.sid)  # type: ignore[attr-defined]
         if conn.participant:
@@ -179,9 +217,11 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         conn = presence.connections.get(sid)
         if conn is None:
             return {"ok": False, "error": _("Not connected to a workshop. Reload the page.")}
-        if not conn.allow(burst, rate):
-            return {"ok": False, "error": _("You are sending very fast. Please wait a moment "
-                                           "and try again.")}
+        refused = over_limit(conn, event, data)
+        if refused:
+            return refused
+        if isinstance(event, Malformed):  # undecodable, or a reserved name (realtime/wire)
+            return {"ok": False, "error": event.reason}
         if event == "resync":
             return {"ok": True, "snapshot": view(conn.workshop, conn.role, conn.participant)}
         # VALIDATION happens in the core; here only the envelope

@@ -1,5 +1,5 @@
 """The event log store. SQLite (WAL) is the embedded default."""
 
-from facilitator.store.sqlite import DuplicateClientId, SqliteStore, WorkshopRow
+from facilitator.store.sqlite import DuplicateClientId, SqliteStore, WorkshopRow, backup
 
-__all__ = ["DuplicateClientId", "SqliteStore", "WorkshopRow"]
+__all__ = ["DuplicateClientId", "SqliteStore", "WorkshopRow", "backup"]

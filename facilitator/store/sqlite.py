@@ -92,6 +92,10 @@ class SqliteStore:
             raise ValueError("synchronous must be FULL or NORMAL")
         self._conn.execute(f"PRAGMA synchronous={synchronous.upper()}")
         self._conn.execute("PRAGMA foreign_keys=ON")
+        # deleted rows are overwritten with zeros, not just unlinked: a deleted workshop's
+        # stories must not be readable in the file afterwards. Many builds default to it;
+        # this one must not depend on the build.
+        self._conn.execute("PRAGMA secure_delete=ON")
         self._conn.execute("PRAGMA busy_timeout=5000")
         self._conn.executescript(SCHEMA)
         # Checkpoints copy the WAL into the database file. SQLite's automatic one runs inside
@@ -183,6 +187,15 @@ class SqliteStore:
         self._write(txn)
         self._run(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
 
+    def ended_before(self, cutoff: float) -> list[str]:
+        """Ids of the workshops that ended (and were not reopened) before ``cutoff``."""
+        rows = self._run(lambda c: c.execute(
+            "SELECT workshop_id, type, at FROM events e WHERE type IN "
+            "('workshop_ended', 'workshop_reopened') AND seq = (SELECT MAX(seq) FROM events "
+            "WHERE workshop_id = e.workshop_id AND type IN "
+            "('workshop_ended', 'workshop_reopened'))").fetchall())
+        return [wid for wid, type_, at in rows if type_ == "workshop_ended" and at < cutoff]
+
     # -- the log ------------------------------------------------------------------------------
 
     def append(self, workshop_id: str, events: list[Event],
@@ -250,3 +263,25 @@ def _insert(conn: sqlite3.Connection, workshop_id: str, events: list[Event]) -> 
         [(workshop_id, e.seq, e.type, e.actor, e.at,
           json.dumps(e.data, ensure_ascii=False, separators=(",", ":")), e.client_id)
          for e in events])
+
+
+def backup(source: str | Path, target: str | Path, pages: int = 256,
+           pause: float = 0.005) -> int:
+    """Copy the database at ``source`` to ``target`` with SQLite's online backup API, while
+    a server may be writing to it: a few pages at a time, so the writer is never held up for
+    long; the copy is one consistent moment (the backup restarts if a write lands meanwhile
+    from another connection). Returns the number of workshops in the copy.
+    """
+    target = Path(target)
+    if target.exists():
+        raise FileExistsError(f"{target} exists; give a new file name")
+    if not Path(source).exists():
+        raise FileNotFoundError(f"no database at {source}")
+    src = sqlite3.connect(f"file:{Path(source).resolve()}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst, pages=pages, sleep=pause)
+        return dst.execute("SELECT COUNT(*) FROM workshops").fetchone()[0]
+    finally:
+        dst.close()
+        src.close()

@@ -285,14 +285,26 @@ def upload_photo(code: str) -> Any:
     before the ``cafe_photo`` action records it; the answer is the action's ack as JSON."""
     from facilitator.core.commands import PARTICIPANT, Actor
     from facilitator.core.errors import DomainError
-    from facilitator.photos import MAX_BYTES, clean
+    from facilitator.photos import MAX_BYTES, clean, drain
+    from facilitator.realtime.limits import rates
 
+    if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
+        # read the body (within a bound) before answering: an HTTP client still sending
+        # would otherwise meet a closed socket, not this sentence
+        drain(request.environ["wsgi.input"], request.content_length or 0)
+        return jsonify(ok=False, error=_("That photo is too large (at most %d MB).")
+                       % (MAX_BYTES >> 20)), 413
     row = service().store.find(code=normalise_code(code))
     if row is None:
         return jsonify(ok=False, error=_("This workshop no longer exists.")), 404
     pid = service().participant_for_token(row.id, request.form.get("token"))
     if pid is None:
         return jsonify(ok=False, error=_("Please join the workshop first.")), 403
+    wait = current_app.extensions["facilitator.limits"].take(
+        f"photo:{row.id}:{pid}", rates(current_app.config)["photo"])
+    if wait:
+        return jsonify(ok=False, retry_after=round(wait + 0.05, 1), error=_(
+            "You are sending photos very fast. Please wait a moment and try again.")), 429
     upload = request.files.get("photo")
     if upload is None or not upload.filename:
         return jsonify(ok=False, error=_("Choose a photo first.")), 400
@@ -347,8 +359,12 @@ def screen_qr(key: str) -> Response:
 
 @bp.get("/console/<key>")
 def console(key: str) -> str:
+    import math
+
     row = _row(console_key=key)
-    return render_template("console.html", row=row, links=links(row))
+    days = current_app.config.get("RETENTION_DAYS")
+    return render_template("console.html", row=row, links=links(row),
+                           retention_days=math.ceil(float(days)) if days else None)
 
 
 def anonymised() -> bool:

@@ -48,14 +48,31 @@ export function store(key) {
 }
 
 // Connect with an auth function, so each reconnect sends the current token and last seq.
+// onStatus(status, sentence): "online", "offline", or "error"; with "error", `sentence` is
+// the server's own sentence when it refused the connection (wrong link, workshop deleted,
+// door closed, too many connections), to be shown to the person as it is.
 export function connect(auth, handlers, onStatus) {
   const socket = window.io({ auth: (cb) => cb(auth()), transports: ["websocket", "polling"],
                              reconnectionDelay: 500, reconnectionDelayMax: 4000 });
   for (const [name, fn] of Object.entries(handlers)) socket.on(name, fn);
-  socket.on("connect", () => onStatus("online"));
+  let retry = null;
+  let delay = 10000;
+  socket.on("connect", () => { delay = 10000; onStatus("online"); });
   socket.on("disconnect", () => onStatus("offline"));
-  socket.on("connect_error", (err) => onStatus("error", err && err.message));
+  socket.on("connect_error", (err) => {
+    if (socket.active) { onStatus("error"); return; } // the network: it retries by itself
+    // the server said no, with a sentence; it may change its mind (the door reopens)
+    onStatus("error", err && err.message);
+    clearTimeout(retry);
+    retry = setTimeout(() => socket.connect(), delay);
+    delay = Math.min(delay * 2, 60000);
+  });
   return socket;
+}
+
+// The text for a connection status: the server's sentence when it gave one.
+export function statusText(t, status, sentence) {
+  return status === "error" && sentence ? sentence : t[status] || "";
 }
 
 // Actions wait in an outbox (kept in localStorage) until the server acknowledges them. Each
@@ -100,11 +117,19 @@ export class Outbox {
 
   flush() {
     if (this.inflight || !this.socket || !this.socket.connected || !this.items.length) return;
+    if (this.waitUntil && Date.now() < this.waitUntil) return;
     const item = this.items[0];
     this.inflight = true;
     this.socket.timeout(10000).emit(item.event, item.payload, (err, ack) => {
       this.inflight = false;
       if (err) return; // no answer: keep it, try again on reconnect or the next tick
+      if (ack && !ack.ok && typeof ack.retry_after === "number") {
+        // too fast (the server's limits): keep it and send it again when it says
+        this.waitUntil = Date.now() + ack.retry_after * 1000;
+        setTimeout(() => this.flush(), ack.retry_after * 1000 + 50);
+        if (this.onWait) this.onWait(ack, item);
+        return;
+      }
       this.items = this.items.filter((i) => i.payload.client_id !== item.payload.client_id);
       this.save();
       const done = this.callbacks.get(item.payload.client_id);

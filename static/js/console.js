@@ -8,7 +8,7 @@
 // close a vote); else "Next: <title>", or "Finish the workshop" on the last stage.
 import { BoardEditor } from "./board.js";
 import { plugins, withPluginEvents } from "./kinds/index.js";
-import { connect, el, fill, formatPeople, newId, readConfig, upsert } from "./common.js";
+import { connect, el, fill, formatPeople, newId, readConfig, statusText, upsert } from "./common.js";
 import { moderation } from "./moderation.js";
 import { pagerControls } from "./pager-controls.js";
 import { resultsTable } from "./results.js";
@@ -73,6 +73,9 @@ function render() {
     || w.stage_index + 1 >= w.stage_count;
   $("lock").hidden = w.locked || w.status !== "running";
   $("unlock").hidden = !w.locked || w.status !== "running";
+  $("close-door").hidden = w.door_open === false;
+  $("open-door").hidden = w.door_open !== false;
+  $("door-state").hidden = w.door_open !== false;
   renderProjector();
   renderNotes();
   renderMechanics();
@@ -380,8 +383,8 @@ const socket = connect(
       seen(data.seq);
     },
   }, kinds, seen, () => view && view.workshop, () => { renderKinds(); renderMove(); }),
-  (status) => {
-    $("conn").textContent = t[status];
+  (status, message) => {
+    $("conn").textContent = statusText(t, status, message);
     $("conn").dataset.status = status;
   },
 );

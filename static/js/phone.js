@@ -1,5 +1,5 @@
 // The phone page: join (name optional), see what to do now, post and manage own notes.
-import { Outbox, connect, el, fill, newId, readConfig, store, upsert } from "./common.js";
+import { Outbox, connect, el, fill, newId, readConfig, statusText, store, upsert } from "./common.js";
 import { plugins, withPluginEvents } from "./kinds/index.js";
 import { resultsList } from "./results.js";
 import { Countdown } from "./timer.js";
@@ -77,6 +77,7 @@ const kinds = plugins("phone", {
   send: (event, payload) => outbox.send(event, payload),
 });
 
+outbox.onWait = (ack) => say(ack.error); // sent again by itself in a moment
 const socket = connect(
   () => ({ role: "phone", code: cfg.code, token: tokenBox.get() || pendingTokenBox.get(),
            since: lastSeq }),
@@ -134,7 +135,7 @@ const socket = connect(
   }, kinds, seen, () => view.workshop, () => render()),
   (status, message) => {
     const conn = $("conn");
-    conn.textContent = status === "error" && message ? `${t.error} (${message})` : t[status];
+    conn.textContent = statusText(t, status, message);
     conn.dataset.status = status;
   },
 );

@@ -1,6 +1,6 @@
 // The projector screen: prompt, timer, and what the facilitator chose to show: the live wall
 // (or the silent-writing count), frequent words, themes, or vote results. Join panel, people.
-import { connect, el, fill, formatPeople, readConfig } from "./common.js";
+import { connect, el, fill, formatPeople, readConfig, statusText } from "./common.js";
 import { Fitter } from "./fit.js";
 import { plugins, withPluginEvents } from "./kinds/index.js";
 import { resultsList } from "./results.js";
@@ -251,8 +251,8 @@ socket = connect(
       renderKinds();
     },
   }, kinds, seen, () => workshop, () => renderKinds()),
-  (status) => {
-    $("conn").textContent = t[status] || "";
+  (status, message) => {
+    $("conn").textContent = statusText(t, status, message);
     $("conn").dataset.status = status;
   },
 );

@@ -366,6 +366,9 @@ export function phone(ctx) {
     event.preventDefault();
     const file = photoForm.querySelector("input[type=file]").files[0];
     if (!file) { status.textContent = ctx.t.cafe_photo_choose; return; }
+    // the documented size check, before sending: the server refuses more anyway (413)
+    const most = Number(photoForm.querySelector("input[type=file]").dataset.maxBytes);
+    if (most && file.size > most) { status.textContent = ctx.t.cafe_photo_too_large; return; }
     const body = new FormData();
     body.append("photo", file);
     body.append("token", ctx.token());
