@@ -14,6 +14,7 @@ from facilitator.activities import (
     inquiry,
     mechanics,
     notes,
+    onetwofour,
     openspace,
     vote,
 )
@@ -23,6 +24,7 @@ KINDS: dict[str, ModuleType] = {"notes": notes, "cluster": cluster, "vote": vote
                                 "assets": asset_map}
 KINDS.update(openspace=openspace, adopt=adopt)  # Open Space and its convergence sign-ups
 KINDS.update(inquiry.KINDS)  # Appreciative Inquiry: ai_define ... ai_destiny
+KINDS.update(onetwofour=onetwofour)  # 1-2-4-All
 
 __all__ = ["KINDS", "mechanics", "source_stage"]
 
