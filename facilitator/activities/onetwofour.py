@@ -240,6 +240,21 @@ def write_shared(state: WorkshopState, actor: Actor, payload: dict, now: float) 
                                   "text": text})]
 
 
+@command("otf_hide_idea", {FACILITATOR}, {"four": Field(int), "hidden": Field(bool)})
+def hide_idea(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
+    """Take a four's idea off the screen and the phones (``hidden``: false shows it again);
+    it stays in the log."""
+    index, o = _here(state)
+    note = state.notes.get(o.four_notes.get(payload["four"] - 1, ""))
+    if note is None:
+        raise DomainError(_("That four has not written an idea yet."))
+    if note.hidden == payload["hidden"]:
+        raise DomainError(_("That idea is already hidden.") if note.hidden
+                          else _("That idea is already shown."))
+    return [Draft("otf_idea_hidden", {"stage": index, "four": payload["four"] - 1,
+                                      "note": note.id, "hidden": payload["hidden"]})]
+
+
 # -- reducers --------------------------------------------------------------------------------
 
 def _for(state: WorkshopState, event: Event) -> OneTwoFour:
@@ -298,6 +313,14 @@ def _written(state: WorkshopState, event: Event) -> None:
         note = state.notes[note_id]
         note.text, note.edited_at = d["text"], event.at
     o.four_by[d["number"]] = (event.actor, event.at)
+
+
+@reducer("otf_idea_hidden")
+def _idea_hidden(state: WorkshopState, event: Event) -> None:
+    note = state.notes[event.data["note"]]
+    note.hidden = event.data["hidden"]
+    note.hidden_by = FACILITATOR if note.hidden else None
+    note.hidden_at = event.at if note.hidden else None
 
 
 def note_on_screen(state: WorkshopState, note: Note) -> bool:
@@ -443,6 +466,20 @@ def _joined_notice(state: WorkshopState, event: Event) -> list[Emit]:
 @notifier("otf_jotted")
 def _jotted_notice(state: WorkshopState, event: Event) -> list[Emit]:
     return [_emit(state, event.data["stage"], PHONE, event.actor)]
+
+
+@notifier("otf_idea_hidden")
+def _hidden_notice(state: WorkshopState, event: Event) -> list[Emit]:
+    index = event.data["stage"]
+    o = otf(state, index)
+    four = event.data["four"]
+    members = o.grouping.fours[four] if four < len(o.grouping.fours) else ()
+    out = [_emit(state, index, CONSOLE), _emit(state, index, SCREEN),
+           *(_emit(state, index, PHONE, p) for p in members)]
+    if o.phase == "all":
+        out.append(Emit(PHONES, "otf_ideas", {"seq": state.seq, "stage": index,
+                                               "ideas": ideas(state, index)}))
+    return out
 
 
 @notifier("otf_written")

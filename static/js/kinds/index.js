@@ -15,8 +15,9 @@ import * as adopt from "./adopt.js";
 import * as cafe from "./cafe.js";
 import * as openspace from "./openspace.js";
 import * as inquiry from "./inquiry.js";
+import * as onetwofour from "./onetwofour.js";
 
-export const KINDS = { cafe, assets, openspace, adopt, ...inquiry.KINDS };
+export const KINDS = { cafe, assets, openspace, adopt, ...inquiry.KINDS, onetwofour };
 
 // A page's plug-ins: each kind's factory for this page, with its own strings (#t-<kind>)
 // over the page's.
