@@ -14,7 +14,9 @@ signs 1 to 216 are all different, so a hall of 200 tables never has two that loo
 
 One drawing serves the phone, the projector and paper: ``SHAPES`` holds each shape's SVG path
 in a 100 x 100 box; templates/_signs.html draws it in Jinja and static/js/signs.js in the page
-(a test keeps the two tables the same). Pure: no I/O.
+(a test keeps the two tables the same); ``signOf`` in signs.js makes the same sign from a number
+alone, for pages whose views carry only a table's or a space's index (checked in Chromium by
+tests/e2e/test_printables_e2e.py). Pure: no I/O.
 """
 
 from __future__ import annotations

@@ -18,6 +18,44 @@ export const SHAPES = {
 };
 // END SHAPES
 
+// BEGIN COLOURS (kept equal to facilitator/core/signs.py: key, fill, the number's colour)
+export const COLOURS = [
+  ["blue", "#0072B2", "#ffffff"],
+  ["orange", "#E69F00", "#000000"],
+  ["green", "#009E73", "#000000"],
+  ["yellow", "#F0E442", "#000000"],
+  ["pink", "#CC79A7", "#000000"],
+  ["sky", "#56B4E9", "#000000"],
+  ["red", "#D55E00", "#000000"],
+  ["black", "#000000", "#ffffff"]
+];
+// END COLOURS
+const SHAPE_KEYS = Object.keys(SHAPES);
+const STYLES = ["solid", "outline", "banded"];
+
+let WORDS = null; // the page's #t-signs (templates/_sign_strings.html)
+function words() {
+  if (WORDS) return WORDS;
+  const box = typeof document !== "undefined" && document.getElementById("t-signs");
+  WORDS = box ? JSON.parse(box.textContent)
+    : { colours: {}, shapes: {}, solid: "{colour} {shape}", outline: "outlined {colour} {shape}", banded: "banded {colour} {shape}" };
+  return WORDS;
+}
+
+// The sign of table, group, space or pair ``number`` (from 1), as facilitator/core/signs.py
+// makes it: the same colour, shape, style and words (tests/e2e/test_printables_e2e.py checks).
+export function signOf(number, names = words()) {
+  const i = number - 1;
+  const [colour, hex, text] = COLOURS[i % COLOURS.length];
+  const shape = SHAPE_KEYS[i % SHAPE_KEYS.length];
+  const style = STYLES[Math.floor(i / (COLOURS.length * SHAPE_KEYS.length)) % STYLES.length];
+  const colourName = names.colours[colour] || colour;
+  const shapeName = names.shapes[shape] || shape;
+  const label = names[style].replace("{colour}", colourName).replace("{shape}", shapeName);
+  return { number, colour, hex, text: style === "outline" ? "#000000" : text, shape, style,
+           colour_name: colourName, shape_name: shapeName, label };
+}
+
 function node(name, attrs) {
   const e = document.createElementNS(NS, name);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));

@@ -3,6 +3,10 @@
 // and renders it into its section of templates/kinds/cafe/; text is set with textContent only.
 import { el, fill, newId } from "../common.js";
 import { buttonMove } from "./moves.js";
+import { signOf, signSvg } from "../signs.js";
+
+// A table's sign (number, colour, shape: docs/signs.md), named for screen readers.
+const tableSign = (i, size) => signSvg(signOf(i + 1), size, signOf(i + 1).label);
 
 const tableName = (t, i) => fill(t.cafe_table, { n: i + 1 });
 const roundName = (t, cafe) => fill(t.cafe_round, { n: cafe.round + 1, total: cafe.rounds });
@@ -77,6 +81,13 @@ function renderPhoneCafe(root, cafe, t, handlers) {
   }
   $(".cafe-where").textContent = where;
   $(".cafe-where").dataset.table = seated ? String(cafe.table + 1) : "";
+  // the table's sign, large, just after the line (hidden with it: app.css)
+  let signBox = $(".cafe-where").nextElementSibling;
+  if (!signBox || !signBox.classList.contains("cafe-sign")) {
+    signBox = el("div", { class: "cafe-sign" });
+    $(".cafe-where").after(signBox);
+  }
+  signBox.replaceChildren(...(seated && phase !== "harvest" ? [tableSign(cafe.table, 96)] : []));
 
   // the etiquette: open while people gather, folded away (still there) once the rounds start
   const etiquette = $(".cafe-etiquette");
@@ -152,6 +163,7 @@ function screenSpot(table, t, cafe, compact) {
   return el("li", {
     class: "cafe-spot", "data-item": `table-${table.table}`, "data-table": String(table.table),
     "data-seated": String(table.seated), "data-notes": String(table.notes) },
+  tableSign(table.table, compact ? 32 : 48),
   el("h3", { text: tableName(t, table.table) }),
   table.host_name && !compact ? el("p", { class: "host", text: fill(t.cafe_hosted_by, { name: table.host_name }) }) : null,
   own ? el("p", { class: "spot-question", text: own }) : null,
