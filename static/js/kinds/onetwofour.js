@@ -43,6 +43,15 @@ export function findLine(group, kind, t) {
   return fill(t.otf_look_four, values);
 }
 
+// On the projector each idea is a card of the wall (fit-masonry): its four and sign on a line,
+// then the idea.
+function screenIdeas(ideas, t) {
+  return ideas.map((idea) => el("li", { class: "card otf-idea", "data-note-id": idea.id, "data-item": idea.id },
+    el("p", { class: "otf-idea-four" }, signSvg(idea.sign, 40),
+      ` ${fill(t.otf_four_n, { n: idea.four })} · ${idea.sign.label}`),
+    el("p", { class: "text", text: idea.text })));
+}
+
 function ideaItems(ideas, t, withKey) {
   return (ideas || []).map((idea) => el("li", { class: "otf-idea", "data-note-id": idea.id,
                                                 ...(withKey ? { "data-item": idea.id } : {}) },
@@ -225,7 +234,7 @@ export function screen(ctx) {
       const ideas = o.phase === "all" ? o.ideas || [] : [];
       const box = root.querySelector(".otf-box");
       box.hidden = o.phase !== "all";
-      root.querySelector(".otf-ideas").replaceChildren(...(ideas.length ? ideaItems(ideas, t, true)
+      root.querySelector(".otf-ideas").replaceChildren(...(ideas.length ? screenIdeas(ideas, t)
         : o.phase === "all" ? [el("li", { class: "otf-empty", "data-item": "empty", text: t.otf_no_ideas })] : []));
     },
   };
