@@ -38,7 +38,7 @@ function words() {
   if (WORDS) return WORDS;
   const box = typeof document !== "undefined" && document.getElementById("t-signs");
   WORDS = box ? JSON.parse(box.textContent)
-    : { colours: {}, shapes: {}, solid: "{colour} {shape}", outline: "outlined {colour} {shape}", banded: "banded {colour} {shape}" };
+    : { colours: {}, shapes: {}, solid: "{colour} {shape}", outline: "{colour} {shape}", banded: "{colour} {shape}" };
   return WORDS;
 }
 
