@@ -155,5 +155,11 @@ def test_nine_phones_through_one_two_four_all(room: Any) -> None:
     phones[members[0]].get_by_role("button", name="Save").click()
     expect(screen.locator("#view-onetwofour .otf-idea:has(svg[data-sign='1'])")).to_contain_text(
         "and back")
-    # then, the next stage (themes) groups the fours' ideas like any notes
-    expect(console.locator("#next-move")).to_contain_text("Themes")
+    # then the next stage, a dot vote, takes the fours' ideas like any notes
+    expect(console.locator("#next-move")).to_have_text("Next: Priorities")
+    console.locator("#next-move").click()
+    expect(console.locator("#next-move")).to_have_text("Open the vote")
+    console.locator("#next-move").click()
+    expect(phones[0].locator("#vote-items li")).to_have_count(2)
+    for n, text in ideas.items():
+        expect(phones[0].locator("#vote-items")).to_contain_text(text if n != "1" else late)

@@ -81,13 +81,13 @@ function renderPhoneCafe(root, cafe, t, handlers) {
   }
   $(".cafe-where").textContent = where;
   $(".cafe-where").dataset.table = seated ? String(cafe.table + 1) : "";
-  // the table's sign, large, just after the line (hidden with it: app.css)
-  let signBox = $(".cafe-where").nextElementSibling;
+  // the table's sign beside the line (hidden with it: app.css)
+  let signBox = $(".cafe-where").previousElementSibling;
   if (!signBox || !signBox.classList.contains("cafe-sign")) {
     signBox = el("div", { class: "cafe-sign" });
-    $(".cafe-where").after(signBox);
+    $(".cafe-where").before(signBox);
   }
-  signBox.replaceChildren(...(seated && phase !== "harvest" ? [tableSign(cafe.table, 96)] : []));
+  signBox.replaceChildren(...(seated && phase !== "harvest" ? [tableSign(cafe.table, 40)] : []));
 
   // the etiquette: open while people gather, folded away (still there) once the rounds start
   const etiquette = $(".cafe-etiquette");
