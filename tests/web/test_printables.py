@@ -20,7 +20,7 @@ def cafe_row(service, **options):
 
 def test_table_tents_for_200_tables_all_look_different(app, service) -> None:
     row = cafe_row(service, tables=12)
-    page = app.test_client().get(f"/console/{row.console_key}/print/tables?n=200")
+    page = app.test_client().get(f"/console/{row.console_key}/print/tables?n=9999")  # at most 200
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     fronts = re.findall(r'class="tent-side tent-front">\s*<div class="tent-sign"><svg class="sign '
@@ -38,7 +38,7 @@ def test_table_tents_default_to_the_plans_tables_and_keep_counts_sane(app, servi
     row = cafe_row(service, tables=6)
     assert client.get(f"/console/{row.console_key}/print/tables").get_data(
         as_text=True).count('class="sheet tent"') == 6
-    for asked, got in (("0", 1), ("9999", 200), ("lots", 6)):
+    for asked, got in (("0", 1), ("lots", 6)):
         html = client.get(f"/console/{row.console_key}/print/tables?n={asked}").get_data(
             as_text=True)
         assert html.count('class="sheet tent"') == got, asked
