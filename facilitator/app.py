@@ -48,10 +48,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from facilitator.realtime import register_handlers
     from facilitator.web import bp
     from facilitator.web.assets import bp as assets_bp
+    from facilitator.web.printables import bp as print_bp
 
     register_handlers(socketio, service, app)
     app.register_blueprint(bp)
     app.register_blueprint(assets_bp)  # the asset map's exports and a person's own delete
+    app.register_blueprint(print_bp)  # printables for the room: poster, table tents, cards
 
     @app.after_request
     def security_headers(response):  # type: ignore[no-untyped-def]

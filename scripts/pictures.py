@@ -48,7 +48,7 @@ def wall(service: Any) -> Any:
 
 
 def themes(service: Any) -> Any:
-    f = Filler(service, service.create_workshop(ready_plan("harvest-1-2-4-all")))
+    f = Filler(service, service.create_workshop(ready_plan("silent-harvest")))
     f.join(40)
     f.console("start")
     ids = [f.phone(i % 40, "post_note", {"text": t})["note_id"]

@@ -15,6 +15,7 @@ from facilitator.activities import (
     inquiry,
     mechanics,
     notes,
+    onetwofour,
     openspace,
     vote,
 )
@@ -25,6 +26,7 @@ KINDS: dict[str, ModuleType] = {"notes": notes, "cluster": cluster, "vote": vote
 KINDS.update(openspace=openspace, adopt=adopt)  # Open Space and its convergence sign-ups
 KINDS.update(inquiry.KINDS)  # Appreciative Inquiry: ai_define ... ai_destiny
 KINDS["checkin"] = checkin  # check-in and check-out rounds, in any plan
+KINDS.update(onetwofour=onetwofour)  # 1-2-4-All
 
 __all__ = ["KINDS", "mechanics", "source_stage"]
 

@@ -23,7 +23,7 @@ from facilitator.i18n import _
 
 MAX_TIMER = 8 * 3600
 SCREEN_VIEWS = ("step", "wall", "words", "themes", "results")  # "step": the stage kind's own
-OWN_TIMING = ("cafe",)  # kinds that run their own timer (a café times each round)
+OWN_TIMING = ("cafe", "onetwofour")  # kinds that time their own rounds or steps
 
 
 # -- timer -----------------------------------------------------------------------------------
@@ -113,8 +113,11 @@ def _adjusted(state: WorkshopState, event: Event) -> None:
 
 @reducer("timer_reset")
 def _reset(state: WorkshopState, event: Event) -> None:
+    from facilitator.activities import KINDS
+
     stage = state.stage
-    duration = stage.duration if stage else None
+    own = getattr(KINDS[stage.kind], "timer_length", None) if stage else None
+    duration = own(state) if own else stage.duration if stage else None
     state.timer = Timer(duration=duration, remaining=duration)
 
 

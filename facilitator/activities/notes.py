@@ -92,6 +92,8 @@ def _limit(state: WorkshopState) -> int:
 def post_note(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
     """Add a note to the current stage."""
     stage = _open_notes_stage(state, payload.get("stage"))
+    if state.stages[stage].kind == "onetwofour":  # its notes are the groups' shared notes
+        raise DomainError(_("In 1-2-4-All you write in your group's shared note."))
     text = clean_text(payload["text"], _limit(state), _("note"))
     mine = [nid for nid in state.notes_by_author.get(actor.participant or "", [])
             if state.notes[nid].stage == stage and not state.notes[nid].deleted]

@@ -254,6 +254,7 @@ def kind_name(kind: str) -> str:
         "cluster": _("Themes"),
         "vote": _("Dot vote"),
         "cafe": _("World Café"),
+        "onetwofour": _("1-2-4-All"),
         "openspace": _("Open Space"),
         "adopt": _("Taking priorities forward"),
         "assets": _("Asset mapping"),

@@ -112,6 +112,7 @@ class WorkshopState:
     asset_map: Any = None  # the workshop's asset map (activities/asset_map.py), once begun
     openspaces: dict[int, Any] = field(default_factory=dict)  # open space / adopt stage
     inquiry: dict[int, Any] = field(default_factory=dict)  # AI stage -> Define, Discover, ...
+    groupings: dict[int, Any] = field(default_factory=dict)  # 1-2-4-All stage -> its groups
     undo_stack: list[Event] = field(default_factory=list)  # facilitator events to undo
     seq: int = 0
 

@@ -19,7 +19,7 @@ SCREEN = "screen"
 CONSOLE = "console"
 PHONES = "phones"
 PHONE = "phone"  # one participant's view
-WRITING_KINDS = ("notes", "cafe", "checkin")  # activity kinds whose stages collect notes
+WRITING_KINDS = ("notes", "cafe", "checkin", "onetwofour")  # kinds whose stages collect notes
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,10 @@ def on_screen(state: WorkshopState, note: Note) -> bool:
     stage = state.stages[note.stage]
     if stage.kind == "cafe":  # tablecloths are for their table until the café is over
         return note.stage != state.stage_index
+    if stage.kind == "onetwofour":  # a four's chosen idea: for the room from "All" on
+        from facilitator.activities.onetwofour import note_on_screen
+
+        return note_on_screen(state, note)
     return not (stage.kind == "notes" and stage.options.get("silent")
                 and note.stage not in state.revealed)
 

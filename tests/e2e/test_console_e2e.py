@@ -165,7 +165,7 @@ def test_the_console_at_every_stage_of_every_ready_plan(room: Any) -> None:
     assert all(panel for _, _, panel, _ in checked), checked
 
 
-HARVEST = yaml.safe_load((ROOT / "sessions" / "harvest-1-2-4-all.yaml").read_text())
+HARVEST = yaml.safe_load((ROOT / "sessions" / "silent-harvest.yaml").read_text())
 LONG_THEME = "Places and people who help us keep well together"
 
 

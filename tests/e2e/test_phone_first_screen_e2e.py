@@ -84,6 +84,18 @@ def seed_openspace(phone: Page, console: Client, other: Client) -> None:
     other.do("os_topic_post", {"title": "Benches on the high street", "blurb": ""})
 
 
+def seed_onetwofour(phone: Page, console: Client, other: Client) -> None:
+    """Pairs, fours, an idea for the room, all together: each step leads with whom to find."""
+    for step, line in (("otf_form_pairs", "2 · In pairs"), ("otf_form_fours", "4 · In fours")):
+        console.do(step)
+        expect(phone.locator(".otf-line")).to_have_text(line)
+        main_action_in_view(phone, f"1-2-4-All, {line}")
+    other.do("otf_write", {"group": "four", "text": "A bench halfway up the hill"})
+    console.do("otf_all")
+    expect(phone.locator(".otf-ideas li.otf-idea")).to_have_count(1)
+    main_action_in_view(phone, "1-2-4-All, all together")
+
+
 def run_plan(room: Any, name: str) -> list[str]:
     plan = yaml.safe_load((ROOT / "sessions" / f"{name}.yaml").read_text())
     w = room.server.create(plan)
@@ -140,6 +152,8 @@ def run_plan(room: Any, name: str) -> list[str]:
                 seed_notes(phone, console, other)
             elif kind == "openspace":
                 seed_openspace(phone, console, other)
+            elif kind == "onetwofour":
+                seed_onetwofour(phone, console, other)
             seen.append(where)
     finally:
         console.close()

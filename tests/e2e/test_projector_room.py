@@ -30,7 +30,7 @@ def _wall(service: Any, texts: list[str]) -> Filler:
 
 def _themes(service: Any, texts: list[str], themes: list[str], loose: int) -> Filler:
     """The harvest plan: silent notes revealed, then grouped into ``themes``, ``loose`` left."""
-    f = Filler(service, service.create_workshop(ready_plan("harvest-1-2-4-all")))
+    f = Filler(service, service.create_workshop(ready_plan("silent-harvest")))
     f.join(PHONES)
     f.console("start")
     f.console("show_qr", {"visible": False})

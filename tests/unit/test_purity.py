@@ -20,6 +20,7 @@ import facilitator.core.affirmative, facilitator.core.assets, facilitator.activi
 import facilitator.activities.asset_map
 import facilitator.activities.openspace, facilitator.activities.adopt
 import facilitator.activities.inquiry, facilitator.activities.inquiry.ai_discover
+import facilitator.activities.onetwofour, facilitator.core.grouping, facilitator.core.signs
 print('pure')
 """
 

@@ -3,6 +3,10 @@
 // and renders it into its section of templates/kinds/cafe/; text is set with textContent only.
 import { el, fill, newId, store } from "../common.js";
 import { buttonMove } from "./moves.js";
+import { signOf, signSvg } from "../signs.js";
+
+// A table's sign (number, colour, shape: docs/signs.md), named for screen readers.
+const tableSign = (i, size) => signSvg(signOf(i + 1), size, signOf(i + 1).label);
 
 const tableName = (t, i) => fill(t.cafe_table, { n: i + 1 });
 const roundName = (t, cafe) => fill(t.cafe_round, { n: cafe.round + 1, total: cafe.rounds });
@@ -93,6 +97,14 @@ function renderPhoneCafe(root, cafe, t, handlers) {
   $(".cafe-where").textContent = where;
   $(".cafe-where").dataset.table = seated ? String(cafe.table + 1) : "";
   $(".cafe-where").dataset.nextTable = hasNext ? String(cafe.next_table + 1) : "";
+  // the sign of the table to be at (now, or next between rounds) beside the line (app.css)
+  let signBox = $(".cafe-where").previousElementSibling;
+  if (!signBox || !signBox.classList.contains("cafe-sign")) {
+    signBox = el("div", { class: "cafe-sign" });
+    $(".cafe-where").before(signBox);
+  }
+  const signTable = hasNext ? cafe.next_table : seated && phase !== "harvest" ? cafe.table : null;
+  signBox.replaceChildren(...(signTable !== null ? [tableSign(signTable, 40)] : []));
 
   // the etiquette: open while people gather, folded away (still there) once the rounds start
   const etiquette = $(".cafe-etiquette");
@@ -169,6 +181,7 @@ function screenSpot(table, t, cafe, compact) {
   return el("li", {
     class: "cafe-spot", "data-item": `table-${table.table}`, "data-table": String(table.table),
     "data-seated": String(table.seated), "data-notes": String(table.notes) },
+  tableSign(table.table, compact ? 32 : 48),
   el("h3", { text: tableName(t, table.table) }),
   table.host_name && !compact ? el("p", { class: "host", text: fill(t.cafe_hosted_by, { name: table.host_name }) }) : null,
   own ? el("p", { class: "spot-question", text: own }) : null,

@@ -17,8 +17,9 @@ import * as cafe from "./cafe.js";
 import * as openspace from "./openspace.js";
 import * as inquiry from "./inquiry.js";
 import * as checkin from "./checkin.js";
+import * as onetwofour from "./onetwofour.js";
 
-export const KINDS = { cafe, assets, openspace, adopt, ...inquiry.KINDS, checkin };
+export const KINDS = { cafe, assets, openspace, adopt, ...inquiry.KINDS, checkin, onetwofour };
 
 // A page's plug-ins: each kind's factory for this page, with its own strings (#t-<kind>)
 // over the page's.

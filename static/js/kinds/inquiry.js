@@ -5,6 +5,7 @@
 import { el, fill } from "../common.js";
 import { formatSeconds } from "../timer.js";
 import { buttonMove } from "./moves.js";
+import { signOf, signSvg } from "../signs.js";
 
 const FIELDS = ["highlights", "quote", "life", "wishes"];
 
@@ -361,6 +362,7 @@ function discoverPhone(ctx) {
       groupBox.hidden = !group;
       if (!group) return;
       groupBox.querySelector("h2").textContent = fill(t.ai_group, { n: group.number });
+      groupBox.querySelector("h2").prepend(signSvg(signOf(group.number), 48, signOf(group.number).label), " ");
       root.querySelector("#ai-theme-names").replaceChildren(...v.themes.map((name) => el("option", { value: name })));
       const list = groupBox.querySelector(".ai-group-stories");
       keep(list, () => list.replaceChildren(...(group.stories.length ? group.stories.map((s) => {

@@ -3,6 +3,7 @@
 // of the snapshot and its updates; participant text is set with textContent only.
 import { el, fill, store } from "../common.js";
 import { buttonMove } from "./moves.js";
+import { signOf, signSvg } from "../signs.js";
 
 const inOpenSpace = (w) => Boolean(w && w.status === "running" && w.stage && w.stage.kind === "openspace");
 const KINDS = ["point", "recommendation", "action"];
@@ -521,8 +522,9 @@ function screenGrid(os, t, att) {
         tag ? el("strong", { class: "os-tag", text: t[`os_${tag}_tag`] }) : null, tag ? " " : null,
         slotLabel(slot.label));
     }));
-  const rows = os.spaces.map((space) => el("tr", { "data-item": `space-${space.id}`, "data-space": space.id },
-    el("th", { scope: "row" }, el("span", { class: "os-space-name", text: space.name }),
+  const rows = os.spaces.map((space, n) => el("tr", { "data-item": `space-${space.id}`, "data-space": space.id },
+    el("th", { scope: "row" }, signSvg(signOf(n + 1), 40, signOf(n + 1).label), " ",
+      el("span", { class: "os-space-name", text: space.name }),
       el("span", { class: "os-space-size", text: space.capacity ? fill(t.os_capacity, { n: space.capacity }) : t.os_anywhere })),
     ...os.slots.map((slot, i) => {
       const tag = tagOf(i);
