@@ -47,7 +47,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from facilitator.web import bp
     from facilitator.web.assets import bp as assets_bp
 
+    from facilitator.web import language
+
     register_handlers(socketio, service, app)
+    language.init_app(app)  # each request speaks its reader's language
     app.register_blueprint(bp)
     app.register_blueprint(assets_bp)  # the asset map's exports and a person's own delete
 

@@ -24,10 +24,6 @@ from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 SOURCE = "en"  # the language the msgids are written in
@@ -58,8 +54,13 @@ def is_shipped(lang: str | None) -> bool:
 def translations(lang: str) -> gettext.NullTranslations:
     """The compiled catalogue for ``lang`` (built in memory from its .po once, then cached)."""
     path = catalogue_path(lang)
-    if not is_shipped(lang) or not path.exists():
-        return gettext.NullTranslations()
+    if lang == SOURCE or not is_shipped(lang) or not path.exists():
+        return gettext.NullTranslations()  # English is the msgids themselves
+    # Babel is imported here, not at the top: the pure core imports this module, and Babel
+    # brings the clock (datetime) with it (tests/unit/test_agenda.py keeps the core clock-free)
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     with path.open("rb") as fh:
         catalog = read_po(fh, locale=lang, domain=DOMAIN)
     buffer = BytesIO()
@@ -117,6 +118,8 @@ def best_match(wanted: list[str] | tuple[str, ...], default: str | None = None) 
 @lru_cache(maxsize=None)
 def direction(lang: str) -> str:
     """``rtl`` for a language written right to left (Arabic), else ``ltr``."""
+    from babel import Locale, UnknownLocaleError
+
     try:
         return "rtl" if Locale.parse(lang).text_direction == "rtl" else "ltr"
     except (UnknownLocaleError, ValueError):
@@ -126,6 +129,8 @@ def direction(lang: str) -> str:
 @lru_cache(maxsize=None)
 def native_name(lang: str) -> str:
     """The language's name in itself, as a picker shows it ("Cymraeg", "العربية")."""
+    from babel import Locale, UnknownLocaleError
+
     try:
         name = Locale.parse(lang).get_display_name(lang) or lang
     except (UnknownLocaleError, ValueError):

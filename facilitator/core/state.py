@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from facilitator.core.plan import Plan, Stage, load_plan
+from facilitator.i18n import current
 
 FACILITATOR = "facilitator"
 
@@ -88,7 +89,8 @@ class WorkshopState:
     """Everything a workshop is at one point of its log."""
 
     title: str = ""
-    plan: Plan | None = None
+    # the plan with every language's texts; ``plan`` gives it in the current language
+    plan_source: Plan | None = None
     code: str = ""
     created_at: float = 0.0
     status: str = "waiting"  # waiting -> running -> ended
@@ -115,8 +117,20 @@ class WorkshopState:
     seq: int = 0
 
     @property
+    def plan(self) -> Plan | None:
+        """The plan, its texts in the language being produced now (facilitator/i18n.py), so
+        every view and export reads a person's own language without asking for it."""
+        source = self.plan_source
+        return source.in_language(current()) if source is not None else None
+
+    @plan.setter
+    def plan(self, value: Plan | None) -> None:
+        self.plan_source = value
+
+    @property
     def stages(self) -> tuple[Stage, ...]:
-        return self.plan.stages if self.plan else ()
+        plan = self.plan
+        return plan.stages if plan else ()
 
     @property
     def stage(self) -> Stage | None:

@@ -22,8 +22,10 @@ from flask import (
 
 from facilitator.core.errors import PlanError
 from facilitator.core.plan import Plan, kind_name, load_plan, parse_plan
+from facilitator import i18n
 from facilitator.i18n import _
 from facilitator.service import Service, normalise_code
+from facilitator.web.language import for_person, speak
 from facilitator.store import WorkshopRow
 
 bp = Blueprint("web", __name__)
@@ -215,8 +217,16 @@ def create() -> Any:
     except PlanError as exc:
         return render_template("review.html", plan=None, plan_json=json.dumps(data),
                                raw=data, stages=stage_forms(data), error=exc.message), 400
-    row = service().create_workshop(plan)
+    row = service().create_workshop(with_default_language(plan))
     return redirect(url_for("web.console", key=row.console_key))
+
+
+def with_default_language(plan: Plan) -> Plan:
+    """A plan that names no language, and gives no text per language, is run in its
+    creator's language (the projector's and every phone's default)."""
+    if plan.languages or plan.first_language:
+        return plan
+    return plan.with_languages([i18n.current()])
 
 
 @bp.post("/api/workshops")
@@ -235,7 +245,7 @@ def api_create() -> Any:
             plan = parse_plan(request.get_data(cache=False))
         except PlanError as exc:
             return jsonify(ok=False, error=exc.message, field=exc.field), 400
-    row = service().create_workshop(plan)
+    row = service().create_workshop(with_default_language(plan))
     return jsonify(ok=True, code=row.code, screen_key=row.screen_key,
                    console_key=row.console_key, **links(row)), 201
 
@@ -259,6 +269,7 @@ def phone(code: str) -> Any:
             "There is no workshop with the code %s. Check the code on the screen and try "
             "again.") % clean), 404
     live = service().live(row.id)
+    for_person(workshop_languages(live)[0])
     if live and live.state.status == "ended":
         return message(_("This workshop has ended"),
                        _("Thank you for taking part. The facilitator will share the harvest."),
@@ -316,6 +327,12 @@ def photo(code: str, photo_id: str) -> Response:
 
 # -- screen and console ----------------------------------------------------------------------
 
+def workshop_languages(live: Any) -> tuple[str, ...]:
+    """The workshop's language(s): the projector's, and every person's default."""
+    source = live.state.plan_source if live else None
+    return source.workshop_languages if source else (i18n.SOURCE,)
+
+
 def _row(**key: str) -> WorkshopRow:
     row = service().store.find(**key)
     if row is None:
@@ -326,7 +343,12 @@ def _row(**key: str) -> WorkshopRow:
 @bp.get("/screen/<key>")
 def screen(key: str) -> str:
     row = _row(screen_key=key)
-    return render_template("screen.html", row=row, links=links(row))
+    langs = workshop_languages(service().live(row.id))
+    # the projector speaks the workshop's language; a bilingual plan's second language
+    # comes as a second dictionary of the screen's own words (templates/screen.html)
+    second = langs[1] if len(langs) > 1 else None
+    speak(langs[0])
+    return render_template("screen.html", row=row, links=links(row), second_language=second)
 
 
 @bp.get("/screen/<key>/qr.svg")
@@ -339,6 +361,7 @@ def screen_qr(key: str) -> Response:
 @bp.get("/console/<key>")
 def console(key: str) -> str:
     row = _row(console_key=key)
+    for_person(workshop_languages(service().live(row.id))[0])
     return render_template("console.html", row=row, links=links(row))
 
 
@@ -349,6 +372,7 @@ def export(key: str, fmt: str) -> Response:
     row = _row(console_key=key)
     if fmt not in FORMATS:
         abort(404)
+    for_person(workshop_languages(service().live(row.id))[0])  # the facilitator's language
     out = render(fmt, row, service().store.events(row.id))
     disposition = "inline" if fmt == "html" else "attachment"
     return Response(out.body, mimetype=out.mimetype,
