@@ -44,10 +44,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["facilitator.socketio"] = socketio
 
     from facilitator.realtime import register_handlers
-    from facilitator.web import bp
+    from facilitator.web import bp, language
     from facilitator.web.assets import bp as assets_bp
-
-    from facilitator.web import language
 
     register_handlers(socketio, service, app)
     language.init_app(app)  # each request speaks its reader's language

@@ -20,7 +20,7 @@ import gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -50,7 +50,7 @@ def is_shipped(lang: str | None) -> bool:
     return bool(lang) and lang in languages()
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> gettext.NullTranslations:
     """The compiled catalogue for ``lang`` (built in memory from its .po once, then cached)."""
     path = catalogue_path(lang)
@@ -115,7 +115,7 @@ def best_match(wanted: list[str] | tuple[str, ...], default: str | None = None) 
     return default if default and is_shipped(default) else SOURCE
 
 
-@lru_cache(maxsize=None)
+@cache
 def direction(lang: str) -> str:
     """``rtl`` for a language written right to left (Arabic), else ``ltr``."""
     from babel import Locale, UnknownLocaleError
@@ -126,7 +126,7 @@ def direction(lang: str) -> str:
         return "ltr"
 
 
-@lru_cache(maxsize=None)
+@cache
 def native_name(lang: str) -> str:
     """The language's name in itself, as a picker shows it ("Cymraeg", "العربية")."""
     from babel import Locale, UnknownLocaleError

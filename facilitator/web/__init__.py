@@ -20,13 +20,13 @@ from flask import (
     url_for,
 )
 
+from facilitator import i18n
 from facilitator.core.errors import PlanError
 from facilitator.core.plan import Plan, kind_name, load_plan, parse_plan
-from facilitator import i18n
 from facilitator.i18n import _
 from facilitator.service import Service, normalise_code
-from facilitator.web.language import for_person, speak
 from facilitator.store import WorkshopRow
+from facilitator.web.language import for_person, speak
 
 bp = Blueprint("web", __name__)
 
