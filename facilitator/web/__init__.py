@@ -308,7 +308,7 @@ def upload_photo(code: str) -> Any:
                                "height": photo.height},
                               request.form.get("client_id") or None)
     if result.emits:
-        current_app.extensions["facilitator.send"](row.id, result.emits)
+        current_app.extensions["facilitator.send"](row.id, result)  # each room in its language
     return jsonify(result.ack()), 200 if result.ok else 400
 
 

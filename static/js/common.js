@@ -47,9 +47,11 @@ export function store(key) {
   };
 }
 
-// Connect with an auth function, so each reconnect sends the current token and last seq.
+// Connect with an auth function, so each reconnect sends the current token and last seq,
+// and the page's language (<html lang>), so acks and views come in the reader's language.
 export function connect(auth, handlers, onStatus) {
-  const socket = window.io({ auth: (cb) => cb(auth()), transports: ["websocket", "polling"],
+  const lang = document.documentElement.lang;
+  const socket = window.io({ auth: (cb) => cb({ lang, ...auth() }), transports: ["websocket", "polling"],
                              reconnectionDelay: 500, reconnectionDelayMax: 4000 });
   for (const [name, fn] of Object.entries(handlers)) socket.on(name, fn);
   socket.on("connect", () => onStatus("online"));
