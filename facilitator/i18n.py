@@ -103,6 +103,53 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_current.get()).ngettext(singular, plural, n)
 
 
+def N_(message: str) -> str:  # noqa: N802 (the usual gettext name)
+    """Mark ``message`` for the catalogue without translating it now (``_()`` it when read)."""
+    return message
+
+
+# Bidirectional text: participant text in one script must never reorder the text around it.
+_OPENERS = {"\u202a", "\u202b", "\u202d", "\u202e"}  # LRE RLE LRO RLO, closed by PDF
+_ISOLATES = {"\u2066", "\u2067", "\u2068"}  # LRI RLI FSI, closed by PDI
+_PDF, _PDI = "\u202c", "\u2069"
+_RTL = ("\u0590", "\u08ff")  # Hebrew, Arabic, Syriac, Thaana, N'Ko... (strong RTL letters)
+_CONTROLS = _OPENERS | _ISOLATES | {_PDF, _PDI, "\u200e", "\u200f", "\u061c"}
+
+
+def needs_isolation(text: str) -> bool:
+    """Whether ``text`` holds right-to-left letters or bidi controls (U+202E...)."""
+    return any(ch in _CONTROLS or _RTL[0] <= ch <= _RTL[1] or "\ufb1d" <= ch <= "\ufefc"
+               for ch in text)
+
+
+def isolate(text: str) -> str:
+    """``text`` as a bidi isolate for plain-text exports (FSI ... PDI), where it needs one.
+
+    The text's own controls are balanced first: an unmatched PDI would end our isolate early
+    and is dropped; embeddings or isolates it leaves open are closed before our PDI. So a note
+    holding U+202E (right-to-left override) cannot reverse the words after it.
+    """
+    if not needs_isolation(text):
+        return text
+    out: list[str] = []
+    stack: list[str] = []
+    for ch in text:
+        if ch in _OPENERS or ch in _ISOLATES:
+            stack.append(ch)
+        elif ch == _PDF:
+            if not stack or stack[-1] not in _OPENERS:
+                continue  # nothing of its own to close
+            stack.pop()
+        elif ch == _PDI:
+            if not any(c in _ISOLATES for c in stack):
+                continue
+            while stack and stack.pop() not in _ISOLATES:
+                pass  # a PDI closes the embeddings opened inside its isolate too
+        out.append(ch)
+    closing = "".join(_PDI if c in _ISOLATES else _PDF for c in reversed(stack))
+    return "\u2068" + "".join(out) + closing + _PDI
+
+
 def best_match(wanted: list[str] | tuple[str, ...], default: str | None = None) -> str:
     """The first of ``wanted`` (codes like ``cy-GB``, ``pl``) that is shipped, by its language.
 
@@ -144,5 +191,5 @@ def choices() -> list[dict[str, str]]:
             for lang in languages()]
 
 
-__all__ = ["_", "ngettext", "use", "current", "languages", "best_match", "direction",
+__all__ = ["_", "N_", "ngettext", "isolate", "use", "current", "languages", "best_match", "direction",
            "translations", "choices"]

@@ -79,4 +79,12 @@ def init_app(app: Flask) -> None:
         lang = i18n.current()
         here = request.full_path.rstrip("?") if request else "/"
         return {"lang": lang, "lang_dir": i18n.direction(lang), "languages": i18n.choices(),
-                "language_url": lambda code: url_for("language.pick", code=code, next=here)}
+                "language_url": lambda code: url_for("language.pick", code=code, next=here),
+                "speaking": speaking, "lang_direction": i18n.direction}
+
+
+def speaking(lang: str, caller: Any) -> Any:
+    """``{% call speaking("en") %}...{% endcall %}``: a part of a page in another language
+    (a bilingual projector's second dictionary of words)."""
+    with i18n.use(lang):
+        return caller()
