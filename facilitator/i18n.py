@@ -191,5 +191,5 @@ def choices() -> list[dict[str, str]]:
             for lang in languages()]
 
 
-__all__ = ["_", "N_", "ngettext", "isolate", "use", "current", "languages", "best_match", "direction",
-           "translations", "choices"]
+__all__ = ["_", "N_", "ngettext", "isolate", "use", "current", "languages", "best_match",
+           "direction", "translations", "choices"]

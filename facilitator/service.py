@@ -16,12 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from facilitator import i18n
 from facilitator.core.commands import COMMANDS, VISITOR, Actor, decide
 from facilitator.core.errors import DomainError
 from facilitator.core.plan import Plan
 from facilitator.core.state import FACILITATOR, Event, WorkshopState, apply
 from facilitator.core.views import Emit, changes
-from facilitator import i18n
 from facilitator.i18n import _
 from facilitator.store import DuplicateClientId, SqliteStore, WorkshopRow
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -96,7 +97,7 @@ class Plan:
         out["stages"] = [s.to_dict() for s in self.stages]
         return out
 
-    @property
+    @cached_property
     def text_languages(self) -> tuple[str, ...]:
         """Every language some text of the plan is given in, the plan's own order first."""
         found = list(self.languages)
@@ -111,7 +112,7 @@ class Plan:
         langs = self.text_languages
         return langs[0] if langs else None
 
-    @property
+    @cached_property
     def workshop_languages(self) -> tuple[str, ...]:
         """The projector's language(s) and every page's default: the plan's ``languages``,
         else the language its texts are first given in, else English."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from facilitator.core.plan import Plan, Stage, load_plan
-from facilitator.i18n import current
+from facilitator.i18n import SOURCE, current, reset, set_current
 
 FACILITATOR = "facilitator"
 
@@ -166,7 +166,14 @@ def apply(state: WorkshopState, event: Event) -> WorkshopState:
         fn = REDUCERS[event.type]
     except KeyError:
         raise ValueError(f"no reducer for event type {event.type!r}") from None
-    fn(state, event)
+    # a reducer that reads the plan's texts (the asset map's purpose) reads them in the
+    # workshop's own language, whoever's action or replay it is: the state is the same
+    source = state.plan_source
+    token = set_current(source.workshop_languages[0] if source else SOURCE)
+    try:
+        fn(state, event)
+    finally:
+        reset(token)
     state.seq = event.seq
     undo_of = event.data.get("undo_of")
     if undo_of is not None:

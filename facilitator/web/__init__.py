@@ -22,11 +22,11 @@ from flask import (
 
 from facilitator import i18n
 from facilitator.core.errors import PlanError
-from facilitator.core.plan import Plan, kind_name, load_plan, parse_plan
+from facilitator.core.plan import Plan, kind_name, load_plan, parse_plan, resolve_text
 from facilitator.i18n import _
 from facilitator.service import Service, normalise_code
 from facilitator.store import WorkshopRow
-from facilitator.web.language import for_person, speak
+from facilitator.web.language import for_person, form_text, plan_languages, speak
 
 bp = Blueprint("web", __name__)
 
@@ -70,7 +70,7 @@ def session_plans() -> list[dict[str, Any]]:
     out = []
     for path in sorted(Path(current_app.config["SESSIONS_DIR"]).glob("*.yaml")):
         try:
-            plan = parse_plan(path.read_bytes())
+            plan = parse_plan(path.read_bytes()).in_language(i18n.current())
             out.append({"name": path.stem, "title": plan.title, "description": plan.description,
                         "stages": len(plan.stages)})
         except PlanError as exc:
@@ -90,6 +90,7 @@ def stage_forms(data: dict[str, Any]) -> list[dict[str, Any]]:
     from facilitator.activities import KINDS
 
     out = []
+    langs = plan_languages(data)
     for stage in data.get("stages", []):
         if not isinstance(stage, dict):
             continue
@@ -99,7 +100,12 @@ def stage_forms(data: dict[str, Any]) -> list[dict[str, Any]]:
         for name, spec in (module.OPTIONS.items() if module else ()):
             value = options.get(name, spec.default)
             if spec.type is list:
-                value = "\n".join(str(v) for v in value) if isinstance(value, list) else value
+                def lines(v: Any) -> Any:
+                    return "\n".join(str(x) for x in v) if isinstance(v, list) else v
+                if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+                    value = {c: [resolve_text(v, c, langs) for v in value] for c in langs}
+                value = ({c: lines(v) for c, v in value.items()} if isinstance(value, dict)
+                         else lines(value))
             fields.append({"name": name, "type": spec.type.__name__, "value": value,
                            "min": spec.minimum, "max": spec.maximum,
                            "choices": spec.choices, "help": spec.help})
@@ -132,15 +138,21 @@ def _apply_form(data: dict[str, Any]) -> None:
     from facilitator.activities import KINDS
 
     form = request.form
-    data["title"] = form.get("title", data.get("title", ""))
-    if "purpose" in form:
-        data["purpose"] = form["purpose"]
+    langs = plan_languages(data)  # the order the page showed the languages' inputs in
+    chosen = [c for c in (form.get("language"), form.get("language2")) if i18n.is_shipped(c)]
+    if chosen:  # the workshop's language, and a bilingual projector's second
+        data["languages"] = list(dict.fromkeys(chosen))
+    data["title"] = form_text(form, "title", data.get("title", ""), langs)
+    data["purpose"] = form_text(form, "purpose", data.get("purpose", ""), langs)
+    if not data["purpose"]:
+        del data["purpose"]
     for i, stage in enumerate(data["stages"]):
         if not isinstance(stage, dict):
             continue
         for key in ("title", "prompt"):
-            if f"stage-{i}-{key}" in form:
-                stage[key] = form[f"stage-{i}-{key}"]
+            stage[key] = form_text(form, f"stage-{i}-{key}", stage.get(key, ""), langs)
+            if key == "title" and not stage[key]:
+                del stage[key]
         if f"stage-{i}-minutes" in form:
             minutes = form[f"stage-{i}-minutes"].strip()
             try:
@@ -165,9 +177,12 @@ def _apply_form(data: dict[str, Any]) -> None:
                 except ValueError:
                     options[name] = form[key]  # refused by load_plan, naming the field
             elif spec.type is list:
-                options[name] = [line.strip() for line in form[key].splitlines() if line.strip()]
+                def split(text: str) -> list[str]:
+                    return [line.strip() for line in text.splitlines() if line.strip()]
+                options[name] = form_text(form, key, options.get(name, spec.default), langs,
+                                          split)
             else:
-                options[name] = form[key]
+                options[name] = form_text(form, key, options.get(name, spec.default), langs)
             if options[name] == spec.default:
                 del options[name]
         stage["options"] = options
@@ -222,9 +237,9 @@ def create() -> Any:
 
 
 def with_default_language(plan: Plan) -> Plan:
-    """A plan that names no language, and gives no text per language, is run in its
-    creator's language (the projector's and every phone's default)."""
-    if plan.languages or plan.first_language:
+    """A plan that names no ``languages`` is run in its creator's language: the projector's,
+    every phone's default, and the one its texts fall back to (then the plan's first)."""
+    if plan.languages:
         return plan
     return plan.with_languages([i18n.current()])
 

@@ -63,6 +63,44 @@ def pick(code: str) -> Any:
     return response
 
 
+# -- the review page: a text field per language ---------------------------------------------
+
+def plan_languages(data: dict[str, Any]) -> list[str]:
+    """The languages a plan (as data) gives texts in, its ``languages`` first."""
+    from facilitator.core.plan import _map_languages
+
+    named = data.get("languages") if isinstance(data.get("languages"), list) else []
+    found = [c for c in named if i18n.is_shipped(c)]
+    return found + [c for c in _map_languages(data) if c not in found]
+
+
+def text_items(value: Any, langs: list[str]) -> list[tuple[str | None, Any]]:
+    """(language, text) for each input a plan text gets on the review page: one plain input
+    for a plan in one language, else one per language (the first named plainly)."""
+    if len(langs) < 2 and not isinstance(value, dict):
+        return [(None, value)]
+    if not isinstance(value, dict):
+        value = {langs[0]: value} if langs else {}
+    codes = langs + [c for c in value if c not in langs]
+    return [(code, value.get(code, "")) for code in codes]
+
+
+def form_text(form: Any, key: str, old: Any, langs: list[str],
+              clean: Any = lambda text: text) -> Any:
+    """A plan text as the review form sent it back: ``key`` is the first language's (or the
+    only) input, ``key@cy`` another language's; empty languages are left out."""
+    items = text_items(old, langs)
+    if items[0][0] is None:
+        return clean(form[key]) if key in form else old
+    out = dict(old) if isinstance(old, dict) else {items[0][0]: old}
+    for i, (code, _text) in enumerate(items):
+        name = key if i == 0 else f"{key}@{code}"
+        if name in form:
+            out[code] = clean(form[name])
+    kept = {code: text for code, text in out.items() if text not in ("", [], None)}
+    return kept or ""
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
@@ -80,7 +118,9 @@ def init_app(app: Flask) -> None:
         here = request.full_path.rstrip("?") if request else "/"
         return {"lang": lang, "lang_dir": i18n.direction(lang), "languages": i18n.choices(),
                 "language_url": lambda code: url_for("language.pick", code=code, next=here),
-                "speaking": speaking, "lang_direction": i18n.direction}
+                "speaking": speaking, "lang_direction": i18n.direction,
+                "language_name": i18n.native_name, "text_items": text_items,
+                "plan_languages": plan_languages}
 
 
 def speaking(lang: str, caller: Any) -> Any:
