@@ -98,6 +98,12 @@ def _(message: str) -> str:
     return translations(_current.get()).gettext(message)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current language, told apart from the same words elsewhere by
+    ``context`` (a CSV column called "text" is not the word "text" in a sentence)."""
+    return translations(_current.get()).pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a counted message the current language needs for ``n``."""
     return translations(_current.get()).ngettext(singular, plural, n)
@@ -191,5 +197,5 @@ def choices() -> list[dict[str, str]]:
             for lang in languages()]
 
 
-__all__ = ["_", "N_", "ngettext", "isolate", "use", "current", "languages", "best_match",
-           "direction", "translations", "choices"]
+__all__ = ["_", "N_", "ngettext", "pgettext", "isolate", "use", "current", "languages",
+           "best_match", "direction", "translations", "choices"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -290,7 +291,8 @@ def phone(code: str) -> Any:
                        _("Thank you for taking part. The facilitator will share the harvest."),
                        410)
     plan = live.state.plan if live else None
-    return render_template("phone.html", row=row, purpose=plan.purpose if plan else "")
+    return render_template("phone.html", row=in_language(row, live),
+                           purpose=plan.purpose if plan else "")
 
 
 # -- photos ----------------------------------------------------------------------------------
@@ -342,6 +344,12 @@ def photo(code: str, photo_id: str) -> Response:
 
 # -- screen and console ----------------------------------------------------------------------
 
+def in_language(row: WorkshopRow, live: Any) -> WorkshopRow:
+    """The row with its title in the language being produced (the plan's, per language)."""
+    plan = live.state.plan if live else None
+    return replace(row, title=plan.title) if plan and plan.title else row
+
+
 def workshop_languages(live: Any) -> tuple[str, ...]:
     """The workshop's language(s): the projector's, and every person's default."""
     source = live.state.plan_source if live else None
@@ -363,7 +371,8 @@ def screen(key: str) -> str:
     # comes as a second dictionary of the screen's own words (templates/screen.html)
     second = langs[1] if len(langs) > 1 else None
     speak(langs[0])
-    return render_template("screen.html", row=row, links=links(row), second_language=second)
+    return render_template("screen.html", row=in_language(row, service().live(row.id)),
+                           links=links(row), second_language=second)
 
 
 @bp.get("/screen/<key>/qr.svg")
@@ -376,8 +385,9 @@ def screen_qr(key: str) -> Response:
 @bp.get("/console/<key>")
 def console(key: str) -> str:
     row = _row(console_key=key)
-    for_person(workshop_languages(service().live(row.id))[0])
-    return render_template("console.html", row=row, links=links(row))
+    live = service().live(row.id)
+    for_person(workshop_languages(live)[0])
+    return render_template("console.html", row=in_language(row, live), links=links(row))
 
 
 @bp.get("/console/<key>/export.<fmt>")
