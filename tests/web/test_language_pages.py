@@ -262,3 +262,33 @@ def test_every_page_but_the_projector_has_the_picker(pages: dict[str, dict[str, 
         assert has == (name != "projector"), name
         if has:
             assert 'hreflang="ar" dir="rtl"' in body and 'aria-current="true">Cymraeg' in body
+
+
+def test_exports_speak_the_facilitators_language(app, service) -> None:
+    from facilitator.core.commands import PARTICIPANT, Actor
+    from facilitator.core.state import FACILITATOR
+
+    row = service.create_workshop(load_plan(PLAN))
+    assert service.handle(row.id, Actor(FACILITATOR), "start", {}).ok
+    joined = service.handle(row.id, Actor("visitor"), "join",
+                            {"name": "Sam", "token": "sam-0123456789abcdef"})
+    pid = joined.extra["participant"]["participant"]
+    for text in ("\u202eA bench", "المكتبة مفتوحة"):
+        assert service.handle(row.id, Actor(PARTICIPANT, pid), "post_note", {"text": text}).ok
+    client = app.test_client()
+    client.set_cookie("lang", "cy")
+    with i18n.use("cy"):
+        people = i18n.ngettext("%d person took part", "%d people took part", 1) % 1
+        column = i18n.pgettext("CSV column", "text")
+    assert column != "text"
+    html = client.get(f"/console/{row.console_key}/export.html").get_data(as_text=True)
+    assert html_attrs(html) == {"lang": "cy", "dir": "ltr"}
+    md = client.get(f"/console/{row.console_key}/export.md").get_data(as_text=True)
+    assert people in md
+    # right-to-left or bidi-control text is an isolate in the plain-text report
+    assert "\u2068\u202eA bench\u202c\u2069" in md and "\u2068المكتبة مفتوحة\u2069" in md
+    csv = client.get(f"/console/{row.console_key}/export.csv").get_data(as_text=True)
+    assert csv.splitlines()[0].split(",")[6] == column
+    client.set_cookie("lang", "ar")
+    html = client.get(f"/console/{row.console_key}/export.html").get_data(as_text=True)
+    assert html_attrs(html) == {"lang": "ar", "dir": "rtl"}
