@@ -94,7 +94,8 @@ function renderWorkshop() {
   document.body.dataset.view = view;
 }
 
-// One text, or the same text in both of a bilingual workshop's languages, side by side
+// One text, or the same text in both of a bilingual workshop's languages, side by side (the
+// prompt in two columns, a line's words after a "·")
 function both(node, first, other) {
   const bilingual = Boolean(t2 && other && other !== first);
   node.classList.toggle("bilingual", bilingual);
@@ -102,7 +103,8 @@ function both(node, first, other) {
     node.textContent = first;
     return;
   }
-  node.replaceChildren(el("span", { class: "lang-first", text: first }), " ",
+  node.replaceChildren(el("span", { class: "lang-first", text: first }),
+    node.tagName === "H1" ? "" : " · ",
     el("span", { class: "lang-second", lang: t2.lang, dir: t2.dir, text: other }));
 }
 

@@ -101,7 +101,7 @@ def test_an_arabic_phone_is_mirrored_and_passes_axe(room: Any) -> None:
 
 
 def test_a_bilingual_projector_shows_the_prompt_and_the_timer_in_both(room: Any) -> None:
-    w, _console = start(room, {**PLAN, "languages": ["cy", "en"]})
+    w, console = start(room, {**PLAN, "languages": ["cy", "en"]})
     screen = room.new_page(viewport={"width": 1920, "height": 1080})
     screen.goto(w["projector_url"])
     prompt = screen.locator("#prompt")
@@ -118,9 +118,19 @@ def test_a_bilingual_projector_shows_the_prompt_and_the_timer_in_both(room: Any)
     prefix = screen.locator("#timer-box .timer-prefix")
     expect(prefix).to_contain_text(welsh("Timer not started:"))
     expect(prefix.locator(".lang-second")).to_have_text("Timer not started:")
-    expect(screen.locator("#step")).to_contain_text(welsh("Step {n} of {total}")
-                                                   .replace("{n}", "1").replace("{total}", "1"))
+    expect(screen.locator("#step .lang-first")).to_have_text(
+        welsh("Step {n} of {total}").replace("{n}", "1").replace("{total}", "1"))
     expect(screen.locator("#step .lang-second")).to_have_text("Step 1 of 1")
+    # started, then paused from the console: the word beside the digits, in both
+    console.locator("#timer-start").click()
+    expect(screen.locator("#timer-box")).to_have_attribute("data-state", "running")
+    expect(screen.locator("#timer")).to_have_text("04:59")  # a moment in: paused, not ready
+    console.locator("#timer-pause").click()
+    word = screen.locator("#timer-word")
+    expect(word).to_be_visible()
+    expect(word).to_contain_text(welsh("Paused"))
+    expect(word.locator(".lang-second")).to_have_text("Paused")
+    expect(word.locator(".lang-second")).to_have_attribute("lang", "en")
     assert_axe_clean(screen, "the bilingual projector")
 
 
