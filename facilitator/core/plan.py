@@ -166,6 +166,25 @@ def resolve_text(value: Any, lang: str | None, languages: Sequence[str] = ()) ->
     return value
 
 
+def plan_in_language(data: Any, lang: str) -> Any:
+    """Plan data (as read from YAML) with every text given per language replaced by its text
+    in ``lang`` (else the plan's first language's): the same plan in one language."""
+    order = [c for c in (data.get("languages") or []) if isinstance(c, str)] \
+        if isinstance(data, dict) and isinstance(data.get("languages"), list) else []
+    order += [c for c in _map_languages(data) if c not in order]
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            if value and all(isinstance(k, str) and i18n.is_shipped(k) for k in value):
+                return resolve_text(value, lang, order)
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return walk(data)
+
+
 def _map_languages(value: Any) -> list[str]:
     """The language codes of every text mapping inside ``value``, in order of appearance."""
     found: list[str] = []
