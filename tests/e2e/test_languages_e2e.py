@@ -73,7 +73,7 @@ def test_a_phone_switches_to_welsh_mid_stage_and_keeps_its_notes_and_identity(ro
 
 
 def test_an_arabic_phone_is_mirrored_and_passes_axe(room: Any) -> None:
-    w, _console = start(room, PLAN)
+    w, _console = start(room, {**PLAN, "languages": ["ar"]})
     phone = room.new_page(**room.PHONE, locale="ar")
     phone.goto(w["join_url"])
     expect(phone.locator("html")).to_have_attribute("dir", "rtl")
@@ -98,6 +98,20 @@ def test_an_arabic_phone_is_mirrored_and_passes_axe(room: Any) -> None:
     assert_axe_clean(phone, "the Arabic writing screen")
     prompt = phone.locator("#stage-prompt")
     assert prompt.evaluate("e => getComputedStyle(e).direction") == "rtl"
+
+    # the Arabic workshop's projector mirrors too: the wall fills from the right
+    screen = room.new_page(viewport={"width": 1280, "height": 720}, reduced_motion="reduce")
+    screen.goto(w["projector_url"])
+    expect(screen.locator("html")).to_have_attribute("dir", "rtl")
+    phone.locator("#note-text").fill("المكتبة")
+    phone.locator("#note-form button[type=submit]").click()
+    card = screen.locator("#wall li[data-note-id]")
+    expect(card).to_have_count(1)
+    screen.wait_for_timeout(400)  # the fit engine settles
+    wall, first = screen.locator("#wall").bounding_box(), card.bounding_box()
+    assert wall and first
+    assert abs((first["x"] + first["width"]) - (wall["x"] + wall["width"])) <= 2
+    assert first["x"] > wall["x"] + wall["width"] / 2
 
 
 def test_a_bilingual_projector_shows_the_prompt_and_the_timer_in_both(room: Any) -> None:
