@@ -111,4 +111,6 @@ def test_the_app_compiles_each_catalogue_in_memory() -> None:
         compiled = i18n.translations(lang)
         for message in catalog:
             if message.id and not message.pluralizable and message.string and not message.fuzzy:
-                assert compiled.gettext(message.id) == message.string
+                got = (compiled.pgettext(message.context, message.id) if message.context
+                       else compiled.gettext(message.id))
+                assert got == message.string
