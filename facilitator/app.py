@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_socketio import SocketIO
 
+from facilitator import i18n
 from facilitator.config import DEFAULTS, ROOT, from_env
 from facilitator.service import Service
 from facilitator.store import SqliteStore
@@ -30,7 +31,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE"] = str(Path(app.instance_path) / "facilitator.db")
 
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    # the templates' _() and ngettext() speak the current language (facilitator/i18n.py)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n._, i18n.ngettext, newstyle=True)
 
     service = Service(SqliteStore(app.config["DATABASE"], app.config["SQLITE_SYNCHRONOUS"]))
     app.extensions["facilitator"] = service
@@ -46,11 +49,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["facilitator.socketio"] = socketio
 
     from facilitator.realtime import register_handlers
-    from facilitator.web import bp
+    from facilitator.web import bp, language
     from facilitator.web.assets import bp as assets_bp
     from facilitator.web.printables import bp as print_bp
 
     register_handlers(socketio, service, app)
+    language.init_app(app)  # each request speaks its reader's language
     app.register_blueprint(bp)
     app.register_blueprint(assets_bp)  # the asset map's exports and a person's own delete
     app.register_blueprint(print_bp)  # printables for the room: poster, table tents, cards

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from facilitator import i18n
 from facilitator.core.commands import COMMANDS, VISITOR, Actor, decide
 from facilitator.core.errors import DomainError
 from facilitator.core.plan import Plan
@@ -47,8 +48,11 @@ class Result:
     seq: int | None = None
     error: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    emits: list[Emit] = field(default_factory=list)
+    emits: list[Emit] = field(default_factory=list)  # in the caller's language
     duplicate: bool = False
+    # the same changes built in each language someone connected reads (text in views is
+    # built per language, never per person); always holds the caller's language too
+    emits_by_language: dict[str, list[Emit]] = field(default_factory=dict)
 
     def ack(self) -> dict[str, Any]:
         if not self.ok:
@@ -75,6 +79,8 @@ class Service:
         self.clock = clock
         self._live: dict[str, Live] = {}
         self._guard = threading.Lock()
+        # the languages read in a workshop now (the transport knows who is connected)
+        self.languages_in_use: Callable[[str], set[str]] = lambda _workshop: set()
 
     # -- workshops ----------------------------------------------------------------------------
 
@@ -174,10 +180,14 @@ class Service:
             except Exception:  # the disk, not the person: say so, keep the state unchanged
                 return Result(False, error=_("The server could not save that just now. "
                                              "Please try again."))
-            emits: list[Emit] = []
+            here = i18n.current()
+            by_language: dict[str, list[Emit]] = {
+                lang: [] for lang in {here, *self.languages_in_use(workshop_id)}}
             for event in events:
                 apply(live.state, event)
-                emits.extend(changes(live.state, event))
+                for lang, emits in by_language.items():
+                    with i18n.use(lang):
+                        emits.extend(changes(live.state, event))
             if client_id:
                 live.client_ids[client_id] = events[0].seq
             cmd = COMMANDS[name]
@@ -185,7 +195,8 @@ class Service:
                 extra.update(cmd.ack(events))
             if actor.role == FACILITATOR:
                 extra["can_undo"] = bool(live.state.undo_stack)
-            return Result(True, seq=events[-1].seq, extra=extra, emits=emits)
+            return Result(True, seq=events[-1].seq, extra=extra, emits=by_language[here],
+                          emits_by_language=by_language)
 
     def _duplicate(self, live: Live, name: str, payload: Any, seq: int) -> Result:
         """The ack for an action applied before (the same extras, as far as they can be

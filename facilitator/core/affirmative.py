@@ -5,6 +5,9 @@ Choosing the affirmative topic is the most critical step of Appreciative Inquiry
 flags deficit wording in a topic or a question and suggests an affirmative reframing. It is
 advice for the facilitator, never a refusal: a topic with deficit words can still be used.
 
+The advice reads English and Welsh topics (``DEFICIT_WORDS`` and ``DEFICIT_WORDS_CY``, with
+Welsh's mutated forms: "broblem", "ddatrys") and speaks the facilitator's language.
+
 ``STANDARD_GUIDE`` is the generic appreciative interview of standard AI practice (after
 Cooperrider and Whitney's four generic questions: a high point, what you value, the core
 life-giving factors, three wishes), in our own words, for the facilitator to edit.
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from facilitator.i18n import _
+from facilitator.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,43 @@ DEFICIT_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# The same kinds in Welsh. Welsh mutates a word's first letter after some words ("problem",
+# "ei broblem"; "datrys", "i ddatrys"), so the mutated forms people write are listed too.
+# "na" (also "than") and "dim" alone (also "any") are left out: too often not negative.
+DEFICIT_WORDS_CY: dict[str, tuple[str, ...]] = {
+    "stop": (
+        "atal", "rhwystro", "rwystro", "lleihau", "leihau", "stopio", "dileu", "ddileu",
+        "cael gwared ar", "cael gwared â", "gael gwared ar", "gael gwared â", "gwahardd",
+        "wahardd", "osgoi", "taclo", "daclo", "mynd i'r afael â", "brwydro yn erbyn",
+        "frwydro yn erbyn", "llai", "lai", "torri i lawr ar",
+    ),
+    "problem": (
+        "problem", "problemau", "broblem", "broblemau", "phroblem", "phroblemau", "mater",
+        "materion", "rhwystr", "rhwystrau", "rwystr", "rwystrau", "gwendid", "gwendidau",
+        "wendid", "wendidau", "bygythiad", "bygythiadau", "fygythiad", "cwyn", "cwynion",
+        "argyfwng", "bwlch", "bylchau", "fwlch", "pryder", "pryderon", "bryder",
+        "bryderon", "trafferth", "trafferthion", "drafferth", "anhawster", "anawsterau",
+    ),
+    "fix": (
+        "trwsio", "drwsio", "datrys", "ddatrys", "atgyweirio", "goresgyn", "oresgyn",
+        "unioni", "cywiro", "gywiro",
+    ),
+    "lack": (
+        "diffyg", "ddiffyg", "diffygion", "prinder", "phrinder", "brinder", "dim digon",
+        "ddim digon", "rhy ychydig", "annigonol", "gwael", "wael", "ar goll",
+    ),
+    "fail": (
+        "methu", "fethu", "methiant", "methiannau", "fethiant", "camgymeriad",
+        "camgymeriadau", "gamgymeriad", "anghywir", "wedi torri", "drwg", "ddrwg", "gwaeth",
+        "waeth", "gwaethaf", "waethaf", "dirywio", "dirywiad", "ddirywiad", "gwan", "wan",
+    ),
+    "negative": (
+        "ddim", "byth", "neb", "dim byd", "dim neb", "nid", "nad", "does dim", "dydy",
+        "dydw", "dydyn", "methu â",
+    ),
+}
+
+
 def _hints() -> dict[str, tuple[str, str]]:
     """What each kind of wording does, and how to turn it round (translated when called)."""
     return {
@@ -120,7 +160,8 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
 
 
-_PATTERNS = {kind: _pattern(words) for kind, words in DEFICIT_WORDS.items()}
+_PATTERNS = {kind: _pattern(words + DEFICIT_WORDS_CY.get(kind, ()))
+             for kind, words in DEFICIT_WORDS.items()}
 
 
 def deficit_advice(text: str) -> list[Advice]:
@@ -156,51 +197,69 @@ class GuideQuestion:
     question: str
     prompts: tuple[str, ...]
 
+    def translated(self) -> GuideQuestion:
+        """This question in the current language."""
+        return GuideQuestion(self.key, _(self.title), _(self.question),
+                             tuple(_(p) for p in self.prompts))
+
+
+class _Guide(tuple):  # type: ignore[type-arg]
+    """The standard guide, each question in the language being produced when it is read."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return (q.translated() for q in super().__iter__())
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        found = super().__getitem__(i)
+        return tuple(q.translated() for q in found) if isinstance(i, slice) else \
+            found.translated()
+
 
 # The generic appreciative interview: a high point, what is valued, the life-giving core and
 # three wishes (Cooperrider & Whitney's four generic questions, reworded). A facilitator edits
-# a copy for their topic; the keys stay so answers keep their meaning.
-STANDARD_GUIDE: tuple[GuideQuestion, ...] = (
+# a copy for their topic; the keys stay so answers keep their meaning. The texts are marked
+# here and translated when read (the reader's language, not the one at import).
+STANDARD_GUIDE: tuple[GuideQuestion, ...] = _Guide((
     GuideQuestion(
         key="high_point",
-        title=_("A high point"),
-        question=_("Think back over your time here and recall a high point: a time when you "
+        title=N_("A high point"),
+        question=N_("Think back over your time here and recall a high point: a time when you "
                    "felt most alive, involved and proud of what was happening. Tell the story."),
         prompts=(
-            _("What happened? Where were you, and who else was there?"),
-            _("What made it possible: what did you do, what did others do?"),
-            _("What did it feel like? What did you learn from it?"),
+            N_("What happened? Where were you, and who else was there?"),
+            N_("What made it possible: what did you do, what did others do?"),
+            N_("What did it feel like? What did you learn from it?"),
         ),
     ),
     GuideQuestion(
         key="values",
-        title=_("What you value"),
-        question=_("Without being modest: what do you value most about yourself, about your "
+        title=N_("What you value"),
+        question=N_("Without being modest: what do you value most about yourself, about your "
                    "work, and about this community?"),
         prompts=(
-            _("What do you bring that others rely on?"),
-            _("What about the work you do matters most to you?"),
-            _("What is the best thing about being part of this community?"),
+            N_("What do you bring that others rely on?"),
+            N_("What about the work you do matters most to you?"),
+            N_("What is the best thing about being part of this community?"),
         ),
     ),
     GuideQuestion(
         key="core_factors",
-        title=_("What gives life"),
-        question=_("What are the core factors that give life to this community when it is at "
+        title=N_("What gives life"),
+        question=N_("What are the core factors that give life to this community when it is at "
                    "its best: the things that make it what it is?"),
         prompts=(
-            _("When things go well here, what is always there?"),
-            _("What would you keep, whatever else changed?"),
+            N_("When things go well here, what is always there?"),
+            N_("What would you keep, whatever else changed?"),
         ),
     ),
     GuideQuestion(
         key="wishes",
-        title=_("Three wishes"),
-        question=_("Imagine it is some years from now and this community is just as you would "
+        title=N_("Three wishes"),
+        question=N_("Imagine it is some years from now and this community is just as you would "
                    "most want it to be. What three wishes came true to make it so?"),
         prompts=(
-            _("What is the first wish? And the second, and the third?"),
-            _("What small step could start one of them?"),
+            N_("What is the first wish? And the second, and the third?"),
+            N_("What small step could start one of them?"),
         ),
     ),
-)
+))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from facilitator.core.plan import Plan, Stage, load_plan
+from facilitator.i18n import SOURCE, current, reset, set_current
 
 FACILITATOR = "facilitator"
 
@@ -88,7 +89,8 @@ class WorkshopState:
     """Everything a workshop is at one point of its log."""
 
     title: str = ""
-    plan: Plan | None = None
+    # the plan with every language's texts; ``plan`` gives it in the current language
+    plan_source: Plan | None = None
     code: str = ""
     created_at: float = 0.0
     status: str = "waiting"  # waiting -> running -> ended
@@ -117,8 +119,20 @@ class WorkshopState:
     seq: int = 0
 
     @property
+    def plan(self) -> Plan | None:
+        """The plan, its texts in the language being produced now (facilitator/i18n.py), so
+        every view and export reads a person's own language without asking for it."""
+        source = self.plan_source
+        return source.in_language(current()) if source is not None else None
+
+    @plan.setter
+    def plan(self, value: Plan | None) -> None:
+        self.plan_source = value
+
+    @property
     def stages(self) -> tuple[Stage, ...]:
-        return self.plan.stages if self.plan else ()
+        plan = self.plan
+        return plan.stages if plan else ()
 
     @property
     def stage(self) -> Stage | None:
@@ -154,7 +168,14 @@ def apply(state: WorkshopState, event: Event) -> WorkshopState:
         fn = REDUCERS[event.type]
     except KeyError:
         raise ValueError(f"no reducer for event type {event.type!r}") from None
-    fn(state, event)
+    # a reducer that reads the plan's texts (the asset map's purpose) reads them in the
+    # workshop's own language, whoever's action or replay it is: the state is the same
+    source = state.plan_source
+    token = set_current(source.workshop_languages[0] if source else SOURCE)
+    try:
+        fn(state, event)
+    finally:
+        reset(token)
     state.seq = event.seq
     undo_of = event.data.get("undo_of")
     if undo_of is not None:

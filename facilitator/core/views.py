@@ -64,9 +64,10 @@ def timer_view(state: WorkshopState) -> dict[str, Any]:
 
 def workshop_view(state: WorkshopState) -> dict[str, Any]:
     stage = state.stage
+    plan = state.plan
     return {
-        "title": state.title,
-        "purpose": state.plan.purpose if state.plan else "",
+        "title": plan.title if plan else state.title,
+        "purpose": plan.purpose if plan else "",
         "status": state.status,
         "stage_index": state.stage_index,
         "stage_count": len(state.stages),

@@ -1,6 +1,7 @@
 """The CSV export: one row per note, ready for a spreadsheet.
 
-New columns go at the end of ``HEADER`` so existing consumers keep working. ``name`` is empty
+New columns go at the end of ``HEADER`` so existing consumers keep working. The header row is
+in the facilitator's language (``column_names``; English gives ``HEADER`` itself). ``name`` is empty
 for notes of an anonymous stage; ``theme`` names the themes a note was grouped into (in any
 cluster stage, joined with "; "). In a World Café, ``round`` and ``table`` (from 1) say where a
 note was written, and each host's summary is a row of ``type`` "summary" (its ``name`` is the
@@ -31,11 +32,34 @@ import io
 from typing import Any
 
 from facilitator.export.harvest import Harvest, StageNotes, iso
+from facilitator.i18n import pgettext
 
 HEADER = ("stage", "stage_title", "prompt", "note_id", "author", "name", "text", "hidden",
           "posted_at", "edited_at", "theme", "round", "table", "type", "moderation")
 # a spreadsheet runs a cell that starts with one of these as a formula (OWASP: CSV injection)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def column_names() -> list[str]:
+    """``HEADER`` in the current language (the CSV's first row)."""
+    labels = {
+        "stage": pgettext("CSV column", "stage"),
+        "stage_title": pgettext("CSV column", "stage_title"),
+        "prompt": pgettext("CSV column", "prompt"),
+        "note_id": pgettext("CSV column", "note_id"),
+        "author": pgettext("CSV column", "author"),
+        "name": pgettext("CSV column", "name"),
+        "text": pgettext("CSV column", "text"),
+        "hidden": pgettext("CSV column", "hidden"),
+        "posted_at": pgettext("CSV column", "posted_at"),
+        "edited_at": pgettext("CSV column", "edited_at"),
+        "theme": pgettext("CSV column", "theme"),
+        "round": pgettext("CSV column", "round"),
+        "table": pgettext("CSV column", "table"),
+        "type": pgettext("CSV column", "type"),
+        "moderation": pgettext("CSV column", "moderation"),
+    }
+    return [labels[h] for h in HEADER]
 
 
 def defuse(cell: str) -> str:
@@ -47,7 +71,7 @@ def render(harvest: Harvest) -> str:
     """Every note not deleted, hidden ones flagged; ``stage`` is the index from 0."""
     out = io.StringIO(newline="")
     writer = _Padded(csv.writer(out))
-    writer.writerow(HEADER)
+    writer.writerow(column_names())
     for stage in harvest.stages:
         for note in stage.notes:
             writer.writerow([

@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 import facilitator
+from facilitator import i18n
 from facilitator.core.state import Note
 from facilitator.export.as_markdown import action_line
 from facilitator.export.harvest import (
@@ -28,11 +29,12 @@ TEMPLATES = Path(facilitator.__file__).parent.parent / "templates"
 
 @cache
 def environment() -> jinja2.Environment:
-    """A plain Jinja environment on templates/, autoescaping, with null gettext as ``_``."""
+    """A plain Jinja environment on templates/, autoescaping, whose ``_`` speaks the current
+    language (the facilitator's, when they export)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     env.add_extension("jinja2.ext.i18n")
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 
@@ -132,4 +134,6 @@ def _count(notes: list[Note]) -> str:
 
 def render(harvest: Harvest) -> str:
     """The report as one self-contained HTML page (inline CSS, no scripts, no links out)."""
-    return environment().get_template("report.html").render(context(harvest))
+    lang = i18n.current()
+    return environment().get_template("report.html").render(
+        context(harvest), lang=lang, lang_dir=i18n.direction(lang))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from facilitator.export.harvest import Harvest, StageNotes, day, facts, rank_label
-from facilitator.i18n import _, ngettext
+from facilitator.i18n import _, isolate, ngettext
 
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that mean
 # something (``~`` strikethrough, ``&`` entities and ``=`` setext headings included)
@@ -36,8 +36,10 @@ def escape(text: str) -> list[str]:
 
 def inline(text: str, indent: str = "") -> str:
     """Escaped text whose line breaks stay line breaks inside a paragraph or list item, and
-    whose blank lines stay blank lines (within a list item: the item's next paragraph)."""
-    lines = escape(text)
+    whose blank lines stay blank lines (within a list item: the item's next paragraph); each
+    line a bidi isolate where it holds right-to-left letters or bidi controls, so an Arabic
+    note, or a U+202E in one, never reorders the words around it."""
+    lines = [isolate(line) if line else line for line in escape(text)]
     while lines and not lines[0]:
         lines.pop(0)
     while lines and not lines[-1]:
@@ -51,12 +53,17 @@ def inline(text: str, indent: str = "") -> str:
     return out
 
 
+def title_line(text: str) -> str:
+    """Participant text (a title, a theme's name) as one line of a heading."""
+    return isolate(" ".join(escape(text)))
+
+
 def render(harvest: Harvest) -> str:
     """The report: title, date, who took part, then each stage's visible notes."""
     people = len(harvest.state.participants)
     notes = harvest.visible_count
     out = [
-        "# " + " ".join(escape(harvest.title)),
+        "# " + title_line(harvest.title),
         "",
         _("Created on %(date)s (UTC), join code %(code)s.")
         % {"date": day(harvest.created_at), "code": inline(harvest.code)},
@@ -66,7 +73,7 @@ def render(harvest: Harvest) -> str:
         + ngettext("and wrote %d note.", "and wrote %d notes.", notes) % notes,
     ]
     for stage in harvest.stages:
-        out += ["", "## " + " ".join(escape(stage.heading)), ""]
+        out += ["", "## " + title_line(stage.heading), ""]
         if stage.stage.prompt:
             out += ["> " + inline(stage.stage.prompt, "> "), ""]
         out += ["*" + " ".join(inline(f) for f in facts(stage)) + "*", ""]
@@ -131,7 +138,7 @@ def _themes(stage: StageNotes) -> list[str]:
         groups.append((_("Not grouped"), stage.themes.ungrouped))
     for name, notes in groups:
         count = ngettext("%d note", "%d notes", len(notes)) % len(notes)
-        out += ["### " + " ".join(escape(name)) + " (" + count + ")", ""]
+        out += ["### " + title_line(name) + " (" + count + ")", ""]
         out += ["- " + inline(n.text, "  ") for n in notes]
         out.append("")
     if not stage.themes.themes:
@@ -194,7 +201,7 @@ def _openspace(stage: StageNotes) -> list[str]:
                    f"{cell(', '.join(x.conveners))} | {x.attended} |")
     out.append("")
     for x in book.sessions + book.unplaced:
-        out += ["### " + " ".join(escape(x.title)), ""]
+        out += ["### " + title_line(x.title), ""]
         where = (_("%(space)s, %(slot)s.") % {"space": inline(x.space), "slot": inline(x.slot)}
                  if x.space else _("Not on the grid."))
         came = ngettext("%d person checked in.", "%d people checked in.", x.attended) % x.attended

@@ -12,13 +12,15 @@ from typing import Any
 from flask import Flask, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
+from facilitator import i18n
 from facilitator.core.commands import COMMANDS, PARTICIPANT, VISITOR, Actor, door_closed
 from facilitator.core.state import FACILITATOR
 from facilitator.core.views import CONSOLE, PHONE, PHONES, SCREEN, Emit, people_view, snapshot
 from facilitator.i18n import _
 from facilitator.realtime.limits import LimitsStore, MemoryLimits, client_address, rates
 from facilitator.realtime.wire import Malformed, install
-from facilitator.service import Service, hash_token, normalise_code
+from facilitator.service import Result, Service, hash_token, normalise_code
+from facilitator.web.language import chosen
 
 ROLES = {PHONE, SCREEN, CONSOLE}
 
@@ -32,10 +34,13 @@ class Connection:
     role: str  # phone | screen | console
     participant: str | None = None
     address: str = "unknown"
+    lang: str = i18n.SOURCE  # what this client reads: acks and views come in it
+    also: str | None = None  # a bilingual projector's second language
 
 
-def room(workshop: str, audience: str) -> str:
-    return f"{workshop}:{audience}"
+def room(workshop: str, audience: str, lang: str | None = None) -> str:
+    """A Socket.IO room: an audience of a workshop, or the part of it reading ``lang``."""
+    return f"{workshop}:{audience}@{lang}" if lang else f"{workshop}:{audience}"
 
 
 class Presence:
@@ -45,7 +50,22 @@ class Presence:
         self.connections: dict[str, Connection] = {}
         self.by_workshop: dict[str, dict[str, Connection]] = {}
         self._online: dict[str, dict[str, int]] = {}
+        self._languages: dict[str, dict[str, int]] = {}  # workshop -> language -> clients
         self._lock = threading.Lock()
+
+    def languages(self, workshop: str) -> set[str]:
+        """Every language some client of the workshop reads now."""
+        with self._lock:
+            return set(self._languages.get(workshop, ()))
+
+    def _read(self, conn: Connection, delta: int) -> None:
+        per = self._languages.setdefault(conn.workshop, {})
+        for lang in filter(None, (conn.lang, conn.also)):
+            n = per.get(lang, 0) + delta
+            if n > 0:
+                per[lang] = n
+            else:
+                per.pop(lang, None)
 
     def phones(self, workshop: str) -> list[tuple[str, str | None]]:
         """(sid, participant) of every phone connected to the workshop now."""
@@ -53,10 +73,17 @@ class Presence:
             return [(sid, c.participant) for sid, c in self.by_workshop.get(workshop, {}).items()
                     if c.role == PHONE]
 
+    def phones_with_language(self, workshop: str) -> list[tuple[str, str | None, str]]:
+        """(sid, participant, language) of every phone connected to the workshop now."""
+        with self._lock:
+            return [(sid, c.participant, c.lang)
+                    for sid, c in self.by_workshop.get(workshop, {}).items() if c.role == PHONE]
+
     def add(self, sid: str, conn: Connection) -> None:
         with self._lock:
             self.connections[sid] = conn
             self.by_workshop.setdefault(conn.workshop, {})[sid] = conn
+            self._read(conn, +1)
             if conn.participant:
                 self._count(conn.workshop, conn.participant, +1)
 
@@ -71,6 +98,7 @@ class Presence:
             conn = self.connections.pop(sid, None)
             if conn:
                 self.by_workshop.get(conn.workshop, {}).pop(sid, None)
+                self._read(conn, -1)
             if conn and conn.participant:
                 self._count(conn.workshop, conn.participant, -1)
             return conn
@@ -130,12 +158,24 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             return slow_down(_("You are sending very fast. Please wait a moment and try "
                                "again."), wait)
         return None
+    service.languages_in_use = presence.languages
 
-    def view(workshop: str, audience: str, participant: str | None = None) -> dict[str, Any]:
+    def workshop_languages(workshop: str) -> tuple[str, ...]:
+        live = service.live(workshop)
+        source = live.state.plan_source if live else None
+        return source.workshop_languages if source else (i18n.SOURCE,)
+
+    def view(workshop: str, audience: str, participant: str | None = None,
+             lang: str | None = None, also: str | None = None) -> dict[str, Any]:
+        """The audience's snapshot in ``lang`` (a bilingual projector's also in ``also``)."""
         live = service.live(workshop)
         assert live is not None
-        with live.lock:
+        with live.lock, i18n.use(lang or i18n.current()):
             out = snapshot(live.state, audience, participant, presence.online(workshop))
+        if also:
+            with live.lock, i18n.use(also):
+                second = snapshot(live.state, audience, participant, presence.online(workshop))
+            out["second"] = {"lang": also, "workshop": second["workshop"]}
         out["now"] = service.clock()  # clients count timers down from the server's clock
         return out
 
@@ -147,29 +187,62 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         for audience in audiences:
             socketio.emit("people", payload, to=room(workshop, audience))
 
-    def send(workshop: str, emits: list[Emit]) -> None:
-        snapshots: dict[str, dict[str, Any]] = {}
-        for e in emits:
+    def send(workshop: str, emits: Result | list[Emit] | dict[str, list[Emit]]) -> None:
+        """Emit a command's changes, each audience in the language(s) it reads: the same
+        changes were built once per language (Service.handle), never once per person."""
+        if isinstance(emits, Result):
+            by_language = emits.emits_by_language or {i18n.current(): emits.emits}
+        elif isinstance(emits, dict):
+            by_language = emits
+        else:
+            by_language = {i18n.current(): emits}
+        if not by_language:
+            return
+        langs = workshop_languages(workshop)
+        primary, also = langs[0], (langs[1] if len(langs) > 1 else None)
+        reference = next(iter(by_language.values()))
+        snapshots: dict[tuple[str, str], dict[str, Any]] = {}
+        for i, e in enumerate(reference):
             if e.payload is None and e.name == "people":
                 people(workshop, (e.audience,))
                 continue
             if e.payload is None and e.audience == PHONES:
-                # each phone has its own view: send each its own snapshot
-                for sid, pid in presence.phones(workshop):
-                    socketio.emit("snapshot", view(workshop, PHONE, pid), to=sid)
+                # each phone has its own view: send each its own snapshot, in its language
+                for sid, pid, lang in presence.phones_with_language(workshop):
+                    socketio.emit("snapshot", view(workshop, PHONE, pid, lang), to=sid)
                 continue
-            payload = e.payload
-            if payload is None:
-                payload = snapshots.get(e.audience) or view(workshop, e.audience)
-                snapshots[e.audience] = payload
-            elif "workshop" in payload:
-                payload = {**payload, "now": service.clock()}
-            socketio.emit(e.name, payload, to=room(workshop, e.audience))
+            if e.audience == SCREEN:
+                targets = [(primary, also)]
+            else:
+                targets = [(lang, None) for lang in by_language]
+            for lang, second in targets:
+                mine = by_language.get(lang, reference)[i]
+                payload = mine.payload
+                if payload is None:
+                    key = (e.audience, lang)
+                    payload = snapshots.get(key) or view(workshop, e.audience, lang=lang,
+                                                         also=second)
+                    snapshots[key] = payload
+                elif "workshop" in payload:
+                    payload = {**payload, "now": service.clock()}
+                    if second and second in by_language:
+                        other = by_language[second][i].payload or {}
+                        payload["second"] = {"lang": second, "workshop": other.get("workshop")}
+                socketio.emit(e.name, payload, to=room(workshop, e.audience, lang))
+
+    def reader_language(auth: Any, default: str | None = None) -> str:
+        """The language the page told us it speaks (its <html lang>), else the person's."""
+        wanted = auth.get("lang") if isinstance(auth, dict) else None
+        return wanted if i18n.is_shipped(wanted) else chosen(default)
 
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> None:
-        # every refusal is a ConnectionRefusedError with a sentence: the client's
-        # connect_error carries it (the built-in exception of that name would not)
+        with i18n.use(reader_language(auth)):
+            connect(auth)
+
+    def connect(auth: Any) -> None:
+        # every refusal is a ConnectionRefusedError with a sentence (in the reader's
+        # language): the client's connect_error carries it
         address = client_address(request.environ, proxies)
         if limits.take(f"connect:{address}", rate["connect"]):
             raise ConnectionRefusedError(_("Too many connections from this network just now. "
@@ -189,6 +262,11 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             raise ConnectionRefusedError(
                 _("This workshop could not be found. Check the code, or ask the facilitator."))
         conn = Connection(row.id, role, address=address)
+        langs = workshop_languages(row.id)
+        if role == SCREEN:  # the projector speaks the workshop's language(s), not a person's
+            conn.lang, conn.also = langs[0], (langs[1] if len(langs) > 1 else None)
+        else:
+            conn.lang = reader_language(auth, langs[0])
         pid = service.participant_for_token(row.id, auth.get("token")) if role == PHONE else None
         if role == PHONE and pid is None:
             live = service.live(row.id)
@@ -196,12 +274,16 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
                 raise ConnectionRefusedError(_("This workshop no longer exists."))
             if not live.state.door_open and live.state.status != "ended":
                 raise ConnectionRefusedError(door_closed())
-        join_room(room(row.id, PHONES if role == PHONE else role))
+        audience = PHONES if role == PHONE else role
+        join_room(room(row.id, audience))
+        join_room(room(row.id, audience, conn.lang))
         if pid:
             conn.participant = pid
             join_room(room(row.id, pid))
+            join_room(room(row.id, pid, conn.lang))
         presence.add(request.sid, conn)  # type: ignore[attr-defined]
-        socketio.emit("snapshot", view(row.id, role, conn.participant), to=request.sid)  # type: ignore[attr-defined]
+        socketio.emit("snapshot", view(row.id, role, conn.participant, conn.lang, conn.also),
+                      to=request.sid)  # type: ignore[attr-defined]
         if conn.participant:
             people(row.id)
 
@@ -213,8 +295,13 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
 
     @socketio.on("*")
     def on_action(event: str, data: Any = None, *extra: Any) -> dict[str, Any]:
+        conn = presence.connections.get(request.sid)  # type: ignore[attr-defined]
+        # every sentence of the answer, and the views built here, in the sender's language
+        with i18n.use(conn.lang if conn else chosen()):
+            return action(conn, event, data)
+
+    def action(conn: Connection | None, event: str, data: Any) -> dict[str, Any]:
         sid = request.sid  # type: ignore[attr-defined]
-        conn = presence.connections.get(sid)
         if conn is None:
             return {"ok": False, "error": _("Not connected to a workshop. Reload the page.")}
         refused = over_limit(conn, event, data)
@@ -223,7 +310,8 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         if isinstance(event, Malformed):  # undecodable, or a reserved name (realtime/wire)
             return {"ok": False, "error": event.reason}
         if event == "resync":
-            return {"ok": True, "snapshot": view(conn.workshop, conn.role, conn.participant)}
+            return {"ok": True, "snapshot": view(conn.workshop, conn.role, conn.participant,
+                                                 conn.lang, conn.also)}
         # VALIDATION happens in the core; here only the envelope
         client_id = data.get("client_id") if isinstance(data, dict) else None
         payload = {k: v for k, v in data.items() if k != "client_id"} \
@@ -244,11 +332,12 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         if result.ok and event == "join" and conn.participant is None and result.extra:
             pid = result.extra["participant"]["participant"]
             join_room(room(conn.workshop, pid))
+            join_room(room(conn.workshop, pid, conn.lang))
             presence.identify(sid, pid)
             if result.duplicate:
                 people(conn.workshop)
         # EMIT
-        send(conn.workshop, result.emits)
+        send(conn.workshop, result)
         return result.ack()
 
     def relay_pager(conn: Connection, event: str, data: Any) -> dict[str, Any]:

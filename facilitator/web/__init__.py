@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,13 @@ from flask import (
     url_for,
 )
 
+from facilitator import i18n
 from facilitator.core.errors import PlanError
-from facilitator.core.plan import Plan, kind_name, load_plan, parse_plan
+from facilitator.core.plan import Plan, kind_name, load_plan, parse_plan, resolve_text
 from facilitator.i18n import _
 from facilitator.service import Service, normalise_code
 from facilitator.store import WorkshopRow
+from facilitator.web.language import for_person, form_text, plan_languages, speak
 
 bp = Blueprint("web", __name__)
 
@@ -68,7 +71,7 @@ def session_plans() -> list[dict[str, Any]]:
     out = []
     for path in sorted(Path(current_app.config["SESSIONS_DIR"]).glob("*.yaml")):
         try:
-            plan = parse_plan(path.read_bytes())
+            plan = parse_plan(path.read_bytes()).in_language(i18n.current())
             out.append({"name": path.stem, "title": plan.title, "description": plan.description,
                         "stages": len(plan.stages)})
         except PlanError as exc:
@@ -88,6 +91,7 @@ def stage_forms(data: dict[str, Any]) -> list[dict[str, Any]]:
     from facilitator.activities import KINDS
 
     out = []
+    langs = plan_languages(data)
     for stage in data.get("stages", []):
         if not isinstance(stage, dict):
             continue
@@ -97,7 +101,12 @@ def stage_forms(data: dict[str, Any]) -> list[dict[str, Any]]:
         for name, spec in (module.OPTIONS.items() if module else ()):
             value = options.get(name, spec.default)
             if spec.type is list:
-                value = "\n".join(str(v) for v in value) if isinstance(value, list) else value
+                def lines(v: Any) -> Any:
+                    return "\n".join(str(x) for x in v) if isinstance(v, list) else v
+                if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+                    value = {c: [resolve_text(v, c, langs) for v in value] for c in langs}
+                value = ({c: lines(v) for c, v in value.items()} if isinstance(value, dict)
+                         else lines(value))
             fields.append({"name": name, "type": spec.type.__name__, "value": value,
                            "min": spec.minimum, "max": spec.maximum,
                            "choices": spec.choices, "help": spec.help})
@@ -130,15 +139,21 @@ def _apply_form(data: dict[str, Any]) -> None:
     from facilitator.activities import KINDS
 
     form = request.form
-    data["title"] = form.get("title", data.get("title", ""))
-    if "purpose" in form:
-        data["purpose"] = form["purpose"]
+    langs = plan_languages(data)  # the order the page showed the languages' inputs in
+    chosen = [c for c in (form.get("language"), form.get("language2")) if i18n.is_shipped(c)]
+    if chosen:  # the workshop's language, and a bilingual projector's second
+        data["languages"] = list(dict.fromkeys(chosen))
+    data["title"] = form_text(form, "title", data.get("title", ""), langs)
+    data["purpose"] = form_text(form, "purpose", data.get("purpose", ""), langs)
+    if not data["purpose"]:
+        del data["purpose"]
     for i, stage in enumerate(data["stages"]):
         if not isinstance(stage, dict):
             continue
         for key in ("title", "prompt"):
-            if f"stage-{i}-{key}" in form:
-                stage[key] = form[f"stage-{i}-{key}"]
+            stage[key] = form_text(form, f"stage-{i}-{key}", stage.get(key, ""), langs)
+            if key == "title" and not stage[key]:
+                del stage[key]
         if f"stage-{i}-minutes" in form:
             minutes = form[f"stage-{i}-minutes"].strip()
             try:
@@ -163,9 +178,12 @@ def _apply_form(data: dict[str, Any]) -> None:
                 except ValueError:
                     options[name] = form[key]  # refused by load_plan, naming the field
             elif spec.type is list:
-                options[name] = [line.strip() for line in form[key].splitlines() if line.strip()]
+                def split(text: str) -> list[str]:
+                    return [line.strip() for line in text.splitlines() if line.strip()]
+                options[name] = form_text(form, key, options.get(name, spec.default), langs,
+                                          split)
             else:
-                options[name] = form[key]
+                options[name] = form_text(form, key, options.get(name, spec.default), langs)
             if options[name] == spec.default:
                 del options[name]
         stage["options"] = options
@@ -215,8 +233,16 @@ def create() -> Any:
     except PlanError as exc:
         return render_template("review.html", plan=None, plan_json=json.dumps(data),
                                raw=data, stages=stage_forms(data), error=exc.message), 400
-    row = service().create_workshop(plan)
+    row = service().create_workshop(with_default_language(plan))
     return redirect(url_for("web.console", key=row.console_key))
+
+
+def with_default_language(plan: Plan) -> Plan:
+    """A plan that names no ``languages`` is run in its creator's language: the projector's,
+    every phone's default, and the one its texts fall back to (then the plan's first)."""
+    if plan.languages:
+        return plan
+    return plan.with_languages([i18n.current()])
 
 
 @bp.post("/api/workshops")
@@ -235,7 +261,7 @@ def api_create() -> Any:
             plan = parse_plan(request.get_data(cache=False))
         except PlanError as exc:
             return jsonify(ok=False, error=exc.message, field=exc.field), 400
-    row = service().create_workshop(plan)
+    row = service().create_workshop(with_default_language(plan))
     return jsonify(ok=True, code=row.code, screen_key=row.screen_key,
                    console_key=row.console_key, **links(row)), 201
 
@@ -259,13 +285,14 @@ def phone(code: str, table: int | None = None) -> Any:
             "There is no workshop with the code %s. Check the code on the screen and try "
             "again.") % clean), 404
     live = service().live(row.id)
+    for_person(workshop_languages(live)[0])
     if live and live.state.status == "ended":
         return message(_("This workshop has ended"),
                        _("Thank you for taking part. The facilitator will share the harvest."),
                        410)
     plan = live.state.plan if live else None
-    return render_template("phone.html", row=row, purpose=plan.purpose if plan else "",
-                           table=table)
+    return render_template("phone.html", row=in_language(row, live),
+                           purpose=plan.purpose if plan else "", table=table)
 
 
 @bp.get("/j/<code>/table/<int:number>")
@@ -318,7 +345,7 @@ def upload_photo(code: str) -> Any:
                                "height": photo.height},
                               request.form.get("client_id") or None)
     if result.emits:
-        current_app.extensions["facilitator.send"](row.id, result.emits)
+        current_app.extensions["facilitator.send"](row.id, result)  # each room in its language
     return jsonify(result.ack()), 200 if result.ok else 400
 
 
@@ -337,6 +364,18 @@ def photo(code: str, photo_id: str) -> Response:
 
 # -- screen and console ----------------------------------------------------------------------
 
+def in_language(row: WorkshopRow, live: Any) -> WorkshopRow:
+    """The row with its title in the language being produced (the plan's, per language)."""
+    plan = live.state.plan if live else None
+    return replace(row, title=plan.title) if plan and plan.title else row
+
+
+def workshop_languages(live: Any) -> tuple[str, ...]:
+    """The workshop's language(s): the projector's, and every person's default."""
+    source = live.state.plan_source if live else None
+    return source.workshop_languages if source else (i18n.SOURCE,)
+
+
 def _row(**key: str) -> WorkshopRow:
     row = service().store.find(**key)
     if row is None:
@@ -347,7 +386,13 @@ def _row(**key: str) -> WorkshopRow:
 @bp.get("/screen/<key>")
 def screen(key: str) -> str:
     row = _row(screen_key=key)
-    return render_template("screen.html", row=row, links=links(row))
+    langs = workshop_languages(service().live(row.id))
+    # the projector speaks the workshop's language; a bilingual plan's second language
+    # comes as a second dictionary of the screen's own words (templates/screen.html)
+    second = langs[1] if len(langs) > 1 else None
+    speak(langs[0])
+    return render_template("screen.html", row=in_language(row, service().live(row.id)),
+                           links=links(row), second_language=second)
 
 
 @bp.get("/screen/<key>/qr.svg")
@@ -362,8 +407,10 @@ def console(key: str) -> str:
     import math
 
     row = _row(console_key=key)
+    live = service().live(row.id)
+    for_person(workshop_languages(live)[0])
     days = current_app.config.get("RETENTION_DAYS")
-    return render_template("console.html", row=row, links=links(row),
+    return render_template("console.html", row=in_language(row, live), links=links(row),
                            retention_days=math.ceil(float(days)) if days else None)
 
 
@@ -379,6 +426,7 @@ def export(key: str, fmt: str) -> Response:
     row = _row(console_key=key)
     if fmt not in FORMATS:
         abort(404)
+    for_person(workshop_languages(service().live(row.id))[0])  # the facilitator's language
     out = render(fmt, row, service().store.events(row.id),
                  lambda file_id: service().store.get_file(row.id, file_id),
                  anonymised=anonymised())

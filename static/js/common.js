@@ -47,12 +47,14 @@ export function store(key) {
   };
 }
 
-// Connect with an auth function, so each reconnect sends the current token and last seq.
+// Connect with an auth function, so each reconnect sends the current token and last seq,
+// and the page's language (<html lang>), so acks and views come in the reader's language.
 // onStatus(status, sentence): "online", "offline", or "error"; with "error", `sentence` is
 // the server's own sentence when it refused the connection (wrong link, workshop deleted,
 // door closed, too many connections), to be shown to the person as it is.
 export function connect(auth, handlers, onStatus) {
-  const socket = window.io({ auth: (cb) => cb(auth()), transports: ["websocket", "polling"],
+  const lang = document.documentElement.lang;
+  const socket = window.io({ auth: (cb) => cb({ lang, ...auth() }), transports: ["websocket", "polling"],
                              reconnectionDelay: 500, reconnectionDelayMax: 4000 });
   for (const [name, fn] of Object.entries(handlers)) socket.on(name, fn);
   let retry = null;
@@ -148,9 +150,34 @@ export function upsert(list, item) {
   else list.push(item);
 }
 
+// Participant text put into a sentence is a bidi isolate (FSI ... PDI) when it holds
+// right-to-left letters or bidi controls, so an Arabic name, or a U+202E in one, cannot reorder
+// the words around it. Its own controls are balanced first (facilitator/i18n.py isolate).
+const BIDI = /[\u0590-\u08ff\ufb1d-\ufefc\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+const ISOLATES = "\u2066\u2067\u2068";
+export function isolate(value) {
+  const text = String(value);
+  if (!BIDI.test(text)) return text;
+  const out = [];
+  const open = [];
+  for (const ch of text) {
+    if ("\u202a\u202b\u202d\u202e".includes(ch) || ISOLATES.includes(ch)) open.push(ch);
+    else if (ch === "\u202c") {
+      if (!open.length || ISOLATES.includes(open[open.length - 1])) continue;
+      open.pop();
+    } else if (ch === "\u2069") {
+      if (!open.some((c) => ISOLATES.includes(c))) continue;
+      while (!ISOLATES.includes(open.pop()));
+    }
+    out.push(ch);
+  }
+  const closing = open.reverse().map((c) => (ISOLATES.includes(c) ? "\u2069" : "\u202c")).join("");
+  return `\u2068${out.join("")}${closing}\u2069`;
+}
+
 // Fill "{name}" placeholders of a translated sentence.
 export function fill(template, values) {
-  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key]));
+  return template.replace(/\{(\w+)\}/g, (_, key) => isolate(values[key]));
 }
 
 export function formatPeople(template, people) {

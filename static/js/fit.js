@@ -10,7 +10,9 @@
 //      within about a minute. A group's heading shows on every page it continues on.
 //   3. when a new item arrives, jumps to its page and marks it for a moment, so its author
 //      sees it land, whichever page was showing.
-// Layout is left to CSS: any layout whose overflow goes down or to the right works.
+// Layout is left to CSS: any layout whose overflow goes down or towards the inline end (right,
+// or left under dir="rtl") works. Masonry columns are placed from the inline start, so an
+// Arabic wall fills from the right.
 // Items of other pages get the attribute data-off (display: none).
 
 const MIN_SECONDS = 8;
@@ -211,7 +213,7 @@ export class Fitter {
             misses += 1;
             continue;
           }
-          placed[i] = { page, left: j * (width + gap), top: cols[j] };
+          placed[i] = { page, start: j * (width + gap), top: cols[j] }; // from the inline start
           cols[j] += heights[i] + gap;
         }
         left.splice(0, left.length, ...later);
@@ -346,7 +348,7 @@ export class Fitter {
           units[i].removeAttribute("data-off");
           const p = this.placed && this.placed[i];
           if (p) {
-            units[i].style.left = `${p.left}px`;
+            units[i].style.insetInlineStart = `${p.start}px`; // right-to-left: from the right
             units[i].style.top = `${p.top}px`;
           }
         } else units[i].setAttribute("data-off", "");

@@ -9,8 +9,11 @@ import { Chime, Countdown } from "./timer.js";
 const cfg = readConfig();
 const t = cfg.t;
 const $ = (id) => document.getElementById(id);
+// a bilingual plan (languages: [cy, en]): the second language's own words and texts
+const t2 = document.getElementById("t-second") ? JSON.parse($("t-second").textContent) : null;
 let lastSeq = 0;
 let workshop = null;
+let second = null; // the workshop view in the second language
 const notes = new Map();
 let silentCount = null; // notes written in a silent stage, not yet revealed
 let words = null;
@@ -35,7 +38,7 @@ function reportPages() {
 const fitter = new Fitter({ root: $("views"), indicator: $("pager"), t, onChange: reportPages });
 const countdown = new Countdown({
   box: $("timer-box"), display: $("timer"), status: $("timer-word"), announcer: $("timer-say"),
-  t, onZero: () => chime.play(),
+  t, t2, onZero: () => chime.play(),
 });
 
 $("sound").addEventListener("click", () => {
@@ -52,22 +55,32 @@ function plural(key, n) {
   return fill(n === 1 ? t[`${key}_one`] : t[`${key}_other`], { n });
 }
 
+function stepLine(words, w) {
+  const stage = w.stage;
+  return stage
+    ? fill(words.step, { n: w.stage_index + 1, total: w.stage_count }) + (stage.title ? ` · ${stage.title}` : "")
+    : w.title;
+}
+
+function statusLine(words, w) {
+  if (w.status === "waiting") return words.waiting;
+  if (w.status === "ended") return words.ended;
+  if (w.locked) return words.locked;
+  return "";
+}
+
 function renderWorkshop() {
   if (!workshop) return;
   const stage = workshop.stage;
-  $("step").textContent = stage
-    ? fill(t.step, { n: workshop.stage_index + 1, total: workshop.stage_count }) + (stage.title ? ` · ${stage.title}` : "")
-    : workshop.title;
+  const other = t2 && second ? second : null; // the same view in the second language
+  both($("step"), stepLine(t, workshop), other && stepLine(t2, other));
   const prompt = stage ? stage.prompt : workshop.title;
-  $("prompt").textContent = prompt;
-  $("prompt").classList.toggle("long", prompt.length > 60);
-  $("purpose").textContent = workshop.purpose || "";
+  const prompt2 = other ? (other.stage ? other.stage.prompt : other.title) : null;
+  both($("prompt"), prompt, prompt2);
+  $("prompt").classList.toggle("long", prompt.length > 60 || Boolean(prompt2 && prompt2 !== prompt));
+  both($("purpose"), workshop.purpose || "", other && other.purpose);
   $("purpose").hidden = !(workshop.purpose && workshop.status === "waiting");
-  let status = "";
-  if (workshop.status === "waiting") status = t.waiting;
-  else if (workshop.status === "ended") status = t.ended;
-  else if (workshop.locked) status = t.locked;
-  $("status").textContent = status;
+  both($("status"), statusLine(t, workshop), other && statusLine(t2, other));
   document.body.classList.toggle("join-small", !workshop.qr_visible);
   const spot = workshop.spotlight;
   const view = spot ? "spotlight" : workshop.screen_view || "wall";
@@ -79,6 +92,20 @@ function renderWorkshop() {
     section.hidden = section.id !== `view-${view}`;
   }
   document.body.dataset.view = view;
+}
+
+// One text, or the same text in both of a bilingual workshop's languages, side by side (the
+// prompt in two columns, a line's words after a "·")
+function both(node, first, other) {
+  const bilingual = Boolean(t2 && other && other !== first);
+  node.classList.toggle("bilingual", bilingual);
+  if (!bilingual) {
+    node.textContent = first;
+    return;
+  }
+  node.replaceChildren(el("span", { class: "lang-first", text: first }),
+    node.tagName === "H1" ? "" : " · ",
+    el("span", { class: "lang-second", lang: t2.lang, dir: t2.dir, text: other }));
 }
 
 function noteCard(note) {
@@ -180,6 +207,7 @@ socket = connect(
     snapshot(data) {
       seen(data.seq);
       workshop = data.workshop;
+      second = data.second ? data.second.workshop : null;
       notes.clear();
       for (const note of data.notes) notes.set(note.id, note);
       silentCount = typeof data.silent_count === "number" ? data.silent_count : null;
@@ -199,6 +227,7 @@ socket = connect(
     stage(data) {
       seen(data.seq);
       workshop = data.workshop;
+      second = data.second ? data.second.workshop : null;
       renderWorkshop();
       renderKinds();
       renderSilent();

@@ -27,9 +27,10 @@ export class Countdown {
    * status: a short word beside the digits (paused, time is up); announcer: a polite live
    * region; t: the page's strings; onZero: called when a running timer reaches zero here.
    */
-  constructor({ box, display, status, announcer, t, onZero, onChange }) {
+  constructor({ box, display, status, announcer, t, t2, onZero, onChange }) {
     Object.assign(this, { box, display, status, announcer, onZero, onChange });
     this.t = { ...ownStrings(), ...t };
+    this.t2 = t2 || null; // a bilingual projector's second language: its words beside ours
     // "Timer not started:" goes before the digits, styled as the status word
     this.prefix = document.createElement("span");
     this.prefix.className = "timer-status timer-prefix";
@@ -71,6 +72,20 @@ export class Countdown {
     return Math.max(0, timer.remaining || 0);
   }
 
+  // a word, or the word in both of a bilingual projector's languages
+  put(node, first, second, after = "") {
+    if (!second || second === first) {
+      node.textContent = first + (first ? after : "");
+      return;
+    }
+    const other = document.createElement("span");
+    other.className = "lang-second";
+    other.lang = this.t2.lang;
+    other.dir = this.t2.dir;
+    other.textContent = second;
+    node.replaceChildren(`${first} · `, other, after);
+  }
+
   say(text) {
     if (this.announcer) this.announcer.textContent = text;
   }
@@ -90,11 +105,12 @@ export class Countdown {
     this.display.dataset.remaining = String(whole);
     let state = this.state;
     if (state === "running" && whole <= 0) state = "up";
-    const words = { up: this.t.timer_up, paused: this.t.timer_paused };
-    if (this.status) this.status.textContent = words[state] || "";
+    const word = (t) => ({ up: t.timer_up, paused: t.timer_paused })[state] || "";
+    if (this.status) this.put(this.status, word(this.t), this.t2 && word(this.t2));
     const notStarted = state === "ready" && Boolean(this.t.timer_not_started);
     this.prefix.hidden = !notStarted;
-    this.prefix.textContent = notStarted ? `${this.t.timer_not_started} ` : "";
+    if (notStarted) this.put(this.prefix, this.t.timer_not_started, this.t2 && this.t2.timer_not_started, " ");
+    else this.prefix.textContent = "";
     this.box.dataset.state = state;
     if (this.state === "running" && !fresh && previous !== null && whole < previous) {
       if (whole <= 0) {

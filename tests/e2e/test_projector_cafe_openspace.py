@@ -18,6 +18,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, expect
 
+from facilitator.core.plan import plan_in_language
 from tests.conftest import LiveServer
 from tests.e2e.projector import ROOT, Filler, check_projector, make_service, screen_url
 
@@ -71,6 +72,11 @@ ROUND_LEADS = [
      "Ask {people} what they need before we plan anything",
      "A lift scheme so {people} can get to {place}", "Free {doing}", "More {doing}"],
 ]
+
+
+def english(data: dict) -> dict:
+    """A ready plan (English and Welsh) in English only, as these tests read its texts."""
+    return plan_in_language(data, "en")
 
 
 def tablecloth_notes(n: int, rounds: int, seed: int = 11) -> list[list[str]]:
@@ -131,7 +137,7 @@ def fill_cafe_gathering(service: Any) -> dict[str, Any]:
     """The café before round 1: 48 people in, waiting for their tables; the etiquette shows."""
     from facilitator.core.plan import load_plan
 
-    plan = yaml.safe_load((ROOT / "sessions" / "world-cafe.yaml").read_text())
+    plan = english(yaml.safe_load((ROOT / "sessions" / "world-cafe.yaml").read_text()))
     row = service.create_workshop(load_plan(plan))
     f = Filler(service, row)
     f.join(48, NAMES[:48])
@@ -143,7 +149,7 @@ def fill_big_cafe(service: Any) -> dict[str, Any]:
     """A café of 800 at 200 tables in round 1, 400 notes written so far."""
     from facilitator.core.plan import load_plan
 
-    plan = yaml.safe_load((ROOT / "sessions" / "world-cafe.yaml").read_text())
+    plan = english(yaml.safe_load((ROOT / "sessions" / "world-cafe.yaml").read_text()))
     row = service.create_workshop(load_plan(plan))
     f = Filler(service, row)
     f.join(800, [f"{NAMES[i % len(NAMES)]} {i // len(NAMES) + 1}" for i in range(800)])
@@ -164,7 +170,7 @@ def fill_cafe(service: Any, rounds_done: int, harvest: bool,
     from facilitator.activities.cafe import cafe
     from facilitator.core.plan import load_plan
 
-    plan = yaml.safe_load((ROOT / "sessions" / "world-cafe.yaml").read_text())
+    plan = english(yaml.safe_load((ROOT / "sessions" / "world-cafe.yaml").read_text()))
     row = service.create_workshop(load_plan(plan))
     f = Filler(service, row)
     f.join(48, NAMES[:48])
@@ -252,7 +258,7 @@ def fill_marketplace(service: Any) -> dict[str, Any]:
     """The Open Space before the first session: 20 topics posted, 12 of them on the grid."""
     from facilitator.core.plan import load_plan
 
-    plan = yaml.safe_load((ROOT / "sessions" / "open-space.yaml").read_text())
+    plan = english(yaml.safe_load((ROOT / "sessions" / "open-space.yaml").read_text()))
     plan["stages"][0]["options"].update(spaces=SPACES, slots=SLOTS)
     row = service.create_workshop(load_plan(plan))
     f = Filler(service, row)
@@ -280,7 +286,7 @@ def fill_openspace(service: Any, news: bool) -> dict[str, Any]:
     from facilitator.activities.openspace import openspace
     from facilitator.core.plan import load_plan
 
-    plan = yaml.safe_load((ROOT / "sessions" / "open-space.yaml").read_text())
+    plan = english(yaml.safe_load((ROOT / "sessions" / "open-space.yaml").read_text()))
     plan["stages"][0]["options"].update(spaces=SPACES, slots=SLOTS)
     row = service.create_workshop(load_plan(plan))
     f = Filler(service, row)

@@ -10,13 +10,21 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
+from facilitator.core.plan import plan_in_language
+
 pytestmark = pytest.mark.e2e
+
+
+def english(data: dict) -> dict:
+    """A ready plan (English and Welsh) in English only, as these tests read its texts."""
+    return plan_in_language(data, "en")
+
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def cafe_plan() -> dict:
-    plan = yaml.safe_load((ROOT / "sessions" / "world-cafe.yaml").read_text())
+    plan = english(yaml.safe_load((ROOT / "sessions" / "world-cafe.yaml").read_text()))
     plan["stages"][0]["options"]["rounds"] = 2
     return plan
 

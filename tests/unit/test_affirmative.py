@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from facilitator.core.affirmative import (
     DEFICIT_WORDS,
+    DEFICIT_WORDS_CY,
     STANDARD_GUIDE,
     Advice,
     deficit_advice,
@@ -101,7 +102,7 @@ def test_advice_never_refuses_and_points_at_real_words(text: str) -> None:
         assert a.words == tuple(text[s:e] for s, e in a.spans)
         for word in a.words:
             plain = re.sub(r"\s+", " ", word.replace("\u2019", "'")).lower()
-            assert plain in DEFICIT_WORDS[a.kind]
+            assert plain in DEFICIT_WORDS[a.kind] + DEFICIT_WORDS_CY[a.kind]
 
 
 @settings(max_examples=100, deadline=None)
@@ -111,6 +112,55 @@ def test_a_deficit_word_in_an_affirmative_sentence_is_flagged(word: str, sentenc
     text = f"{sentence} {word.upper() if upper else word} today"
     found = [w.lower() for a in deficit_advice(text) for w in a.words]
     assert word in found
+
+
+# -- Welsh -----------------------------------------------------------------------------------
+
+WELSH_AFFIRMATIVE = [
+    "Beth sy'n ein gwneud ni'n iach?",
+    "Sut gallwn ni wneud hon yn dref ddi-fwg?",
+    "Pryd oeddech chi fwyaf balch o'n hysgol?",
+    "Beth sy'n rhoi bywyd i'n cymdogaeth ar ei gorau?",
+]
+
+
+def test_welsh_deficit_wording_is_noticed_mutated_forms_too() -> None:
+    found = kinds("Sut i ddatrys problem y diffyg tai? Dydy pobl ddim yn dod.")
+    assert found == {"fix": ("ddatrys",), "problem": ("problem",), "lack": ("diffyg",),
+                     "negative": ("Dydy", "ddim")}
+    assert kinds("Sut mae atal pobl rhag ysmygu?") == {"stop": ("atal",)}
+    assert kinds("ei broblemau a'i fethiant") == {"problem": ("broblemau",),
+                                                   "fail": ("fethiant",)}
+
+
+@pytest.mark.parametrize("text", WELSH_AFFIRMATIVE)
+def test_affirmative_welsh_is_left_alone(text: str) -> None:
+    assert deficit_advice(text) == []
+
+
+def test_welsh_lists_are_lowercase_the_same_kinds_and_each_word_has_one_kind() -> None:
+    assert set(DEFICIT_WORDS_CY) == set(DEFICIT_WORDS)
+    listed = [w for words in DEFICIT_WORDS_CY.values() for w in words]
+    assert len(listed) == len(set(listed))
+    assert all(w == w.lower().strip() for w in listed)
+
+
+def test_the_advice_speaks_the_current_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gettext
+
+    from facilitator import i18n
+
+    class Welsh(gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return "CY " + message
+
+    monkeypatch.setattr(i18n, "translations", lambda lang: Welsh() if lang == "cy"
+                        else gettext.NullTranslations())
+    with i18n.use("cy"):
+        (advice,) = deficit_advice("sut i atal ysmygu")
+        assert advice.message.startswith("CY ") and advice.hint.startswith("CY ")
+        assert STANDARD_GUIDE[0].title == "CY A high point"
+    assert STANDARD_GUIDE[0].title == "A high point"
 
 
 # -- the interview guide ---------------------------------------------------------------------

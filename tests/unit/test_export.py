@@ -228,7 +228,7 @@ def test_html_is_escaped_self_contained_and_printable(log: Log) -> None:
     assert XSS not in body
     assert "&lt;img src=x onerror=alert(1)&gt;" in body
     assert body.startswith("<!doctype html>")
-    assert '<html lang="en">' in body
+    assert '<html lang="en" dir="ltr">' in body  # the facilitator's language
     assert "<title>Our neighbourhood" in body
     assert "@media print" in body and "page-break-inside: avoid" in body
     for external in ("<link", "<script", "src=", "href=", "url(", "@import", "http"):

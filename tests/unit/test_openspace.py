@@ -13,7 +13,7 @@ from room import FAC, Room
 from facilitator.activities.openspace import agenda_of, openspace, similar_pairs
 from facilitator.core.agenda import conflicts
 from facilitator.core.errors import PlanError
-from facilitator.core.plan import load_plan
+from facilitator.core.plan import load_plan, plan_in_language
 from facilitator.core.state import replay
 from facilitator.core.views import CONSOLE, SCREEN, snapshot
 
@@ -23,6 +23,11 @@ OS = {"kind": "openspace", "prompt": "How can our town become a great place to g
                   "slots": ["Morning, 10:00-11:00", "Midday, 11:15-12:45"]}}
 CONVERGE = [{"kind": "vote", "prompt": "Priorities", "options": {"source": 0}},
             {"kind": "adopt", "prompt": "Who takes it forward?", "options": {"top": 2}}]
+
+
+def english(data: dict) -> dict:
+    """A ready plan (English and Welsh) in English only, as these tests read its texts."""
+    return plan_in_language(data, "en")
 
 
 def os_room(people: int = 6, **options):
@@ -41,7 +46,7 @@ def phone(room, actor):
 
 
 def test_the_ready_plan_loads_with_its_theme_grid_and_convergence() -> None:
-    plan = load_plan(yaml.safe_load((ROOT / "sessions" / "open-space.yaml").read_text()))
+    plan = load_plan(english(yaml.safe_load((ROOT / "sessions" / "open-space.yaml").read_text())))
     assert [s.kind for s in plan.stages] == ["openspace", "vote", "adopt"]
     stage = plan.stages[0]
     assert stage.prompt == "How can our town become a great place to grow old in?"

@@ -46,7 +46,8 @@ def test_every_kind_has_a_human_name() -> None:
 def test_the_purpose_is_edited_on_the_review_page(app, service) -> None:
     client = app.test_client()
     page = review(client, "notes-wall")
-    planned = yaml.safe_load((ROOT / "sessions" / "notes-wall.yaml").read_text())["purpose"]
+    # the ready plans give their texts in English and Welsh: the English is the first input
+    planned = yaml.safe_load((ROOT / "sessions" / "notes-wall.yaml").read_text())["purpose"]["en"]
     field = r'<textarea id="purpose" name="purpose"[^>]*>'
     assert re.search(field + re.escape(html.escape(planned)), page)
     plan_json = re.search(r'name="plan_json" value="([^"]*)"', page).group(1)
