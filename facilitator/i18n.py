@@ -229,5 +229,6 @@ def choices() -> list[dict[str, str]]:
             for lang in languages()]
 
 
-__all__ = ["_", "N_", "ngettext", "plural_forms", "pgettext", "isolate", "use", "current", "languages",
+__all__ = ["_", "N_", "ngettext", "plural_forms", "pgettext", "isolate", "use", "current",
+           "languages",
            "best_match", "direction", "translations", "choices"]
