@@ -33,7 +33,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     # the templates' _() and ngettext() speak the current language (facilitator/i18n.py)
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n._, i18n.ngettext, newstyle=True)
+        i18n._, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext)
+    # a counted message for the pages' JavaScript: {CLDR category: form} (static/js/common.js)
+    app.jinja_env.globals["plural_forms"] = i18n.plural_forms
 
     service = Service(SqliteStore(app.config["DATABASE"], app.config["SQLITE_SYNCHRONOUS"]))
     app.extensions["facilitator"] = service

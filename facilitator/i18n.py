@@ -109,6 +109,38 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_current.get()).ngettext(singular, plural, n)
 
 
+CATEGORIES = ("zero", "one", "two", "few", "many", "other")  # CLDR's plural categories
+
+
+@cache
+def plural_samples(lang: str) -> dict[str, int]:
+    """One whole number per CLDR plural category ``lang`` uses for whole numbers (the first
+    of 0..200 the language's rule puts in it), e.g. Polish {one: 1, few: 2, many: 0}.
+
+    ``other`` is always there: where a language keeps ``other`` for fractions only (Polish),
+    it gets the sample of ``many``, the form the language's rule gives most whole numbers.
+    """
+    from babel import Locale  # here, not at the top, for the same reason as in translations()
+
+    rule = Locale.parse(lang).plural_form
+    samples: dict[str, int] = {}
+    for n in range(201):
+        samples.setdefault(rule(n), n)
+    samples.setdefault("other", samples.get("many", 0))
+    return {c: samples[c] for c in CATEGORIES if c in samples}
+
+
+def plural_forms(singular: str, plural: str) -> dict[str, str]:
+    """A counted message for the pages' JavaScript: every form the current language needs,
+    by CLDR plural category (``{"one": ..., "few": ..., "many": ..., "other": ...}``).
+
+    The page picks the form with ``Intl.PluralRules`` (``plural()`` in static/js/common.js),
+    which speaks the same CLDR categories, so "5 osób" and "3 osoby" both come out right.
+    """
+    return {category: ngettext(singular, plural, n)
+            for category, n in plural_samples(current()).items()}
+
+
 def N_(message: str) -> str:  # noqa: N802 (the usual gettext name)
     """Mark ``message`` for the catalogue without translating it now (``_()`` it when read)."""
     return message
@@ -197,5 +229,6 @@ def choices() -> list[dict[str, str]]:
             for lang in languages()]
 
 
-__all__ = ["_", "N_", "ngettext", "pgettext", "isolate", "use", "current", "languages",
+__all__ = ["_", "N_", "ngettext", "plural_forms", "pgettext", "isolate", "use", "current",
+           "languages",
            "best_match", "direction", "translations", "choices"]

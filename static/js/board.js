@@ -2,7 +2,7 @@
 // ways to move things: drag and drop (Pointer Events, so mouse, touch and pen all work; the
 // HTML5 drag-and-drop API does nothing on touch screens), "Move to…" selects, and ticking
 // notes then "Group as…". Theme names are edited in place. Participant text: textContent only.
-import { el, fill } from "./common.js";
+import { el, fill, plural } from "./common.js";
 
 
 const DRAG_THRESHOLD = 6; // px the pointer moves before a press becomes a drag
@@ -78,7 +78,7 @@ export class BoardEditor {
   zone(theme, name, notes) {
     const id = theme ? theme.id : "";
     const headingId = `zone-h-${id || "loose"}`;
-    const count = el("span", { class: "count", text: fill(notes.length === 1 ? this.t.notes_one : this.t.notes_other, { n: notes.length }) });
+    const count = el("span", { class: "count", text: plural(this.t.notes, notes.length) });
     let head;
     if (theme) {
       // a textarea, so a long name wraps over lines instead of being cut ("Places and")

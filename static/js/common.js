@@ -180,6 +180,19 @@ export function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => isolate(values[key]));
 }
 
+// A counted message: `entry` is the page's {CLDR category: form} for it (plural_forms() in
+// facilitator/i18n.py); the form for `n` is picked by the page language's plural rules
+// (Polish "3 osoby", "5 osób"), falling back to `other`, and filled like fill() with
+// {n} and `values` (which may set their own n, e.g. a table number beside a count).
+const pluralRules = new Map();
+export function plural(entry, n, values = {}) {
+  const lang = document.documentElement.lang || "en";
+  if (!pluralRules.has(lang)) pluralRules.set(lang, new Intl.PluralRules(lang));
+  const forms = entry || {};
+  const form = forms[pluralRules.get(lang).select(n)] ?? forms.other ?? "";
+  return fill(form, { n, ...values });
+}
+
 export function formatPeople(template, people) {
   return fill(template, people);
 }

@@ -8,7 +8,7 @@
 // close a vote); else "Next: <title>", or "Finish the workshop" on the last stage.
 import { BoardEditor } from "./board.js";
 import { plugins, withPluginEvents } from "./kinds/index.js";
-import { connect, el, fill, formatPeople, newId, readConfig, statusText, upsert } from "./common.js";
+import { connect, el, fill, formatPeople, newId, plural, readConfig, statusText, upsert } from "./common.js";
 import { moderation } from "./moderation.js";
 import { pagerControls } from "./pager-controls.js";
 import { resultsTable } from "./results.js";
@@ -26,8 +26,8 @@ let pressed = null;
 const PRESS_HOLD_MS = 1500;
 
 
-function plural(key, n, values = {}) {
-  return fill(n === 1 ? t[`${key}_one`] : t[`${key}_other`], { n, ...values });
+function count(key, n, values = {}) {
+  return plural(t[key], n, values);
 }
 
 function seen(seq) {
@@ -139,7 +139,7 @@ function renderStrip() {
     return el("li", { class: current ? "current" : done ? "done" : null, "aria-current": current ? "step" : null },
       el("button", { type: "button", class: "link", text: `${i + 1}. ${stageLabel(i)}`,
                      onclick: () => act("go_to_stage", { stage: i }) }),
-      el("span", { class: "minutes", text: stage.duration ? plural("min", minutes(stage.duration)) : t.no_length }),
+      el("span", { class: "minutes", text: stage.duration ? count("min", minutes(stage.duration)) : t.no_length }),
       current ? el("strong", { class: "now-tag", text: t.current }) : null,
       done ? el("span", { class: "done-tag", text: t.stage_done }) : null);
   }));
@@ -157,16 +157,16 @@ function tickStrip() {
   let stageLine = "";
   let workshopLine = "";
   if (w.status === "waiting") {
-    workshopLine = total ? fill(t.plan_total, { length: plural("min", minutes(total)) }) : "";
+    workshopLine = total ? fill(t.plan_total, { length: count("min", minutes(total)) }) : "";
   } else if (w.status === "running" && w.stage_started_at) {
     const length = planned[w.stage_index];
     const elapsed = Math.max(0, now - w.stage_started_at);
     if (length) {
       const left = length - elapsed;
-      stageLine = left >= 60 ? plural("left", Math.floor(left / 60))
-        : left >= 0 ? t.left_under_minute : plural("over", Math.max(1, Math.floor(-left / 60)));
+      stageLine = left >= 60 ? count("left", Math.floor(left / 60))
+        : left >= 0 ? t.left_under_minute : count("over", Math.max(1, Math.floor(-left / 60)));
     } else {
-      stageLine = plural("stage_in", Math.floor(elapsed / 60));
+      stageLine = count("stage_in", Math.floor(elapsed / 60));
     }
     if (total && w.started_at) {
       const after = planned.slice(w.stage_index + 1).reduce((a, b) => a + b, 0);
@@ -174,8 +174,8 @@ function tickStrip() {
       const plannedEnd = w.started_at + total;
       const late = Math.round((likely - plannedEnd) / 60);
       const values = { time: clockTime(likely), planned: clockTime(plannedEnd) };
-      workshopLine = late >= 1 ? plural("behind", late, values)
-        : late <= -1 ? plural("ahead", -late, values) : fill(t.on_plan, values);
+      workshopLine = late >= 1 ? count("behind", late, values)
+        : late <= -1 ? count("ahead", -late, values) : fill(t.on_plan, values);
     }
   }
   $("plan-stage").textContent = stageLine ? `· ${stageLine}` : "";
@@ -183,7 +183,7 @@ function tickStrip() {
   const nextIndex = w.status === "waiting" ? 0 : w.stage_index + 1;
   const next = w.status !== "ended" ? view.stages[nextIndex] : null;
   $("up-next").textContent = next
-    ? fill(next.duration ? t.up_next_length : t.up_next, { title: stageLabel(nextIndex), length: next.duration ? plural("min", minutes(next.duration)) : "" })
+    ? fill(next.duration ? t.up_next_length : t.up_next, { title: stageLabel(nextIndex), length: next.duration ? count("min", minutes(next.duration)) : "" })
     : w.status === "running" ? t.last_stage : "";
 }
 setInterval(tickStrip, 5000);
@@ -243,7 +243,7 @@ function renderMechanics() {
   $("silent-marker").hidden = !silent;
   if (silent) {
     const n = view.notes.filter((x) => x.stage === w.stage_index && !x.hidden).length;
-    $("silent-marker").textContent = plural("silent_count", n);
+    $("silent-marker").textContent = count("silent_count", n);
   }
   renderTimer();
 }
@@ -276,7 +276,7 @@ function renderVote() {
     return;
   }
   const counts = { voters: vote.voters, placed: vote.placed };
-  const dots = plural("vote_dots", vote.dots);
+  const dots = count("vote_dots", vote.dots);
   $("vote-state").textContent = vote.status === "open"
     ? `${fill(t.vote_open, counts)} ${dots}${vote.hidden ? ` ${t.vote_open_hidden}` : ""}`
     : fill(t.vote_closed, counts);

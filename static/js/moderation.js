@@ -7,7 +7,7 @@
 // The console page renders the notes list; this module follows it (a MutationObserver on the
 // list and its count, which the page rewrites on every change), so it needs no other hook.
 // Participant text is only ever set with textContent.
-import { el, fill } from "./common.js";
+import { el, fill, plural } from "./common.js";
 
 export function moderation({ act, view }) {
   const $ = (id) => document.getElementById(id);
@@ -42,8 +42,7 @@ export function moderation({ act, view }) {
     // notes still waiting from an earlier stage: the queue stays reachable in any stage
     const panel = $("notes-panel");
     if (pending.length && panel && panel.hidden) panel.hidden = false;
-    $("pending-count").textContent = pending.length === 1 ? t.pending_one
-      : fill(t.pending_other, { n: pending.length });
+    $("pending-count").textContent = plural(t.pending_notes, pending.length);
     $("approve-all").textContent = fill(t.approve_all, { n: pending.length });
     $("approve-all").onclick = () => act("approve_all", { note_ids: pending.map((n) => n.id) });
     const current = v.workshop.stage_index;

@@ -1,10 +1,10 @@
 // Vote results as a ranked list (screen and phones) or a table (console).
 // Equal counts share a rank, said in words ("joint 2nd"), never by colour alone.
-import { el, fill } from "./common.js";
+import { el, fill, plural } from "./common.js";
 
 let ranks = null; // base.html's rank words, for pages whose own strings lack them
 function rankStrings(t) {
-  if (t.ordinal_other) return t;
+  if (t.ordinal) return t;
   if (!ranks) {
     const box = document.getElementById("t-ranks");
     ranks = box ? JSON.parse(box.textContent) : {};
@@ -14,7 +14,7 @@ function rankStrings(t) {
 
 
 export function dots(t, n) {
-  return fill(n === 1 ? t.dots_one : t.dots_other, { n });
+  return plural(t.dots, n);
 }
 
 
@@ -33,12 +33,12 @@ export function resultsList(rows, t, attrs = {}) {
   }));
 }
 
-// A rank in words, for the console's table: "1st", "joint 2nd" (t.ordinal_one/two/few/other
+// A rank in words, for the console's table: "1st", "joint 2nd" (t.ordinal: {CLDR ordinal category: form}
 // by the page language's ordinal rules, t.rank_joint for a shared rank).
 export function rankWords(row, page) {
   const t = rankStrings(page);
   const rules = new Intl.PluralRules(document.documentElement.lang || "en", { type: "ordinal" });
-  const ordinal = fill(t[`ordinal_${rules.select(row.rank)}`] || t.ordinal_other, { n: row.rank });
+  const ordinal = fill(t.ordinal[rules.select(row.rank)] || t.ordinal.other, { n: row.rank });
   return row.tied ? fill(t.rank_joint, { rank: ordinal }) : ordinal;
 }
 

@@ -1,6 +1,6 @@
 // The projector screen: prompt, timer, and what the facilitator chose to show: the live wall
 // (or the silent-writing count), frequent words, themes, or vote results. Join panel, people.
-import { connect, el, fill, formatPeople, readConfig, statusText } from "./common.js";
+import { connect, el, fill, formatPeople, readConfig, statusText, plural } from "./common.js";
 import { Fitter } from "./fit.js";
 import { plugins, withPluginEvents } from "./kinds/index.js";
 import { resultsList } from "./results.js";
@@ -51,8 +51,8 @@ function seen(seq) {
   if (typeof seq === "number" && seq > lastSeq) lastSeq = seq;
 }
 
-function plural(key, n) {
-  return fill(n === 1 ? t[`${key}_one`] : t[`${key}_other`], { n });
+function count(key, n) {
+  return plural(t[key], n);
 }
 
 function stepLine(words, w) {
@@ -127,7 +127,7 @@ function renderWall() {
 function renderSilent() {
   const silent = silentShown();
   $("silent").hidden = !silent;
-  if (silent) $("silent").textContent = silentCount === 1 ? t.silent_one : fill(t.silent, { n: silentCount });
+  if (silent) $("silent").textContent = plural(t.silent, silentCount);
   $("wall-empty").hidden = notes.size > 0 || silent;
 }
 
@@ -162,7 +162,7 @@ function renderBoard() {
     el("li", { class: "theme", "data-theme-id": theme.id, "data-count": String(theme.count), "data-group": "" },
       el("h3", { class: "theme-name" },
         el("span", { class: "name", text: theme.name || t.no_theme_name }), " ",
-        el("span", { class: "count", text: plural("notes", theme.count) })),
+        el("span", { class: "count", text: count("notes", theme.count) })),
       el("ul", { class: "theme-notes" }, ...theme.notes.map(noteCard))));
   if (loose.length) {
     groups.push(el("li", { id: "ungrouped-box", class: "theme loose", "data-group": "" },
@@ -182,7 +182,7 @@ function renderVote() {
     box.replaceChildren();
     return;
   }
-  const voted = plural("voted", vote.voters);
+  const voted = count("voted", vote.voters);
   if (vote.status === "closed") status.textContent = `${t.vote_closed} ${voted}.`;
   else if (!vote.results) status.textContent = `${voted}. ${t.vote_hidden}`;
   else status.textContent = `${t.vote_open} ${voted}.`;

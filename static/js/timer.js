@@ -6,7 +6,7 @@
 // The digits are not a live region (that would announce every second); a separate polite
 // region says the minutes, the last ten seconds and "time is up". A timer that has not started
 // says so in words before its length ("Timer not started: 05:00"), never a bare "Ready".
-import { fill } from "./common.js";
+import { fill, plural } from "./common.js";
 
 function ownStrings() {
   const box = document.getElementById("t-timer");
@@ -120,7 +120,7 @@ export class Countdown {
         this.say(fill(this.t.timer_seconds_left, { n: whole }));
       } else if (whole % 60 === 0) {
         const n = whole / 60;
-        this.say(fill(n === 1 ? this.t.timer_minute_left : this.t.timer_minutes_left, { n }));
+        this.say(plural(this.t.timer_minutes_left, n));
       }
     }
     if (this.onChange) this.onChange(state, whole);

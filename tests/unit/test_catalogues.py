@@ -25,7 +25,8 @@ from facilitator import i18n
 ROOT = Path(__file__).resolve().parents[2]
 POT = i18n.LOCALE_DIR / "messages.pot"
 PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[#0\- +]*\d*(?:\.\d+)?[sdfri]|%[sdfi]|\{[A-Za-z_]\w*\}")
-KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None}  # as scripts/translations extracts
+KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None,  # as scripts/translations extracts
+            "plural_forms": (1, 2)}  # counted words for the pages' JavaScript
 
 
 def load(path: Path, lang: str | None = None):  # type: ignore[no-untyped-def]

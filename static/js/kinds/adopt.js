@@ -1,7 +1,7 @@
 // Taking priorities forward (the `adopt` kind) on the phone, the projector and the console:
 // the top items of the convergence vote, who signed up (names only with consent) and their
 // action plans (actions, owner, date, who else). Participant text is set with textContent only.
-import { el, fill } from "../common.js";
+import { el, fill, plural } from "../common.js";
 
 const inAdopt = (w) => Boolean(w && w.status === "running" && w.stage && w.stage.kind === "adopt");
 
@@ -16,7 +16,7 @@ function holder() {
 
 function itemHead(item, t) {
   return [el("h3", { text: `${fill(t.adopt_rank, { rank: item.tied ? `${item.rank}=` : item.rank })}: ${item.label}` }),
-    el("p", { class: "small muted", text: `${fill(item.count === 1 ? t.adopt_dots_one : t.adopt_dots, { n: item.count })} · ${fill(t.adopt_volunteers, { n: item.volunteers })}` })];
+    el("p", { class: "small muted", text: `${plural(t.adopt_dots, item.count)} · ${plural(t.adopt_volunteers, item.volunteers)}` })];
 }
 
 // "Write to the bus company: Ann, by 2027-02-01, with Bo"
@@ -114,17 +114,13 @@ export function phone(ctx) {
 // On the projector each priority is a group in the fit box (static/js/fit.js): its rank,
 // label, dots and volunteers as the heading, its first steps the items (a priority with none
 // counts as one item). Ties are said in words, not "1=".
-function plural(t, key, n) {
-  return fill(n === 1 ? t[`${key}_one`] : t[`${key}_other`], { n });
-}
-
 function priority(item, t) {
   const rank = fill(item.tied ? t.adopt_rank_tied : t.adopt_rank, { rank: item.rank });
-  const volunteers = item.volunteers ? plural(t, "adopt_volunteers", item.volunteers) : t.adopt_volunteers_none;
+  const volunteers = item.volunteers ? plural(t.adopt_volunteers, item.volunteers) : t.adopt_volunteers_none;
   return el("li", { class: "adopt-priority", "data-group": `priority:${item.id}`, "data-item-id": item.id },
     el("h3", { class: "adopt-label" }, el("span", { class: "adopt-rank", text: `${rank}: ` }),
       el("span", { text: item.label })),
-    el("p", { class: "adopt-meta", text: `${plural(t, "adopt_dots", item.count)} · ${volunteers}` }),
+    el("p", { class: "adopt-meta", text: `${plural(t.adopt_dots, item.count)} · ${volunteers}` }),
     item.names.length ? el("p", { class: "adopt-names", text: item.names.join(", ") }) : null,
     item.steps.length || (item.actions || []).length
       ? el("ul", { class: "adopt-steps", "aria-label": t.adopt_steps_h }, ...item.steps.map((s, i) => el("li", {

@@ -2,7 +2,7 @@
 // static/js/kinds/index.js). Each keeps the `assets` part of the snapshot (docs/activities/
 // assets.md) and renders it into its section of templates/kinds/assets/; participant text is
 // set with textContent only.
-import { el, fill, readConfig, store } from "../common.js";
+import { el, fill, readConfig, store, plural } from "../common.js";
 
 const VISIBILITIES = ["private", "group", "public"];
 const inMap = (w) => Boolean(w && w.status === "running" && w.stage && w.stage.kind === "assets");
@@ -357,8 +357,8 @@ export function phone(ctx) {
     const mine = (a.gifts || []).filter((g) => g.owner === owner()).length;
     const mineAssets = (a.assets || []).filter((x) => x.owner === owner()).length;
     $(".assets-summary").textContent = fill(t.assets_summary, {
-      gifts: fill(mine === 1 ? t.assets_entries_one : t.assets_entries_other, { n: mine }),
-      assets: fill(mineAssets === 1 ? t.assets_assets_one : t.assets_assets_other, { n: mineAssets }) });
+      gifts: plural(t.assets_entries, mine),
+      assets: plural(t.assets_assets, mineAssets) });
     $(".assets-tools").hidden = step === "purpose" || printing;
     // in the map step, the printable map is the step's main action
     $(".assets-open-print").toggleAttribute("data-main-action", step === "map");
@@ -397,7 +397,7 @@ export function phone(ctx) {
 // entries are drawn again after each fit or page turn, between entries both on this page.
 
 function countText(t, n) {
-  return n === 1 ? t.assets_count_one : fill(t.assets_count, { n });
+  return plural(t.assets_count, n);
 }
 
 function entries(group, items, count, t, text) {
@@ -406,7 +406,7 @@ function entries(group, items, count, t, text) {
   const more = count - items.length;
   return [list,
     items.length ? null : el("p", { class: "assets-none", text: t.assets_none }),
-    more > 0 ? el("p", { class: "assets-more", text: more === 1 ? t.assets_more_one : fill(t.assets_more, { n: more }) }) : null];
+    more > 0 ? el("p", { class: "assets-more", text: plural(t.assets_more, more) }) : null];
 }
 
 function boxHead(label, count, t, extra) {

@@ -1,7 +1,7 @@
 // The World Café on the phone, the projector and the console: plug-ins for the pages (see
 // static/js/kinds/index.js). Each keeps the `cafe` part of the snapshot (docs/protocol.md)
 // and renders it into its section of templates/kinds/cafe/; text is set with textContent only.
-import { el, fill, newId, store } from "../common.js";
+import { el, fill, newId, store, plural } from "../common.js";
 import { buttonMove } from "./moves.js";
 import { signOf, signSvg } from "../signs.js";
 
@@ -40,8 +40,8 @@ function summaryItems(summaries, t) {
 function matesLine(mates, t) {
   const names = mates.filter((m) => m.name).map((m) => m.name);
   const unnamed = mates.length - names.length;
-  const count = (n) => fill(n === 1 ? t.cafe_others_one : t.cafe_others_other, { n });
-  if (!names.length) return fill(mates.length === 1 ? t.cafe_mates_one : t.cafe_mates_other, { n: mates.length });
+  const count = (n) => plural(t.cafe_others, n);
+  if (!names.length) return plural(t.cafe_mates, mates.length);
   const parts = unnamed ? [...names, count(unnamed)] : names;
   const list = parts.length === 1 ? parts[0]
     : fill(t.cafe_and, { first: parts.slice(0, -1).join(", "), last: parts[parts.length - 1] });
@@ -176,8 +176,8 @@ const COMPACT = 36;
 
 function screenSpot(table, t, cafe, compact) {
   const own = table.question && table.question !== cafe.question ? table.question : "";
-  const seated = el(compact ? "span" : "p", { class: "seated", text: fill(table.seated === 1 ? t.cafe_seated_one : t.cafe_seated, { n: table.seated }) });
-  const count = el(compact ? "span" : "p", { class: "count", text: fill(table.notes === 1 ? t.cafe_notes_one : t.cafe_notes, { n: table.notes }) });
+  const seated = el(compact ? "span" : "p", { class: "seated", text: plural(t.cafe_seated, table.seated) });
+  const count = el(compact ? "span" : "p", { class: "count", text: plural(t.cafe_notes, table.notes) });
   return el("li", {
     class: "cafe-spot", "data-item": `table-${table.table}`, "data-table": String(table.table),
     "data-seated": String(table.seated), "data-notes": String(table.notes) },
@@ -216,7 +216,7 @@ function renderScreenCafe(root, cafe, t, purpose) {
   // purpose and the etiquette card, for the room to read while people move
   const card = phase === "gathering" || phase === "between";
   let line = "";
-  if (phase === "gathering") line = fill(cafe.waiting === 1 ? t.cafe_waiting_one : t.cafe_waiting, { n: cafe.waiting || 0 });
+  if (phase === "gathering") line = plural(t.cafe_waiting, cafe.waiting || 0);
   else if (phase === "round") line = roundName(t, cafe);
   else if (phase === "between") line = `${fill(t.cafe_round_over, { n: cafe.round + 1 })} ${cafe.round + 1 < cafe.rounds ? t.cafe_move_soon : ""}`.trim();
   else line = t.cafe_harvest_screen;
@@ -257,12 +257,12 @@ export function mixingText(cafe, t) {
     : fill(t.cafe_share, { n: i + 2, pct: Math.floor(s * 100) })));
   const n = cafe.repeats || 0;
   const repeats = n === 0 ? t.cafe_repeats_none
-    : fill(n === 1 ? t.cafe_repeats_one : t.cafe_repeats_other, { n });
+    : plural(t.cafe_repeats, n);
   // always next to the fewest any seating of this room could have (docs/seating.md)
   const fewest = cafe.fewest_repeats;
   const bound = typeof fewest !== "number" ? ""
     : fewest >= n ? t.cafe_repeats_fewest
-      : fill(fewest === 1 ? t.cafe_repeats_floor_one : t.cafe_repeats_floor_other, { n: fewest });
+      : plural(t.cafe_repeats_floor, fewest);
   return [...rounds, repeats, bound].filter(Boolean).join(" ");
 }
 
@@ -298,7 +298,7 @@ function renderConsoleCafe(root, cafe, t, act) {
   const phase = cafe.phase;
   const next = cafe.round + 2;
   $(".cafe-state").textContent = phase === "gathering"
-    ? fill(t.cafe_waiting, { n: cafe.waiting || 0 })
+    ? plural(t.cafe_waiting, cafe.waiting || 0)
     : phase === "harvest" ? t.cafe_harvest_screen
       : phase === "round" ? roundName(t, cafe) : fill(t.cafe_round_over, { n: cafe.round + 1 });
   const start = $(".cafe-start");
@@ -316,7 +316,7 @@ function renderConsoleCafe(root, cafe, t, act) {
     ? fill(t.cafe_seating_of, { n: cafe.shown_round + 1 }) : "";
   $(".cafe-seating").replaceChildren(...seating.map((table) => el("li", {
     class: "cafe-spot", "data-table": String(table.table) },
-  el("h3", { text: `${tableName(t, table.table)} · ${fill(t.cafe_notes, { n: table.notes })}` }),
+  el("h3", { text: `${tableName(t, table.table)} · ${plural(t.cafe_notes, table.notes)}` }),
   el("ul", { class: "plain" }, ...table.people.map((p) => el("li", { "data-pid": p.id },
     `${p.name}${p.id === table.host ? ` (${t.cafe_host})` : ""} `,
     el("button", { type: "button", class: "link small", text: t.cafe_gone,
@@ -421,7 +421,7 @@ export function phone(ctx) {
     if (wanted > cafe.tables) {
       qr.hidden = false;
       qr.querySelector(".row").hidden = true;
-      text.textContent = fill(cafe.tables === 1 ? ctx.t.cafe_qr_no_table_one : ctx.t.cafe_qr_no_table_other,
+      text.textContent = plural(ctx.t.cafe_qr_no_table, cafe.tables,
         { n: wanted, count: cafe.tables });
       return;
     }

@@ -2,7 +2,7 @@
 // kinds ai_define ... ai_destiny (see static/js/kinds/index.js). Each keeps the `inquiry` part
 // of the snapshot (docs/activities/inquiry.md) and renders it into its section of
 // templates/kinds/<kind>/; participant text is set with textContent only.
-import { el, fill } from "../common.js";
+import { el, fill, plural } from "../common.js";
 import { formatSeconds } from "../timer.js";
 import { buttonMove } from "./moves.js";
 import { signOf, signSvg } from "../signs.js";
@@ -80,13 +80,8 @@ function toggle(text, pressed, onclick, label) {
                         text, "aria-label": label || null, onclick });
 }
 
-// "1 story" / "3 stories": the key's _one form for one, the key itself otherwise
-function plural(t, key, n) {
-  return fill(n === 1 && t[`${key}_one`] ? t[`${key}_one`] : t[key], { n });
-}
-
 function countText(t, n) {
-  return fill(n === 1 ? t.ai_theme_count_one : t.ai_theme_count, { n });
+  return plural(t.ai_theme_count, n);
 }
 
 // -- Define ------------------------------------------------------------------------------------
@@ -416,7 +411,7 @@ function discoverScreen(ctx) {
       : v.phase === "interviews" ? `${fill(t.ai_round, { n: v.round + 1, total: v.rounds })}: ${fill(t.ai_interviews, { pairs: v.pairs, n: v.captured })}`
         : v.phase === "themes" ? t.ai_themes_phase : t.ai_phase_closed;
     const core = v.core;
-    root.querySelector(".ai-stories").textContent = fill(t.ai_stories_n, { n: core.stories });
+    root.querySelector(".ai-stories").textContent = plural(t.ai_stories_n, core.stories);
     // each theme is a group: its name and count, then its quotes (a theme without quotes
     // counts as one item)
     root.querySelector(".ai-core").replaceChildren(...core.themes.map((th) => el("li", {
@@ -451,7 +446,7 @@ function discoverConsole(ctx) {
     const answers = root.querySelector(".ai-answers");
     const lines = [];
     if (v.answers && v.answers.length) lines.push(fill(t.ai_answers, { list: v.answers.map((a) => `${a.answer} ${a.count}`).join(", ") }));
-    if (v.alike) lines.push(plural(t, "ai_alike", v.alike));
+    if (v.alike) lines.push(plural(t.ai_alike, v.alike));
     answers.hidden = lines.length === 0;
     answers.textContent = lines.join(" ");
     root.querySelector(".ai-status").textContent = fill(t[`ai_phase_${v.phase}`], { n: v.round + 1 });
@@ -547,8 +542,8 @@ function dreamPhone(ctx) {
         const rated = me.rated[p.id] || [];
         return el("li", { class: "note", "data-id": p.id },
           el("p", { class: "text", text: p.text }),
-          el("p", { class: "small muted", text: [mine ? t.ai_yours : "", plural(t, "ai_linked", p.stories.length),
-            plural(t, "ai_raters", p.raters), ratingLine(p, v.criteria)].filter(Boolean).join(" · ") }),
+          el("p", { class: "small muted", text: [mine ? t.ai_yours : "", plural(t.ai_linked, p.stories.length),
+            plural(t.ai_raters, p.raters), ratingLine(p, v.criteria)].filter(Boolean).join(" · ") }),
           mine ? null : el("fieldset", { class: "ai-rate" }, el("legend", { text: t.ai_rate_h }),
             ...v.criteria.map((c) => el("label", { class: "check" },
               el("input", { type: "checkbox", value: c.key, checked: rated.includes(c.key),
@@ -575,7 +570,7 @@ function dreamScreen(ctx) {
   const t = ctx.t;
   return section("ai_dream", "view-ai_dream", (root, v) => {
     root.querySelector(".ai-gallery").replaceChildren(...v.propositions.map((p) => screenCard(p.id, p.text,
-      [plural(t, "ai_linked", p.stories.length),
+      [plural(t.ai_linked, p.stories.length),
         // only the criteria someone rated it as meeting: "Desired 3"
         v.criteria.filter((c) => p.ratings[c.key]).map((c) => `${c.label} ${p.ratings[c.key]}`).join(" · "), p.name].filter(Boolean).join(" · "))));
     root.querySelector(".ai-empty").hidden = v.propositions.length > 0;
@@ -593,7 +588,7 @@ function dreamConsole(ctx) {
     root.querySelector(".ai-gallery").replaceChildren(...v.propositions.map((p) => el("li", {
       class: p.hidden ? "note hidden-note" : "note", "data-id": p.id },
     el("p", { class: "text", text: p.text }),
-    el("p", { class: "small muted", text: `${p.author} · ${fill(ctx.t.ai_linked, { n: p.stories.length })} · ${ratingLine(p, v.criteria)}` }),
+    el("p", { class: "small muted", text: `${p.author} · ${plural(ctx.t.ai_linked, p.stories.length)} · ${ratingLine(p, v.criteria)}` }),
     ...adviceList(p.advice, ctx.t), hideButton(ctx, p))));
   }, true);
 }
@@ -603,7 +598,7 @@ function dreamConsole(ctx) {
 function chosenItems(v, t, extra) {
   return v.propositions.map((p) => el("li", { class: "ai-prop", "data-id": p.id },
     el("h3", { text: p.text }),
-    p.dots !== null ? el("p", { class: "small muted", text: plural(t, "ai_dots", p.dots) }) : null,
+    p.dots !== null ? el("p", { class: "small muted", text: plural(t.ai_dots, p.dots) }) : null,
     ...(p.statements.length ? v.aspects.map((a) => {
       const rows = p.statements.filter((s) => s.aspect === a.key);
       return rows.length ? el("div", { class: "ai-aspect", "data-aspect": a.key },
@@ -664,7 +659,7 @@ function designScreen(ctx) {
     root.querySelector(".ai-chosen").replaceChildren(...v.propositions.map((p) => el("li", {
       class: "ai-prop", "data-group": `prop:${p.id}`, "data-id": p.id },
     el("h3", { class: "ai-prop-text" }, el("span", { text: p.text }),
-      p.dots !== null ? el("span", { class: "ai-dots", text: plural(t, "ai_dots", p.dots) }) : null),
+      p.dots !== null ? el("span", { class: "ai-dots", text: plural(t.ai_dots, p.dots) }) : null),
     p.statements.length
       ? el("ul", { class: "ai-statements" }, ...[...p.statements].sort((a, b) => order(a) - order(b)).map((s) => el("li", {
         class: "ai-statement", "data-item": s.id, "data-id": s.id, "data-aspect": s.aspect },
@@ -698,7 +693,7 @@ function commitmentItem(c, t, props, extra) {
 function teamItem(team, t, extra) {
   return el("li", { class: "note ai-team", "data-proposition": team.proposition, "data-members": String(team.members) },
     el("p", { class: "text", text: team.text }),
-    el("p", { class: "small", text: [plural(t, "ai_members", team.members),
+    el("p", { class: "small", text: [plural(t.ai_members, team.members),
       team.names && team.names.length ? team.names.join(", ") : "",
       team.owner ? fill(t.ai_owner, { name: team.owner }) : ""].filter(Boolean).join(" · ") }),
     team.first_step ? el("p", { class: "small ai-step", text: fill(t.ai_first_step, { step: team.first_step, when: team.by_when }) }) : null,
@@ -823,7 +818,7 @@ function destinyScreen(ctx) {
       class: "ai-card ai-team", "data-item": `team:${team.proposition}`, "data-proposition": team.proposition,
       "data-members": String(team.members) },
     el("p", { class: "text", text: team.text }),
-    el("p", { class: "who", text: [plural(t, "ai_members", team.members),
+    el("p", { class: "who", text: [plural(t.ai_members, team.members),
       team.names && team.names.length ? team.names.join(", ") : "",
       team.owner ? fill(t.ai_owner, { name: team.owner }) : ""].filter(Boolean).join(" · ") }),
     team.first_step ? el("p", { class: "who ai-step", text: fill(t.ai_first_step, { step: team.first_step, when: team.by_when }) }) : null)));

@@ -2,7 +2,7 @@
 // static/js/kinds/index.js). Each keeps the `onetwofour` part of the snapshot (docs/protocol.md)
 // and renders it into its section of templates/kinds/onetwofour/; text is set with textContent
 // only, and signs are drawn by static/js/signs.js.
-import { el, fill } from "../common.js";
+import { el, fill, plural } from "../common.js";
 import { signSvg } from "../signs.js";
 import { buttonMove } from "./moves.js";
 
@@ -10,7 +10,6 @@ const STEPS = ["one", "pairs", "fours", "all"];
 const STEP_NAMES = { one: "otf_step_alone", pairs: "otf_step_pairs", fours: "otf_step_fours", all: "otf_step_all" };
 const STEP_DIGITS = { one: "1", pairs: "2", fours: "4", all: "All" };
 const inOtf = (w) => Boolean(w && w.status === "running" && w.stage && w.stage.kind === "onetwofour");
-const plural = (t, key, n, more = {}) => fill(n === 1 ? t[`${key}_one`] : t[`${key}_other`], { n, ...more });
 
 function holder() {
   const h = {
@@ -28,7 +27,7 @@ function namesOf(mates, t) {
   const names = mates.filter((m) => m.name).map((m) => m.name);
   const unnamed = mates.length - names.length;
   if (!names.length) return "";
-  const parts = unnamed ? [...names, plural(t, "otf_others", unnamed)] : names;
+  const parts = unnamed ? [...names, plural(t.otf_others, unnamed)] : names;
   return parts.length === 1 ? parts[0]
     : fill(t.otf_and, { first: parts.slice(0, -1).join(", "), last: parts[parts.length - 1] });
 }
@@ -203,15 +202,15 @@ function stepsStrip(o, t) {
     return el("li", { class: "otf-step", "data-step": step, ...(now ? { "aria-current": "step" } : {}) },
       el("span", { class: "otf-digit", text: STEP_DIGITS[step] }),
       el("span", { class: "otf-step-name", text: t[STEP_NAMES[step]] }),
-      el("span", { class: "otf-step-time", text: plural(t, "otf_minutes", Math.round(o.steps[step] / 60)) }),
+      el("span", { class: "otf-step-time", text: plural(t.otf_minutes, Math.round(o.steps[step] / 60)) }),
       now ? el("span", { class: "otf-now", text: t.otf_now }) : null);
   });
 }
 
 function countLine(o, t) {
-  if (o.phase === "one" || !o.pairs) return plural(t, "otf_here", o.people);
-  if (o.phase === "pairs") return plural(t, "otf_pairs", o.pairs, { people: o.people });
-  return plural(t, "otf_fours", o.fours, { people: o.people });
+  if (o.phase === "one" || !o.pairs) return plural(t.otf_here, o.people);
+  if (o.phase === "pairs") return plural(t.otf_pairs, o.pairs, { people: o.people });
+  return plural(t.otf_fours, o.fours, { people: o.people });
 }
 
 export function screen(ctx) {

@@ -1,7 +1,7 @@
 // Open Space on the phone, the projector and the console: plug-ins for the pages (see
 // static/js/kinds/index.js and docs/activities/openspace.md). Each keeps the `openspace` part
 // of the snapshot and its updates; participant text is set with textContent only.
-import { el, fill, store } from "../common.js";
+import { el, fill, store, plural } from "../common.js";
 import { buttonMove } from "./moves.js";
 import { signOf, signSvg } from "../signs.js";
 
@@ -122,7 +122,7 @@ function reportBlock(os, topic, t) {
     el("ul", {}, ...list.map((e) => el("li", { "data-entry-id": e.id }, el("span", { class: "text", text: e.text })))))));
   return el("section", { class: "os-news-item", "data-topic": topic.id },
     el("h3", { text: topic.title }),
-    el("p", { class: "small muted", text: `${cellWords(os, topic.cell, t)} · ${fill(t.os_attended, { n: attended })}` }),
+    el("p", { class: "small muted", text: `${cellWords(os, topic.cell, t)} · ${plural(t.os_attended, attended)}` }),
     ...(parts.length ? parts : [el("p", { class: "muted", text: t.os_no_entries })]));
 }
 
@@ -380,7 +380,7 @@ export function phone(ctx) {
       return el("li", { class: "os-my-topic card", "data-topic": topic.id },
         el("h3", { text: topic.title }),
         el("p", { class: "os-cell small", text: cellWords(os, topic.cell, t) }),
-        el("p", { class: "small muted", text: fill(info.interested === 1 ? t.os_interested_n_one : t.os_interested_n, { n: info.interested }) }),
+        el("p", { class: "small muted", text: plural(t.os_interested_n, info.interested) }),
         ...info.conflicts.map((c) => el("p", { class: "notice", role: "note", text: c })),
         ...info.clashes.map((c) => el("p", { class: "small", text: fill(t.os_clash, { n: c.people, title: c.title }) })),
         info.suggested && !topic.cell ? el("p", { class: "os-suggested" },
@@ -538,7 +538,7 @@ function screenGrid(os, t, att) {
       const names = att.names[topic.id] || [];
       td.append(el("div", { class: "os-cell-topic", "data-topic": topic.id },
         el("p", { class: "os-title", text: topic.title }),
-        slot.id === live ? el("p", { class: "os-count", "data-count": String(n), text: fill(n === 1 ? t.os_here_one : t.os_here_n, { n }) }) : null,
+        slot.id === live ? el("p", { class: "os-count", "data-count": String(n), text: plural(t.os_here_n, n) }) : null,
         slot.id === live && names.length ? el("p", { class: "os-names", text: names.join(", ") }) : null));
       return td;
     })));
@@ -560,7 +560,7 @@ function screenReport(os, topic, t) {
   const entries = os.entries.filter((e) => e.topic === topic.id);
   const attended = ((os.attendance && os.attendance.attended) || {})[topic.id] || 0;
   const where = cellWords(os, topic.cell, t);
-  const came = attended ? ` · ${fill(attended === 1 ? t.os_attended_one : t.os_attended, { n: attended })}` : "";
+  const came = attended ? ` · ${plural(t.os_attended, attended)}` : "";
   return el("section", { class: "os-news-item", "data-group": `report-${topic.id}`, "data-topic": topic.id },
     el("header", {}, el("h3", { class: "os-title", text: topic.title }),
       el("p", { class: "os-news-where", text: `${where}${came}` })),
@@ -602,7 +602,7 @@ export function screen(ctx) {
     let line = nowLine(os, t);
     if (news) {
       const n = reported.length;
-      line = `${t.os_news} · ${n ? fill(n === 1 ? t.os_reported_one : t.os_reported_other, { n, total: placed.length }) : t.os_none_reported}`;
+      line = `${t.os_news} · ${n ? plural(t.os_reported, n, { total: placed.length }) : t.os_none_reported}`;
     }
     $(".os-line").textContent = line;
     // before the sessions start: the principles, then the grid as it fills
@@ -672,7 +672,7 @@ export function console(ctx) {
                                 "aria-pressed": String(pressed),
                                 onclick: () => { selected = pressed ? null : topic.id; render(); } },
       el("span", { class: "os-title", text: topic.title }),
-      el("span", { class: "small muted", text: ` · ${[topic.convener_name, ...(topic.co_names || [])].join(", ")} · ${fill(t.os_interested_n, { n: topic.interested })}` }));
+      el("span", { class: "small muted", text: ` · ${[topic.convener_name, ...(topic.co_names || [])].join(", ")} · ${plural(t.os_interested_n, topic.interested)}` }));
     node.addEventListener("dragstart", (event) => {
       event.dataTransfer.setData("text/plain", topic.id);
       event.dataTransfer.effectAllowed = "move";
@@ -714,7 +714,7 @@ export function console(ctx) {
       if (topic) {
         box.append(chip(topic));
         const n = att.counts[topic.id];
-        if (n) box.append(el("p", { class: "os-count small", text: fill(n === 1 ? t.os_here_one : t.os_here_n, { n }) }));
+        if (n) box.append(el("p", { class: "os-count small", text: plural(t.os_here_n, n) }));
         if (att.names[topic.id]) box.append(el("p", { class: "small muted", text: att.names[topic.id].join(", ") }));
       } else {
         const ghost = suggested[`${space.id}|${slot.id}`];
