@@ -82,6 +82,10 @@ function renderWorkshop() {
   $("purpose").hidden = !(workshop.purpose && workshop.status === "waiting");
   both($("status"), statusLine(t, workshop), other && statusLine(t2, other));
   document.body.classList.toggle("join-small", !workshop.qr_visible);
+  // a closed door: the code to scan gives way to the sentence (nobody scans in vain)
+  const closed = workshop.door_open === false;
+  document.body.classList.toggle("door-closed", closed);
+  $("join-door").hidden = !closed;
   const spot = workshop.spotlight;
   const view = spot ? "spotlight" : workshop.screen_view || "wall";
   if (spot) {

@@ -21,12 +21,18 @@ def test_refused_pages_say_why_closed_door_and_deleted_workshop(room: Room) -> N
     console.get_by_role("button", name="Close the door").click()
     expect(console.locator("#door-state")).to_be_visible()
     expect(console.get_by_role("button", name="Open the door")).to_be_visible()
+    # the projector says so instead of offering a code nobody can use
+    expect(screen.locator("#join-door")).to_be_visible()
+    expect(screen.locator("#qr")).to_be_hidden()
+    expect(screen.locator("#join-code")).to_be_hidden()
     newcomer = room.new_page(**room.PHONE)
     newcomer.goto(w["join_url"])
     expect(newcomer.locator("#conn")).to_contain_text("closed the door to new participants")
     expect(member.locator("#conn")).not_to_contain_text("closed the door")
     console.get_by_role("button", name="Open the door").click()
     expect(console.locator("#door-state")).to_be_hidden()
+    expect(screen.locator("#join-door")).to_be_hidden()
+    expect(screen.locator("#qr")).to_be_visible()
 
     r = requests.post(f"{room.server.url}/console/{w['console_key']}/delete",
                       data={"confirm_code": w["code"]}, timeout=5)
