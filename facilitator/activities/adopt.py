@@ -100,14 +100,7 @@ def top_items(state: WorkshopState, index: int) -> list[dict[str, Any]]:
                                        "show_name": Field(bool, required=False)})
 def adopt_item(state: WorkshopState, actor: Actor, payload: dict, now: float) -> list[Draft]:
     """Sign up to take an item forward (with a first step), or withdraw."""
-    require_running(state)
-    stage = state.stage
-    if stage is None or stage.kind != "adopt":
-        raise DomainError(_("Signing up happens in the “take it forward” step."))
-    index = state.stage_index
-    items = top_items(state, index)
-    if not items:
-        raise DomainError(_("The vote has not closed yet: the priorities are not known."))
+    index, items = _priorities(state)
     if payload["item"] not in {i["id"] for i in items}:
         raise DomainError(_("That is not one of the priorities being taken forward."))
     pid = actor.participant or ""
