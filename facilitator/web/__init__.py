@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -311,9 +312,13 @@ def api_create() -> Any:
 
 @bp.post("/passphrase/forget")
 def forget_passphrase() -> Any:
-    """Sign this browser out: the next workshop it creates asks for the passphrase again."""
+    """Sign this browser out: the next workshop it creates asks for the passphrase again.
+    Back to the page it came from (a path on this server), else the home page."""
     passphrase.sign_out()
-    return redirect(url_for("web.index"))
+    back = request.form.get("next", "")
+    if not re.fullmatch(r"/(?!/)[A-Za-z0-9_./-]*", back):  # never another site
+        back = url_for("web.index")
+    return redirect(back)
 
 
 # -- join ------------------------------------------------------------------------------------
