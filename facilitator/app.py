@@ -30,6 +30,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE"] = str(Path(app.instance_path) / "facilitator.db")
 
+    if app.config["CREATE_PASSPHRASE"] is not None and not str(
+            app.config["CREATE_PASSPHRASE"]).strip():
+        # blank would let nobody create; refuse to start rather than guess what was meant
+        raise RuntimeError("the facilitator passphrase (FACILITATOR_PASSPHRASE) is blank")
     if app.config["CREATE_PASSPHRASE"] and not app.config["SECRET_KEY"]:
         # the session cookie that remembers the passphrase is signed with this key; every
         # process on this machine reads the same file (docs/operations.md: a shared server)

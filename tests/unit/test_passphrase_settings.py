@@ -81,6 +81,14 @@ def test_the_app_uses_the_instance_key_only_when_a_passphrase_is_set(
     assert given.secret_key == "cluster" and len(folders) == 1
 
 
+def test_a_blank_passphrase_is_refused_at_start(tmp_path: Path) -> None:
+    """Blank would open creating to nobody at all: the server says so instead of starting."""
+    from facilitator.app import create_app
+
+    with pytest.raises(RuntimeError, match="is blank"):
+        create_app({"DATABASE": str(tmp_path / "a.db"), "CREATE_PASSPHRASE": "  "})
+
+
 def test_serve_reads_the_passphrase_file_and_refuses_an_empty_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     from facilitator import cli

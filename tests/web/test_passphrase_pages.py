@@ -107,6 +107,8 @@ def test_a_wrong_or_missing_passphrase_is_refused_with_a_sentence(shared) -> Non
     assert 'name="plan_json"' not in page  # no review
     missing = review(client)
     assert missing.status_code == 403 and NEEDS in text(missing)
+    huge = review(client, passphrase=PASS + " " * 10 + "x" * 100_000)
+    assert huge.status_code == 403 and WRONG in text(huge)
     assert count(shared) == 0
 
 
