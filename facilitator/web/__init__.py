@@ -190,6 +190,7 @@ def _apply_form(data: dict[str, Any]) -> None:
                 del options[name]
         stage["options"] = options
 
+
 @bp.app_context_processor
 def shared_server() -> dict[str, Any]:
     """For the templates: whether creating needs the server's passphrase, and whether this

@@ -87,7 +87,8 @@ def sign_in() -> None:
 
 
 def sign_out() -> None:
-    session.pop(SESSION_KEY, None)
+    if required():  # (without a passphrase there may be no key, and nothing to forget)
+        session.pop(SESSION_KEY, None)
 
 
 def from_headers() -> str | None:

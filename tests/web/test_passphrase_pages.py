@@ -76,6 +76,7 @@ def test_without_a_passphrase_nothing_asks_for_one(app) -> None:
     assert created.status_code == 302 and "/console/" in created.location
     assert client.post("/api/workshops", json=NOTES_PLAN).status_code == 201
     assert "Set-Cookie" not in page.headers  # no session either
+    assert client.post("/passphrase/forget").status_code == 302  # nothing to forget
     assert count(app) == 2
 
 
