@@ -18,7 +18,8 @@ What each answer is for, and how exact it must be:
   that have not joined) by language, with their room. Read fresh (one round trip per
   per-phone snapshot event, never per phone).
 - ``online(w)``: how many participants are connected, for people counts; cached for
-  ``cache`` seconds (0.5 s), since nobody can tell 412 from 413 on a projector.
+  ``cache`` seconds (0.5 s), since nobody can tell 412 from 413 on a projector (a change in
+  this process shows at once).
 
 Reading fresh after the command's events are appended, while the connecting side publishes
 before it reads the log for its snapshot, means a phone connecting on one process while a
@@ -230,6 +231,7 @@ class RedisPresence(MemoryPresence):
         lock, so that of two changes racing the last written is the truth)."""
         if not fields:
             return
+        self._online.pop(workshop, None)  # this process's own change shows at once
         key = self._key(workshop)
         mine = f"{key}:{self.process_id}"
         try:
