@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 import requests
 import socketio
-from conftest import LiveServer
+
+from tests.conftest import LiveServer
 
 pytestmark = pytest.mark.slow
 
