@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -153,3 +154,16 @@ def test_racing_commands_on_both_processes_make_one_gapless_log(two) -> None:
     expected = snapshot(replay, CONSOLE, None, 0)
     assert console_view(a, w) == expected == console_view(b, w)
     assert len(expected["notes"]) == 48
+
+
+def test_retention_on_every_process_deletes_once_and_each_lets_go_of_its_copy(two) -> None:
+    a, b = two
+    w = a.create_workshop(load_plan(PLAN)).id
+    for name in ("start", "end_workshop"):
+        assert a.handle(w, Actor(FACILITATOR), name, {}).ok
+    assert b.live(w) is not None  # b holds the workshop in memory too
+    a.clock = b.clock = lambda: time.time() + 3 * 86400
+    assert a.delete_expired(2) == [w]  # the first process to look deletes it ...
+    assert b.delete_expired(2) == []  # ... the second finds nothing left to delete ...
+    assert b.live(w) is None and a.live(w) is None  # ... and neither keeps its state
+    assert a.store.events(w) == []
