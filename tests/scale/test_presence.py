@@ -115,12 +115,12 @@ def test_a_killed_process_stops_counting_when_its_entries_expire(client) -> None
 
 def test_a_live_process_refreshing_in_the_background_keeps_counting_and_leaves_cleanly(
         client) -> None:
-    reader, alive = processes(client, ttl=0.4, refresh=0.1)
+    reader, alive = processes(client, ttl=0.6, refresh=0.15)
     w = uuid.uuid4().hex
     alive.add("s1", phone(w, "p1"))
     keeper = threading.Thread(target=alive.keep_alive, daemon=True)
     keeper.start()
-    time.sleep(1.0)  # more than twice the TTL
+    time.sleep(1.3)  # more than twice the TTL
     assert reader.online(w) == 1
     alive.close()  # a clean shutdown takes its entries out at once
     keeper.join(2)
