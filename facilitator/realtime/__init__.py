@@ -16,13 +16,7 @@ from facilitator.core.state import FACILITATOR
 from facilitator.core.views import CONSOLE, PHONE, PHONES, SCREEN, Emit, people_view, snapshot
 from facilitator.i18n import _
 from facilitator.realtime.limits import LimitsStore, client_address, rates
-from facilitator.realtime.presence import (
-    VISITORS,
-    Connection,
-    MemoryPresence,
-    RedisPresence,
-    room,
-)
+from facilitator.realtime.presence import VISITORS, Connection, MemoryPresence, room
 from facilitator.realtime.scale import limits_store, presence_store
 from facilitator.realtime.wire import Malformed, install
 from facilitator.service import Result, Service, hash_token, normalise_code
@@ -37,7 +31,7 @@ PAGER_ACTIONS = ("next", "prev", "first", "pause", "resume")
 
 # the presence store: this process's connections, and who is online in each workshop (in
 # this process, or in every process through Redis: facilitator/realtime/presence.py)
-Presence = MemoryPresence | RedisPresence
+Presence = MemoryPresence  # or its subclass RedisPresence
 __all__ = ["Connection", "Presence", "register_handlers", "room"]
 
 

@@ -84,6 +84,7 @@ class MemoryPresence:
         # workshop -> (participant or "", language) -> phones; workshop -> language -> clients
         self._readers: dict[str, dict[tuple[str, str], int]] = {}
         self._languages: dict[str, dict[str, int]] = {}
+        self._participants: dict[str, dict[str, int]] = {}  # workshop -> participant -> phones
         self._lock = threading.Lock()
 
     # -- this process's connections --------------------------------------------------------
@@ -136,6 +137,11 @@ class MemoryPresence:
                 changed.add(("r", f"{key[0]}|{key[1]}"))
             if not readers:
                 self._readers.pop(conn.workshop, None)
+            if conn.participant:
+                people = self._participants.setdefault(conn.workshop, {})
+                _bump(people, conn.participant, delta)
+                if not people:
+                    self._participants.pop(conn.workshop, None)
         if languages:
             per = self._languages.setdefault(conn.workshop, {})
             for lang in filter(None, (conn.lang, conn.also)):
@@ -176,8 +182,9 @@ class MemoryPresence:
                 for pid, lang in sorted(self.readers(workshop))]
 
     def online(self, workshop: str) -> int:
-        """How many participants have a phone connected now."""
-        return len({pid for pid, _lang in self.readers(workshop) if pid})
+        """How many participants have a phone connected now (asked for every view built:
+        a count kept up to date, not a count made)."""
+        return len(self._participants.get(workshop, ()))
 
     def close(self) -> None:
         """Stop any background work (nothing to stop here)."""
@@ -300,7 +307,7 @@ class RedisPresence(MemoryPresence):
         found = self._online.get(workshop)
         if found and now - found[0] < self.cache:
             return found[1]
-        count = super().online(workshop)
+        count = len({pid for pid, _lang in self.readers(workshop) if pid})
         self._online[workshop] = (now, count)
         return count
 
