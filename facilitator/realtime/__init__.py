@@ -121,12 +121,12 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             if e.payload is None and e.name == "people":
                 people(workshop, (e.audience,))
                 continue
+            # per-phone views: the "sid" below is each participant's room in its language
+            # (or its language's visitors' room), which reaches its phones on any process
             if e.payload is None and e.audience == PHONES:
-                # each phone has its own view: send each its own snapshot, in its language, to
-                # its participant's room (or its language's visitors), which reaches it on
-                # whichever process it is connected to
-                for target, pid, lang in presence.phones_with_language(workshop):
-                    socketio.emit("snapshot", view(workshop, PHONE, pid, lang), to=target)
+                # each phone has its own view: send each its own snapshot, in its language
+                for sid, pid, lang in presence.phones_with_language(workshop):
+                    socketio.emit("snapshot", view(workshop, PHONE, pid, lang), to=sid)
                 continue
             if e.audience == SCREEN:
                 targets = [(primary, also)]
