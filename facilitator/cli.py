@@ -156,7 +156,14 @@ def serve(args: argparse.Namespace) -> int:
     from facilitator.app import get_service, get_socketio
 
     service = get_service(app)
-    print(f"facilitator: database {app.config['DATABASE']}")
+    from facilitator.store import is_postgres_url
+
+    database = app.config["DATABASE"]
+    if is_postgres_url(database):  # never print its password
+        from facilitator.store.postgres import redact
+
+        database = f"PostgreSQL {redact(database)}"
+    print(f"facilitator: database {database}")
     print(f"facilitator: phones will use {base} ({why}).")
     print("  To change it: --public-url http://ADDRESS:PORT or FACILITATOR_PUBLIC_URL.")
     print(f"  Create a workshop: {base}/")

@@ -72,9 +72,10 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """`facilitator serve` in a subprocess (eventlet, as in production) on a free port."""
+    """`facilitator serve` in a subprocess (eventlet, as in production) on a free port, on a
+    SQLite file or a PostgreSQL URL (``db``)."""
 
-    def __init__(self, db: Path, log: Path) -> None:
+    def __init__(self, db: Path | str, log: Path) -> None:
         self.db = db
         self.log = log
         self.port = free_port()
