@@ -131,12 +131,26 @@ class PgStore:
             yield conn
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._conn() as conn:
-            return conn.execute(sql, params).fetchall()
+        return self._reading(lambda conn: conn.execute(sql, params).fetchall())
 
     def _one(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+        return self._reading(lambda conn: conn.execute(sql, params).fetchone())
+
+    def _reading(self, fn: Callable[[psycopg.Connection[Any]], T]) -> T:
+        """A read, tried once more on a fresh connection when its pooled connection turns out
+        to be dead (the database server restarted since it was opened). Writes are not
+        retried here: the service answers with a sentence and the phone resends with the same
+        client id."""
+        used: psycopg.Connection[Any] | None = None
+        try:
+            with self._conn() as conn:
+                used = conn
+                return fn(conn)
+        except psycopg.OperationalError:
+            if getattr(self._local, "conn", None) is not None or used is None or not used.broken:
+                raise
         with self._conn() as conn:
-            return conn.execute(sql, params).fetchone()
+            return fn(conn)
 
     def _write(self, fn: Callable[[psycopg.Connection[Any]], T]) -> T:
         with self._conn() as conn, conn.transaction():

@@ -178,6 +178,8 @@ def test_an_acknowledged_event_survives_a_crash_of_postgres(pg_server, postgres_
     try:
         pg_server.crash()  # pg_ctl stop -m immediate: no shutdown checkpoint
         pg_server.start()  # recovery replays the WAL
+        # the store's pooled connection died with the server: a read takes a fresh one
+        assert store.seq_for_client_id(row.id, "c-9") == 2
         store.close()
         again = open_store(postgres_url)
         assert [e.data.get("text") for e in again.events(row.id)] == [
