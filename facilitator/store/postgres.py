@@ -131,12 +131,27 @@ class PgStore:
             yield conn
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._conn() as conn:
-            return conn.execute(sql, params).fetchall()
+        return self._reading(lambda conn: conn.execute(sql, params).fetchall())
 
     def _one(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+        return self._reading(lambda conn: conn.execute(sql, params).fetchone())
+
+    def _reading(self, fn: Callable[[psycopg.Connection[Any]], T]) -> T:
+        """A read, tried once more on a fresh connection when its pooled connection turns out
+        to be dead (the database server restarted since it was opened). Writes are not
+        retried here: the service answers with a sentence and the phone resends with the same
+        client id."""
+        used: psycopg.Connection[Any] | None = None
+        try:
+            with self._conn() as conn:
+                used = conn
+                return fn(conn)
+        except psycopg.OperationalError:
+            if getattr(self._local, "conn", None) is not None or used is None or not used.broken:
+                raise
+            self._pool.check()  # the other idle connections died with it
         with self._conn() as conn:
-            return conn.execute(sql, params).fetchone()
+            return fn(conn)
 
     def _write(self, fn: Callable[[psycopg.Connection[Any]], T]) -> T:
         with self._conn() as conn, conn.transaction():
@@ -147,20 +162,18 @@ class PgStore:
         """Hold the workshop's cross-process lock (a session-level advisory lock on one pooled
         connection) for the block; the store's calls in the block, from this thread, use that
         connection. Re-entrant within a thread."""
-        if getattr(self._local, "conn", None) is not None:
-            depth = getattr(self._local, "depth", 0)
-            self._local.depth = depth + 1
+        held = getattr(self._local, "conn", None)
+        if held is not None:  # nested: PostgreSQL counts a session's locks of one key
             key = lock_key(workshop_id)
-            self._local.conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            held.execute("SELECT pg_advisory_lock(%s)", (key,))
             try:
                 yield
             finally:
-                self._local.conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
-                self._local.depth = depth
+                if not held.closed and not held.broken:
+                    held.execute("SELECT pg_advisory_unlock(%s)", (key,))
             return
         key = lock_key(workshop_id)
-        with self._pool.connection() as conn:
-            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+        with self._locked_connection(key) as conn:
             self._local.conn = conn
             try:
                 yield
@@ -168,6 +181,23 @@ class PgStore:
                 self._local.conn = None
                 if not conn.closed and not conn.broken:
                     conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    @contextmanager
+    def _locked_connection(self, key: int) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection holding the advisory lock ``key``; when the pooled connection
+        is found dead (the database server restarted), the pool drops its dead ones and a
+        fresh connection is taken."""
+        for attempt in (1, 2):
+            with self._pool.connection() as conn:
+                try:
+                    conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+                except psycopg.OperationalError:
+                    if attempt == 2 or not conn.broken:
+                        raise
+                    self._pool.check()  # the other idle connections died with it
+                    continue
+                yield conn
+                return
 
     # -- workshops ----------------------------------------------------------------------------
 
@@ -274,6 +304,41 @@ class PgStore:
             "SELECT participant FROM devices WHERE workshop_id=%s AND token_hash=%s",
             (workshop_id, token_hash))
         return found[0] if found else None
+
+    # -- whole workshops, for `facilitator migrate` ---------------------------------------------
+
+    def devices(self, workshop_id: str) -> list[tuple[str, str]]:
+        """(token hash, participant) of every device that joined, in token-hash order."""
+        rows = self._read("SELECT token_hash, participant FROM devices WHERE workshop_id=%s "
+                          "ORDER BY token_hash COLLATE \"C\"", (workshop_id,))
+        return [(h, p) for h, p in rows]
+
+    def files(self, workshop_id: str) -> list[tuple[str, str, bytes]]:
+        """(id, mime type, bytes) of every stored file, in id order."""
+        rows = self._read("SELECT id, mime, data FROM files WHERE workshop_id=%s "
+                          "ORDER BY id COLLATE \"C\"", (workshop_id,))
+        return [(fid, mime, bytes(data)) for fid, mime, data in rows]
+
+    def import_workshop(self, row: WorkshopRow, events: list[Event],
+                        devices: list[tuple[str, str]],
+                        files: list[tuple[str, str, bytes]]) -> None:
+        """Write a whole workshop (copied from another store) in one transaction."""
+
+        def txn(conn: psycopg.Connection[Any]) -> None:
+            conn.execute(f"INSERT INTO workshops ({WORKSHOP_COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s)",
+                         (row.id, row.code, row.screen_key, row.console_key, row.title,
+                          row.created_at))
+            if events:
+                _insert(conn, row.id, events)
+            with conn.cursor() as cur:
+                if devices:
+                    cur.executemany("INSERT INTO devices (workshop_id, token_hash, participant) "
+                                    "VALUES (%s,%s,%s)", [(row.id, *d) for d in devices])
+                if files:
+                    cur.executemany("INSERT INTO files (workshop_id, id, mime, data) "
+                                    "VALUES (%s,%s,%s,%s)", [(row.id, *f) for f in files])
+
+        self._write(txn)
 
 
 def _insert(conn: psycopg.Connection[Any], workshop_id: str, events: list[Event]) -> None:
