@@ -1,4 +1,4 @@
-"""The ``facilitator`` command: serve, new, export, list, delete.
+"""The ``facilitator`` command: serve, new, export, list, delete, backup, migrate.
 
 Nothing heavy is imported at module level: ``serve`` must monkey-patch eventlet before
 Flask, Socket.IO or the store are imported.
@@ -23,7 +23,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--db", default=os.environ.get("FACILITATOR_DB"),
-                       help="SQLite file (default: instance/facilitator.db; env FACILITATOR_DB)")
+                       help="SQLite file or postgresql:// URL (default: "
+                            "instance/facilitator.db; env FACILITATOR_DB)")
         p.add_argument("--public-url", default=os.environ.get("FACILITATOR_PUBLIC_URL"),
                        help="address phones use, e.g. http://192.168.1.20:5000 "
                             "(env FACILITATOR_PUBLIC_URL; default: this machine's LAN address)")
@@ -55,6 +56,18 @@ def _parser() -> argparse.ArgumentParser:
                             "itself in FACILITATOR_PASSPHRASE); joining still needs only the "
                             "code. See docs/operations.md")
 
+    serve.add_argument("--redis", default=os.environ.get("FACILITATOR_REDIS") or None,
+                       metavar="URL",
+                       help="a Redis server shared with other `facilitator serve` processes "
+                            "of the same database, e.g. redis://127.0.0.1:6379/0: their "
+                            "sockets get each other's updates, and rate limits and presence "
+                            "are shared (env FACILITATOR_REDIS; docs/architecture.md)")
+    serve.add_argument("--spread", type=_positive,
+                       default=int(os.environ.get("FACILITATOR_SPREAD") or 1),
+                       help="spread each workshop's sockets over N routing keys, for a proxy "
+                            "that hashes on them: a room bigger than one process (default 1; "
+                            "env FACILITATOR_SPREAD)")
+
     new = sub.add_parser("new", help="create a workshop from a plan and print its links")
     common(new)
     new.add_argument("plan", help="a plan file, e.g. sessions/notes-wall.yaml")
@@ -80,6 +93,17 @@ def _parser() -> argparse.ArgumentParser:
     common(delete)
     delete.add_argument("code")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    migrate = sub.add_parser("migrate", help="copy workshops from one database to another "
+                                             "(SQLite to PostgreSQL or back), verified")
+    migrate.add_argument("--from", dest="source", required=True,
+                         help="the database to copy from: a SQLite file or postgresql:// URL")
+    migrate.add_argument("--to", dest="target", required=True,
+                         help="the database to copy into (a SQLite file is created if new)")
+    migrate.add_argument("--code", action="append", default=[],
+                         help="copy only this workshop (join code); may be given again")
+    migrate.add_argument("--skip-existing", action="store_true",
+                         help="leave workshops the target has already, copy the others")
     return parser
 
 
@@ -99,24 +123,53 @@ def main(argv: list[str] | None = None) -> int:
 
         monkey.patch_all()
     return {"serve": serve, "new": new, "export": export, "list": list_workshops,
-            "delete": delete, "backup": backup}[args.command](args)
+            "delete": delete, "backup": backup, "migrate": migrate}[args.command](args)
 
 
 def _app(args: argparse.Namespace, public_url: str | None, async_mode: str = "threading"):
     from facilitator.app import create_app
 
     config = {"PUBLIC_URL": public_url, "ASYNC_MODE": async_mode}
+    if getattr(args, "redis", None):
+        config["REDIS_URL"] = args.redis
+    if getattr(args, "spread", None):
+        config["SPREAD"] = args.spread
     if getattr(args, "retention_days", None):
         config["RETENTION_DAYS"] = float(args.retention_days)
     if getattr(args, "trusted_proxies", None) is not None:
         config["TRUSTED_PROXIES"] = args.trusted_proxies
     if args.db:
-        config["DATABASE"] = str(Path(args.db).resolve())
+        config["DATABASE"] = _db_target(args.db)
     if getattr(args, "passphrase_file", None):
         from facilitator.config import read_passphrase_file
 
         config["CREATE_PASSPHRASE"] = read_passphrase_file(args.passphrase_file)
     return create_app(config)
+
+
+def _db_target(db: str) -> str:
+    """A --db value as the DATABASE setting: a postgresql:// URL as given, a file resolved."""
+    from facilitator.store import is_postgres_url
+
+    return db if is_postgres_url(db) else str(Path(db).resolve())
+
+
+def _redacted(url: str) -> str:
+    """A URL without its password, for the log."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def _positive(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return n
 
 
 def _public_url(args: argparse.Namespace, host: str = "0.0.0.0") -> tuple[str, str]:
@@ -151,7 +204,24 @@ def serve(args: argparse.Namespace) -> int:
     from facilitator.app import get_service, get_socketio
 
     service = get_service(app)
-    print(f"facilitator: database {app.config['DATABASE']}")
+    from facilitator.store import is_postgres_url
+
+    database = app.config["DATABASE"]
+    if is_postgres_url(database):  # never print its password
+        from facilitator.store.postgres import redact
+
+        database = f"PostgreSQL {redact(database)}"
+    print(f"facilitator: database {database}")
+    if app.config.get("REDIS_URL"):
+        print("facilitator: sharing workshops with other processes through Redis "
+              f"({_redacted(app.config['REDIS_URL'])}); sockets spread over "
+              f"{app.config['SPREAD']} routing key(s) per workshop")
+        if not service.shared:
+            print("facilitator: note: a SQLite file belongs to one process; for several "
+                  "processes give them one PostgreSQL database (--db postgresql://...)")
+    elif int(app.config["SPREAD"]) > 1:
+        print("facilitator: note: --spread needs --redis (and PostgreSQL) to spread a "
+              "workshop over several processes; one process serves it whole")
     if app.config["CREATE_PASSPHRASE"]:
         print("facilitator: a shared server: creating a workshop needs the passphrase; "
               "joining needs only the code.")
@@ -237,7 +307,12 @@ def _keep_deleting_expired(service, days: float) -> None:  # type: ignore[no-unt
 def backup(args: argparse.Namespace) -> int:
     from facilitator.config import ROOT
     from facilitator.store import backup as copy
+    from facilitator.store import is_postgres_url
 
+    if is_postgres_url(args.db):
+        print("facilitator: backup copies a SQLite file; back up a PostgreSQL database with "
+              "pg_dump (docs/operations.md).", file=sys.stderr)
+        return 2
     source = Path(args.db) if args.db else ROOT / "instance" / "facilitator.db"
     try:
         count = copy(source, args.path)
@@ -248,6 +323,47 @@ def backup(args: argparse.Namespace) -> int:
         print(f"facilitator: backup failed: {exc}", file=sys.stderr)
         return 1
     print(f"facilitator: copied {count} workshops from {source} to {args.path}")
+    return 0
+
+
+def migrate(args: argparse.Namespace) -> int:
+    from facilitator.service import normalise_code
+    from facilitator.store import is_postgres_url, open_store
+    from facilitator.store.migrate import MigrateError
+    from facilitator.store.migrate import migrate as copy
+    from facilitator.store.postgres import redact
+
+    def name(target: str) -> str:
+        return redact(target) if is_postgres_url(target) else target
+
+    if not is_postgres_url(args.source) and not Path(args.source).is_file():
+        print(f"facilitator: there is no database at {args.source}.", file=sys.stderr)
+        return 2
+    if _db_target(args.source) == _db_target(args.target):
+        print("facilitator: --from and --to are the same database.", file=sys.stderr)
+        return 2
+    try:
+        source, target = open_store(_db_target(args.source)), open_store(_db_target(args.target))
+    except Exception as exc:  # a URL nobody answers, a file that is not a database
+        print(f"facilitator: cannot open the databases: {exc}", file=sys.stderr)
+        return 2
+    try:
+        report = copy(source, target, [normalise_code(c) for c in args.code],
+                      args.skip_existing)
+    except MigrateError as exc:
+        print(f"facilitator: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        source.close()
+        target.close()
+    for row in report.skipped:
+        print(f"skipped {row.code} ({row.title}): the target has it already")
+    for done in report.copied:
+        print(f"copied {done.row.code} ({done.row.title}): {done.events} events, "
+              f"{done.devices} devices, {done.files} files; verified event by event")
+    print(f"facilitator: copied and verified {len(report.copied)} workshops from "
+          f"{name(args.source)} to {name(args.target)}"
+          + (f", skipped {len(report.skipped)}" if report.skipped else "") + ".")
     return 0
 
 

@@ -34,6 +34,15 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,
     # delete workshops this many days after they end (None: keep them until deleted)
     "RETENTION_DAYS": None,
+    # several processes serving the same workshops (docs/architecture.md, "Scale-out"): a
+    # Redis URL for the message queue, shared rate limits and shared presence ...
+    "REDIS_URL": None,
+    # ... how long a process's presence counts outlive it in Redis (it refreshes them every
+    # third of that; a killed process's phones stop counting within this many seconds) ...
+    "PRESENCE_TTL": 30.0,
+    # ... and into how many routing keys one workshop's sockets are spread (the pages send
+    # route=<code>.<k>, k in [0, SPREAD), for a proxy hashing on it; 1: route=<code>)
+    "SPREAD": 1,
     # FULL: an acked event survives a power cut (an fsync per action); NORMAL: it survives a
     # crash of the server process (WAL), not of the machine, and is faster under load
     "SQLITE_SYNCHRONOUS": "FULL",
@@ -48,17 +57,23 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     # the session cookie is not sent with requests from other sites (no cross-site creating)
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # PostgreSQL (DATABASE = postgresql://...): connections each process keeps in its pool
+    "PG_POOL_SIZE": 8,
 }
 
 ENV = {
     "FACILITATOR_DB": "DATABASE",
     "FACILITATOR_PUBLIC_URL": "PUBLIC_URL",
     "FACILITATOR_SESSIONS": "SESSIONS_DIR",
+    "FACILITATOR_REDIS": "REDIS_URL",
+    "FACILITATOR_SPREAD": "SPREAD",
+    "FACILITATOR_PRESENCE_TTL": "PRESENCE_TTL",
     "FACILITATOR_SQLITE_SYNCHRONOUS": "SQLITE_SYNCHRONOUS",
     "FACILITATOR_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "FACILITATOR_RETENTION_DAYS": "RETENTION_DAYS",
     "FACILITATOR_PASSPHRASE": "CREATE_PASSPHRASE",
     "FACILITATOR_SECRET_KEY": "SECRET_KEY",
+    "FACILITATOR_PG_POOL_SIZE": "PG_POOL_SIZE",
     **{f"FACILITATOR_{name}": name for name in (
         "RATE_BURST", "RATE_PER_SECOND", "ADDRESS_BURST", "ADDRESS_PER_SECOND", "JOIN_BURST",
         "JOIN_PER_SECOND", "CONNECT_BURST", "CONNECT_PER_SECOND", "CONSOLE_BURST",
@@ -68,7 +83,8 @@ NUMBERS = {"TRUSTED_PROXIES": int, "RETENTION_DAYS": float, "RATE_BURST": float,
            "RATE_PER_SECOND": float, "ADDRESS_BURST": float, "ADDRESS_PER_SECOND": float,
            "JOIN_BURST": float, "JOIN_PER_SECOND": float, "CONNECT_BURST": float,
            "CONNECT_PER_SECOND": float, "CONSOLE_BURST": float, "CONSOLE_PER_SECOND": float,
-           "PASSPHRASE_BURST": float, "PASSPHRASE_PER_SECOND": float}
+           "PASSPHRASE_BURST": float, "PASSPHRASE_PER_SECOND": float,
+           "PG_POOL_SIZE": int, "SPREAD": int, "PRESENCE_TTL": float}
 
 
 def from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:

@@ -72,10 +72,14 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """`facilitator serve` in a subprocess (eventlet, as in production) on a free port."""
+    """`facilitator serve` in a subprocess (eventlet, as in production) on a free port, on a
+    SQLite file or a PostgreSQL URL (``db``)."""
 
-    def __init__(self, db: Path, log: Path) -> None:
-        self.db = db
+    def __init__(self, db: Path | str, log: Path, args: list[str] | None = None,
+                 env: dict[str, str] | None = None) -> None:
+        self.db = db  # a SQLite file, or a postgresql:// URL
+        self.args = list(args or [])  # more `facilitator serve` options (--redis URL, ...)
+        self.env = dict(env or {})
         self.log = log
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -83,11 +87,12 @@ class LiveServer:
         self._logf: Any = None
 
     def start(self) -> LiveServer:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         self._logf = self.log.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port), "--db", str(self.db), "--public-url", self.url, "--quiet"],
+             "--port", str(self.port), "--db", str(self.db), "--public-url", self.url, "--quiet",
+             *self.args],
             cwd=ROOT, env=env, stdout=self._logf, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -117,6 +122,44 @@ class LiveServer:
         r = requests.post(f"{self.url}/api/workshops", json=plan or NOTES_PLAN, timeout=10)
         r.raise_for_status()
         return r.json()
+
+
+# -- real PostgreSQL and Redis: one of each per test session, started on first use ----------
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory):
+    """The session's PostgreSQL cluster (facilitator.localservers.Postgres)."""
+    from facilitator.localservers import Postgres
+
+    server = Postgres(tmp_path_factory.mktemp("postgres")).start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(pg_server) -> str:
+    """The URL of the session's shared database."""
+    return pg_server.url
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def fresh_postgres_url(pg_server) -> Iterator[str]:
+    """A database of this test's own (CREATE DATABASE; the session's cluster is deleted at
+    the end, so it is not dropped one by one)."""
+    yield pg_server.create_database(f"test_{os.getpid()}_{next(_databases)}")
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of the session's Redis server (facilitator.localservers.Redis)."""
+    from facilitator.localservers import Redis
+
+    server = Redis(tmp_path_factory.mktemp("redis")).start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture

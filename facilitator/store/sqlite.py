@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -81,6 +82,9 @@ class WorkshopRow:
 class SqliteStore:
     """The event log in one SQLite file."""
 
+    # one process owns the file: the service's in-process lock is all the serialising needed
+    shared = False
+
     def __init__(self, path: str | Path, synchronous: str = "FULL") -> None:
         self.path = str(path)
         if self.path != ":memory:":
@@ -112,6 +116,11 @@ class SqliteStore:
             self._conn.close()
             if self._checkpoint_conn is not None:
                 self._checkpoint_conn.close()
+
+    @contextmanager
+    def serialised(self, workshop_id: str) -> Iterator[None]:
+        """A no-op: one process owns a SQLite file (PgStore's holds a cross-process lock)."""
+        yield
 
     def checkpoint(self) -> None:
         """Copy the WAL into the database file without blocking writers (PASSIVE)."""
@@ -251,6 +260,38 @@ class SqliteStore:
         found = self._one("SELECT participant FROM devices WHERE workshop_id=? AND token_hash=?",
                           (workshop_id, token_hash))
         return found[0] if found else None
+
+    # -- whole workshops, for `facilitator migrate` ---------------------------------------------
+
+    def devices(self, workshop_id: str) -> list[tuple[str, str]]:
+        """(token hash, participant) of every device that joined, in token-hash order."""
+        return self._run(lambda c: c.execute(
+            "SELECT token_hash, participant FROM devices WHERE workshop_id=? "
+            "ORDER BY token_hash", (workshop_id,)).fetchall())
+
+    def files(self, workshop_id: str) -> list[tuple[str, str, bytes]]:
+        """(id, mime type, bytes) of every stored file, in id order."""
+        rows = self._run(lambda c: c.execute(
+            "SELECT id, mime, data FROM files WHERE workshop_id=? ORDER BY id",
+            (workshop_id,)).fetchall())
+        return [(fid, mime, bytes(data)) for fid, mime, data in rows]
+
+    def import_workshop(self, row: WorkshopRow, events: list[Event],
+                        devices: list[tuple[str, str]],
+                        files: list[tuple[str, str, bytes]]) -> None:
+        """Write a whole workshop (copied from another store) in one transaction."""
+
+        def txn(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO workshops VALUES (?,?,?,?,?,?)",
+                         (row.id, row.code, row.screen_key, row.console_key, row.title,
+                          row.created_at))
+            _insert(conn, row.id, events)
+            conn.executemany("INSERT INTO devices VALUES (?,?,?)",
+                             [(row.id, *d) for d in devices])
+            conn.executemany("INSERT INTO files (workshop_id, id, mime, data) VALUES (?,?,?,?)",
+                             [(row.id, *f) for f in files])
+
+        self._write(txn)
 
     def _one(self, sql: str, params: Iterable[Any]) -> Any:
         return self._run(lambda c: c.execute(sql, tuple(params)).fetchone())
