@@ -9,7 +9,7 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from facilitator import i18n
-from facilitator.config import DEFAULTS, ROOT, from_env
+from facilitator.config import DEFAULTS, ROOT, from_env, instance_secret_key
 from facilitator.service import Service
 from facilitator.store import open_store
 
@@ -29,6 +29,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config["DATABASE"]:  # a SQLite file, or a postgresql:// URL
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE"] = str(Path(app.instance_path) / "facilitator.db")
+
+    if app.config["CREATE_PASSPHRASE"] is not None and not str(
+            app.config["CREATE_PASSPHRASE"]).strip():
+        # blank would let nobody create; refuse to start rather than guess what was meant
+        raise RuntimeError("the facilitator passphrase (FACILITATOR_PASSPHRASE) is blank")
+    if app.config["CREATE_PASSPHRASE"] and not app.config["SECRET_KEY"]:
+        # the session cookie that remembers the passphrase is signed with this key; every
+        # process on this machine reads the same file (docs/operations.md: a shared server)
+        try:
+            app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+        except OSError as exc:
+            raise RuntimeError(
+                f"cannot keep a secret key in {app.instance_path} ({exc.strerror}): "
+                "give one with FACILITATOR_SECRET_KEY") from exc
 
     app.jinja_env.add_extension("jinja2.ext.i18n")
     # the templates' _() and ngettext() speak the current language (facilitator/i18n.py)

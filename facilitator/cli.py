@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
                        default=int(os.environ.get("FACILITATOR_TRUSTED_PROXIES", 0)),
                        help="proxies in front of this server that append X-Forwarded-For "
                             "(default 0: the header is ignored; see docs/operations.md)")
+    serve.add_argument("--passphrase-file", metavar="PATH",
+                       default=os.environ.get("FACILITATOR_PASSPHRASE_FILE"),
+                       help="a shared server: creating a workshop needs the passphrase held in "
+                            "this file (env FACILITATOR_PASSPHRASE_FILE, or the passphrase "
+                            "itself in FACILITATOR_PASSPHRASE); joining still needs only the "
+                            "code. See docs/operations.md")
 
     new = sub.add_parser("new", help="create a workshop from a plan and print its links")
     common(new)
@@ -118,6 +124,10 @@ def _app(args: argparse.Namespace, public_url: str | None, async_mode: str = "th
         config["TRUSTED_PROXIES"] = args.trusted_proxies
     if args.db:
         config["DATABASE"] = _db_target(args.db)
+    if getattr(args, "passphrase_file", None):
+        from facilitator.config import read_passphrase_file
+
+        config["CREATE_PASSPHRASE"] = read_passphrase_file(args.passphrase_file)
     return create_app(config)
 
 
@@ -152,7 +162,11 @@ def _print_links(row, base: str, draw_qr: bool = True) -> None:  # type: ignore[
 
 def serve(args: argparse.Namespace) -> int:
     base, why = _public_url(args, args.host)
-    app = _app(args, base, args.async_mode)
+    try:
+        app = _app(args, base, args.async_mode)
+    except (ValueError, RuntimeError) as exc:  # the passphrase file, the secret key's folder
+        print(f"facilitator: {exc}", file=sys.stderr)
+        return 2
     from facilitator.app import get_service, get_socketio
 
     service = get_service(app)
@@ -164,6 +178,13 @@ def serve(args: argparse.Namespace) -> int:
 
         database = f"PostgreSQL {redact(database)}"
     print(f"facilitator: database {database}")
+    if app.config["CREATE_PASSPHRASE"]:
+        print("facilitator: a shared server: creating a workshop needs the passphrase; "
+              "joining needs only the code.")
+        if getattr(service.store, "shared", False) and not os.environ.get(
+                "FACILITATOR_SECRET_KEY"):
+            print("facilitator: with several processes on several machines, give each the "
+                  "same FACILITATOR_SECRET_KEY (see docs/operations.md).")
     print(f"facilitator: phones will use {base} ({why}).")
     print("  To change it: --public-url http://ADDRESS:PORT or FACILITATOR_PUBLIC_URL.")
     print(f"  Create a workshop: {base}/")

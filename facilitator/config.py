@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,17 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_SYNCHRONOUS": "FULL",
     # PostgreSQL (DATABASE = postgresql://...): connections each process keeps in its pool
     "PG_POOL_SIZE": 8,
+    # a shared server: creating a workshop needs this passphrase (None: anyone who reaches the
+    # server may create, as on one laptop); see docs/operations.md
+    "CREATE_PASSPHRASE": None,
+    # tries of the passphrase per client address, right or wrong: 10 at once, then one every 5 s
+    "PASSPHRASE_BURST": 10,
+    "PASSPHRASE_PER_SECOND": 0.2,
+    # signs the session cookie that remembers the passphrase; None: generated once and kept in
+    # <instance folder>/secret_key (processes on several machines must be given the same one)
+    "SECRET_KEY": None,
+    # the session cookie is not sent with requests from other sites (no cross-site creating)
+    "SESSION_COOKIE_SAMESITE": "Lax",
 }
 
 ENV = {
@@ -48,15 +60,18 @@ ENV = {
     "FACILITATOR_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "FACILITATOR_RETENTION_DAYS": "RETENTION_DAYS",
     "FACILITATOR_PG_POOL_SIZE": "PG_POOL_SIZE",
+    "FACILITATOR_PASSPHRASE": "CREATE_PASSPHRASE",
+    "FACILITATOR_SECRET_KEY": "SECRET_KEY",
     **{f"FACILITATOR_{name}": name for name in (
         "RATE_BURST", "RATE_PER_SECOND", "ADDRESS_BURST", "ADDRESS_PER_SECOND", "JOIN_BURST",
         "JOIN_PER_SECOND", "CONNECT_BURST", "CONNECT_PER_SECOND", "CONSOLE_BURST",
-        "CONSOLE_PER_SECOND")},
+        "CONSOLE_PER_SECOND", "PASSPHRASE_BURST", "PASSPHRASE_PER_SECOND")},
 }
 NUMBERS = {"TRUSTED_PROXIES": int, "RETENTION_DAYS": float, "RATE_BURST": float,
            "RATE_PER_SECOND": float, "ADDRESS_BURST": float, "ADDRESS_PER_SECOND": float,
            "JOIN_BURST": float, "JOIN_PER_SECOND": float, "CONNECT_BURST": float,
            "CONNECT_PER_SECOND": float, "CONSOLE_BURST": float, "CONSOLE_PER_SECOND": float,
+           "PASSPHRASE_BURST": float, "PASSPHRASE_PER_SECOND": float,
            "PG_POOL_SIZE": int}
 
 
@@ -68,6 +83,57 @@ def from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:
         if environ.get(var):
             out[key] = NUMBERS.get(key, str)(environ[var])
     return out
+
+
+def read_passphrase_file(path: str | Path) -> str:
+    """The passphrase in a file (``serve --passphrase-file``), without the whitespace around it.
+
+    :raises ValueError: the file cannot be read or holds no passphrase (the message says which)
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValueError(f"cannot read the passphrase file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"the passphrase file {path} is not UTF-8 text") from exc
+    if not text.strip():
+        raise ValueError(f"the passphrase file {path} is empty")
+    return text.strip()
+
+
+def instance_secret_key(folder: str | Path) -> str:
+    """The key in ``folder/secret_key``, made (random, 256 bits, readable by its owner only)
+    the first time. Several processes starting at once on one machine all get the same key:
+    the file appears whole or not at all (written aside, then hard-linked into place, which
+    never replaces a file another process linked first).
+
+    :raises OSError: the folder cannot be written (then give FACILITATOR_SECRET_KEY)
+    """
+    folder = Path(folder)
+    path = folder / "secret_key"
+    try:
+        if key := path.read_text(encoding="ascii").strip():
+            return key
+    except FileNotFoundError:
+        pass
+    folder.mkdir(parents=True, exist_ok=True)
+    aside = folder / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(secrets.token_hex(32) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass  # another process was first: use its key
+        except OSError:  # a file system without hard links (some network ones)
+            if not path.exists():
+                os.replace(aside, path)
+    finally:
+        aside.unlink(missing_ok=True)
+    return path.read_text(encoding="ascii").strip()
 
 
 def lan_address() -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from facilitator.core.plan import Plan, kind_name, load_plan, parse_plan, resolv
 from facilitator.i18n import _
 from facilitator.service import Service, normalise_code
 from facilitator.store import WorkshopRow
+from facilitator.web import passphrase
 from facilitator.web.language import for_person, form_text, plan_languages, speak
 
 bp = Blueprint("web", __name__)
@@ -188,18 +190,48 @@ def _apply_form(data: dict[str, Any]) -> None:
                 del options[name]
         stage["options"] = options
 
+
+@bp.app_context_processor
+def shared_server() -> dict[str, Any]:
+    """For the templates: whether creating needs the server's passphrase, and whether this
+    browser gave it (functions, so that pages which do not ask never read the session)."""
+    return {"passphrase_required": passphrase.required,
+            "passphrase_known": passphrase.signed_in}
+
+
+def opened_by_form() -> passphrase.Refusal | None:
+    """None when this browser may create: no passphrase is set, it gave it earlier in its
+    session, or the form's ``passphrase`` field is right (then it is remembered)."""
+    if passphrase.signed_in():
+        return None
+    refusal = passphrase.check(request.form.get("passphrase"))
+    if refusal is None:
+        passphrase.sign_in()
+    return refusal
+
+
+def create_page(error: str | None = None, status: int = 200,
+                refusal: passphrase.Refusal | None = None) -> tuple[str, int, dict[str, str]]:
+    return (render_template("create.html", plans=session_plans(), error=error,
+                            passphrase_error=refusal.error if refusal else None,
+                            chosen=request.form.get("plan")),
+            refusal.status() if refusal else status, refusal.headers() if refusal else {})
+
+
 @bp.get("/")
-def index() -> str:
-    return render_template("create.html", plans=session_plans(), error=None)
+def index() -> Any:
+    return create_page()
 
 
 @bp.post("/create/review")
 def review() -> Any:
     """Step 2 of creating: the chosen or uploaded plan, with its title and prompts editable."""
+    if refusal := opened_by_form():
+        return create_page(refusal=refusal)
     try:
         plan = _chosen_plan()
     except PlanError as exc:
-        return render_template("create.html", plans=session_plans(), error=exc.message), 400
+        return create_page(exc.message, 400)
     data = plan.to_dict()
     return render_template("review.html", plan=plan, plan_json=json.dumps(data),
                            stages=stage_forms(data), error=None)
@@ -228,6 +260,13 @@ def create() -> Any:
         return message(_("Something went wrong"),
                        _("The plan was lost on the way. Please start again."), 400)
     _apply_form(data)
+    if refusal := opened_by_form():
+        # asked again on the review page (a browser that keeps no cookies, or a passphrase
+        # changed meanwhile): the edits are kept
+        return (render_template("review.html", plan=None, plan_json=json.dumps(data),
+                                raw=data, stages=stage_forms(data), error=None,
+                                passphrase_error=refusal.error),
+                refusal.status(), refusal.headers())
     try:
         plan = load_plan(data)
     except PlanError as exc:
@@ -247,7 +286,13 @@ def with_default_language(plan: Plan) -> Plan:
 
 @bp.post("/api/workshops")
 def api_create() -> Any:
-    """Create a workshop from a plan given as JSON (or YAML text); returns its links."""
+    """Create a workshop from a plan given as JSON (or YAML text); returns its links. On a
+    shared server the call gives the passphrase (``Authorization: Bearer <passphrase>``)."""
+    if passphrase.required() and (refusal := passphrase.check(passphrase.from_headers())):
+        request.get_data(cache=False)  # read the plan (within MAX_CONTENT_LENGTH): a client
+        # still sending it would meet a closed socket instead of the sentence
+        return (jsonify(ok=False, error=refusal.error, retry_after=refusal.retry_after),
+                refusal.status(api=True), refusal.headers(api=True))
     if request.is_json:
         data = request.get_json(silent=True)
         if isinstance(data, dict) and "plan" in data and "stages" not in data:
@@ -264,6 +309,17 @@ def api_create() -> Any:
     row = service().create_workshop(with_default_language(plan))
     return jsonify(ok=True, code=row.code, screen_key=row.screen_key,
                    console_key=row.console_key, **links(row)), 201
+
+
+@bp.post("/passphrase/forget")
+def forget_passphrase() -> Any:
+    """Sign this browser out: the next workshop it creates asks for the passphrase again.
+    Back to the page it came from (a path on this server), else the home page."""
+    passphrase.sign_out()
+    back = request.form.get("next", "")
+    if not re.fullmatch(r"/(?!/)[A-Za-z0-9_./-]*", back):  # never another site
+        back = url_for("web.index")
+    return redirect(back)
 
 
 # -- join ------------------------------------------------------------------------------------
