@@ -169,6 +169,7 @@ def test_an_acknowledged_event_is_there_after_reopening(target, store):
     assert again.find(code=row.code) == row
 
 
+@pytest.mark.slow
 def test_an_acknowledged_event_survives_a_crash_of_postgres(pg_server, postgres_url):
     store = open_store(postgres_url)
     row = workshop(store)
