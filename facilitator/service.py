@@ -182,7 +182,9 @@ class Service:
                client_id: Any = None) -> Result:
         """Apply one command; never raises for bad input (the Result carries the error)."""
         if client_id is not None and (not isinstance(client_id, str)
-                                      or not 0 < len(client_id) <= MAX_CLIENT_ID):
+                                      or not 0 < len(client_id) <= MAX_CLIENT_ID
+                                      or not client_id.isprintable()):
+            # (PostgreSQL's text cannot hold U+0000: an id is printable text on every store)
             return Result(False, error=_("The action id must be text of at most 64 characters."))
         live = self.live(workshop_id)
         if live is None:

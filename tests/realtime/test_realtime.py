@@ -139,6 +139,7 @@ def test_screen_cannot_send_actions(room) -> None:
     ("post_note", {"text": "hi", "stage": 1}, "That step has finished"),
     ("post_note", {"text": "hi", "client_id": 12}, "action id"),
     ("post_note", {"text": "hi", "client_id": "x" * 65}, "action id"),
+    ("post_note", {"text": "hi", "client_id": "a\x00b"}, "action id"),
     ("make_me_admin", {}, "Unknown action"),
     ("edit_note", {"note_id": "n999", "text": "x"}, "does not exist"),
     ("edit_note", {"note_id": ["n1"], "text": "x"}, "must be text"),
