@@ -646,8 +646,7 @@ def bench_target(target: str, args, workdir: Path) -> dict:
     if url is None:
         port = free_port()
         if target == "project":
-            profile = ["-m", "cProfile", "-o", args.profile] if args.profile else []
-            cmd = [sys.executable, *profile, "-m", "facilitator", "serve", "--host", HOST,
+            cmd = [sys.executable, "-m", "facilitator", "serve", "--host", HOST,
                    "--port", str(port), "--db", str(workdir / "bench.db"),
                    "--public-url", f"http://{HOST}:{port}",
                    "--max-connections", str(args.max_connections)]
@@ -669,6 +668,13 @@ def bench_target(target: str, args, workdir: Path) -> dict:
             return {"target": target, "failed": f"server did not start: {exc}"}
         url = server.url
     pid = server.pid if server else None
+    spy = None
+    if args.profile and target == "project" and pid is not None:
+        # py-spy (pip install py-spy) samples the server from outside: collapsed stacks
+        exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        spy = subprocess.Popen([exe, "record", "--format", "raw", "--rate", "200",
+                                "--nonblocking", "-o", args.profile, "-p", str(pid)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         res = {"target": target, "skipped": True}
         if args.scenario in ("notes", "all"):
@@ -681,6 +687,9 @@ def bench_target(target: str, args, workdir: Path) -> dict:
     except Exception as exc:
         res = {"target": target, "failed": f"{type(exc).__name__}: {exc}"}
     finally:
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)  # py-spy writes its file as it stops
+            spy.wait(30)
         if server is not None:
             server.stop()
     if server is not None:
@@ -840,7 +849,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the baseline's per-phone fan-out message size (1500, about a "
                         "café phone's snapshot)")
     parser.add_argument("--profile", metavar="PATH",
-                        help="run the project server under cProfile, writing its stats here")
+                        help="sample the project server with py-spy (pip install py-spy), "
+                        "writing its collapsed stacks here")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, db)")
     args = parser.parse_args(argv)

@@ -15,8 +15,18 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 from facilitator import i18n
 from facilitator.core.commands import COMMANDS, PARTICIPANT, VISITOR, Actor, door_closed
 from facilitator.core.state import FACILITATOR
-from facilitator.core.views import CONSOLE, PHONE, PHONES, SCREEN, Emit, people_view, snapshot
+from facilitator.core.views import (
+    CONSOLE,
+    PHONE,
+    PHONES,
+    SCREEN,
+    Emit,
+    people_view,
+    shared_views,
+    snapshot,
+)
 from facilitator.i18n import _
+from facilitator.realtime.coalesce import Coalescer
 from facilitator.realtime.limits import LimitsStore, MemoryLimits, client_address, rates
 from facilitator.realtime.wire import Malformed, install
 from facilitator.service import Result, Service, hash_token, normalise_code
@@ -116,6 +126,9 @@ class Presence:
 
 
 PAGER_EVENTS = ("screen_pager", "pager_state")
+# events to the projector and the console whose payload is a whole state (the latest wins):
+# held and sent at most every COALESCE_INTERVAL seconds (realtime/coalesce.py)
+COALESCED = {"vote", "people", "cafe_counts"}
 PAGER_ACTIONS = ("next", "prev", "first", "pause", "resume")
 
 
@@ -160,6 +173,16 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         return None
     service.languages_in_use = presence.languages
 
+    def spawn(fn: Any, delay: float) -> None:
+        def later() -> None:
+            socketio.sleep(delay)
+            fn()
+        socketio.start_background_task(later)
+
+    coalescer = Coalescer(lambda event, payload, to: socketio.emit(event, payload, to=to),
+                          float(app.config.get("COALESCE_INTERVAL", 0.1)), spawn)
+    app.extensions["facilitator.coalescer"] = coalescer
+
     def workshop_languages(workshop: str) -> tuple[str, ...]:
         live = service.live(workshop)
         source = live.state.plan_source if live else None
@@ -184,8 +207,8 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         if live is None:
             return
         payload = {"seq": live.state.seq, **people_view(live.state, presence.online(workshop))}
-        for audience in audiences:
-            socketio.emit("people", payload, to=room(workshop, audience))
+        for audience in audiences:  # a burst of joins: the latest count, every ~100 ms
+            coalescer.offer((workshop, audience), "people", payload, room(workshop, audience))
 
     def send(workshop: str, emits: Result | list[Emit] | dict[str, list[Emit]]) -> None:
         """Emit a command's changes, each audience in the language(s) it reads: the same
@@ -208,8 +231,11 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
                 continue
             if e.payload is None and e.audience == PHONES:
                 # each phone has its own view: send each its own snapshot, in its language
-                for sid, pid, lang in presence.phones_with_language(workshop):
-                    socketio.emit("snapshot", view(workshop, PHONE, pid, lang), to=sid)
+                # (what phones share, a table's or a language's part, is built once)
+                coalescer.before((workshop, PHONES))
+                with shared_views():
+                    for sid, pid, lang in presence.phones_with_language(workshop):
+                        socketio.emit("snapshot", view(workshop, PHONE, pid, lang), to=sid)
                 continue
             if e.audience == SCREEN:
                 targets = [(primary, also)]
@@ -228,7 +254,12 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
                     if second and second in by_language:
                         other = by_language[second][i].payload or {}
                         payload["second"] = {"lang": second, "workshop": other.get("workshop")}
-                socketio.emit(e.name, payload, to=room(workshop, e.audience, lang))
+                to, stream = room(workshop, e.audience, lang), (workshop, e.audience)
+                if e.name in COALESCED and e.audience in (SCREEN, CONSOLE):
+                    coalescer.offer(stream, e.name, payload, to)
+                else:
+                    coalescer.before(stream)  # held states first: order is kept
+                    socketio.emit(e.name, payload, to=to)
 
     def reader_language(auth: Any, default: str | None = None) -> str:
         """The language the page told us it speaks (its <html lang>), else the person's."""
@@ -282,6 +313,7 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             join_room(room(row.id, pid))
             join_room(room(row.id, pid, conn.lang))
         presence.add(request.sid, conn)  # type: ignore[attr-defined]
+        coalescer.before((row.id, audience))  # nothing older may follow the snapshot
         socketio.emit("snapshot", view(row.id, role, conn.participant, conn.lang, conn.also),
                       to=request.sid)  # type: ignore[attr-defined]
         if conn.participant:
