@@ -28,7 +28,9 @@ WRITING_KINDS = ("notes", "cafe", "checkin", "onetwofour")  # kinds whose stages
 @dataclass(frozen=True)
 class Emit:
     """Send ``name`` with ``payload`` to ``audience`` (screen, console, phones, or a
-    participant id). A ``None`` payload with name ``snapshot`` means: a fresh snapshot."""
+    participant id). A ``None`` payload with name ``snapshot`` means: a fresh snapshot; with
+    a name in ``FRESH`` (``words``): that view of the state as it is when the update is sent,
+    which the transport builds at most a few times a second however fast events come."""
 
     audience: str
     name: str
@@ -219,6 +221,15 @@ def words_view(state: WorkshopState) -> dict[str, Any]:
     # a check-in is a word each: a word said once still belongs to the room's picture
     once = bool(state.stages) and state.stages[index].kind == "checkin"
     return {"stage": index, **frequent(texts, min_count=1 if once else 2)}
+
+
+def words_update(state: WorkshopState) -> dict[str, Any]:
+    return {"seq": state.seq, "words": words_view(state)}
+
+
+# updates whose payload is built when sent (Emit payload None): counting every note's words
+# after each of 1,000 check-ins grew with the room squared
+FRESH: dict[str, Callable[[WorkshopState], dict[str, Any]]] = {"words": words_update}
 
 
 def people_view(state: WorkshopState, online: int) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from facilitator.core.commands import COMMANDS, PARTICIPANT, VISITOR, Actor, doo
 from facilitator.core.state import FACILITATOR
 from facilitator.core.views import (
     CONSOLE,
+    FRESH,
     PHONE,
     PHONES,
     SCREEN,
@@ -128,7 +129,11 @@ class Presence:
 PAGER_EVENTS = ("screen_pager", "pager_state")
 # events to the projector and the console whose payload is a whole state (the latest wins):
 # held and sent at most every COALESCE_INTERVAL seconds (realtime/coalesce.py)
-COALESCED = {"vote", "people", "cafe_counts"}
+COALESCED = {"vote", "people", "cafe_counts", *FRESH}
+# events that carry one item (a note), never a state a held update also carries: they go at
+# once, past held updates; any other event (a snapshot, a stage, a café view) sends the held
+# ones first, so that nothing older follows it
+ONE_ITEM = {"note", "note_removed", "participant"}
 PAGER_ACTIONS = ("next", "prev", "first", "pause", "resume")
 
 
@@ -202,6 +207,15 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         out["now"] = service.clock()  # clients count timers down from the server's clock
         return out
 
+    def fresh(workshop: str, name: str, lang: str) -> Any:
+        """A FRESH update's builder: the view of the workshop as it is when it is sent."""
+        def build() -> dict[str, Any]:
+            live = service.live(workshop)
+            assert live is not None
+            with live.lock, i18n.use(lang):
+                return FRESH[name](live.state)
+        return build
+
     def people(workshop: str, audiences: tuple[str, ...] = (SCREEN, CONSOLE)) -> None:
         live = service.live(workshop)
         if live is None:
@@ -244,7 +258,9 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             for lang, second in targets:
                 mine = by_language.get(lang, reference)[i]
                 payload = mine.payload
-                if payload is None:
+                if payload is None and e.name in FRESH:
+                    payload = fresh(workshop, e.name, lang)
+                elif payload is None:
                     key = (e.audience, lang)
                     payload = snapshots.get(key) or view(workshop, e.audience, lang=lang,
                                                          also=second)
@@ -258,7 +274,8 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
                 if e.name in COALESCED and e.audience in (SCREEN, CONSOLE):
                     coalescer.offer(stream, e.name, payload, to)
                 else:
-                    coalescer.before(stream)  # held states first: order is kept
+                    if e.name not in ONE_ITEM:
+                        coalescer.before(stream)  # held states first: order is kept
                     socketio.emit(e.name, payload, to=to)
 
     def reader_language(auth: Any, default: str | None = None) -> str:

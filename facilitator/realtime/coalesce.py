@@ -8,10 +8,11 @@ ones that follow within ``interval`` seconds are held, each replacing the one be
 last is sent when the interval has passed (a trailing flush). The final state is always sent;
 only intermediate states are skipped.
 
-Order is kept per *stream* (one workshop's audience): before any other event goes to a stream,
-the stream's held updates are sent first, so a client never sees an older state after a newer
-event (a vote closing, a new stage's snapshot). Events that each carry something new (a note)
-are never coalesced.
+Order is kept per *stream* (one workshop's audience): before an event that carries state a
+held update also carries (a snapshot, a stage, a café view) goes to a stream, the caller sends
+the stream's held updates first (:meth:`Coalescer.before`), so a client never sees an older
+state after a newer one (a tally after the vote-closed snapshot). Events that each carry
+something new (a note) are never coalesced, and need not wait.
 
 It works under eventlet and plain threads alike: the trailing flush runs as a background task
 started by the ``spawn`` function given (Flask-SocketIO's ``start_background_task`` and
@@ -52,7 +53,8 @@ class Coalescer:
 
     def offer(self, stream: Hashable, event: str, payload: Any, room: str) -> None:
         """Send ``payload`` now if the key has been quiet for ``interval``, else hold it
-        (replacing any held one) until its trailing flush."""
+        (replacing any held one) until its trailing flush. A callable ``payload`` is called
+        when it is sent (a view that is costly to build is then built once per flush)."""
         key = (stream, event, room)
         with self._lock:
             now = self.clock()
@@ -106,4 +108,4 @@ class Coalescer:
     def _send(self, key: Key, payload: Any, now: float) -> None:
         self._sent_at[key] = now
         self.sent += 1
-        self.emit(key[1], payload, key[2])
+        self.emit(key[1], payload() if callable(payload) else payload, key[2])

@@ -95,3 +95,25 @@ def test_a_held_tally_arrives_before_the_snapshot_that_follows_it(service, conne
     assert events[-1][1]["vote"]["status"] == "closed"
     settle()
     assert received(screen, "vote") == []  # nothing stale after the snapshot
+
+
+def test_a_burst_of_check_ins_builds_the_screens_words_a_few_times_and_ends_right(
+        service, connect) -> None:
+    """Each check-in word used to recount every answer's words for the screen; now the
+    words are built as they are sent, at most every ~100 ms, and the last count is whole."""
+    plan = {"title": "Check-in", "stages": [{"kind": "checkin", "prompt": "One word"}]}
+    row, console, screen, phones = open_room(service, connect, plan, 60, "words")
+    assert console.emit("start", {"client_id": "g"}, callback=True)["ok"]
+    settle()
+    screen.get_received()
+    feelings = ["curious", "tired", "hopeful", "calm", "busy"]
+    t0 = time.monotonic()
+    for i, phone in enumerate(phones):
+        assert phone.emit("post_note", {"client_id": f"c{i}", "text": feelings[i % 5]},
+                          callback=True)["ok"]
+    answering = time.monotonic() - t0
+    settle()
+    words = received(screen, "words")
+    assert 1 <= len(words) <= min(at_most(answering), 59), (len(words), answering)
+    assert sorted(words[-1]["words"]["words"]) == sorted([w, 12] for w in feelings)
+    assert words[-1]["seq"] == service.live(row.id).state.seq
