@@ -6,6 +6,7 @@ Handlers never branch on which method a workshop runs; see docs/protocol.md for 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,6 +135,7 @@ COALESCED = {"vote", "people", "cafe_counts", *FRESH}
 # once, past held updates; any other event (a snapshot, a stage, a café view) sends the held
 # ones first, so that nothing older follows it
 ONE_ITEM = {"note", "note_removed", "participant"}
+FIND_TTL = 10.0  # seconds a workshop found by code or key is remembered for connects
 PAGER_ACTIONS = ("next", "prev", "first", "pause", "resume")
 
 
@@ -278,6 +280,25 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
                         coalescer.before(stream)  # held states first: order is kept
                     socketio.emit(e.name, payload, to=to)
 
+    found: dict[tuple[str, str], tuple[float, Any]] = {}  # (column, value) -> (when, row)
+
+    def find_workshop(column: str, value: str) -> Any:
+        """``store.find``, remembered for FIND_TTL seconds: a room of phones connecting at
+        once asks for the same code a thousand times, each a trip to the database. A
+        workshop deleted meanwhile is not found (it is no longer live)."""
+        now = time.monotonic()
+        hit = found.get((column, value))
+        if hit is not None and now - hit[0] < FIND_TTL and service.live(hit[1].id) is not None:
+            return hit[1]
+        row = service.store.find(**{column: value})
+        if len(found) > 4096:
+            found.clear()
+        if row is None:
+            found.pop((column, value), None)
+        else:
+            found[(column, value)] = (now, row)
+        return row
+
     def reader_language(auth: Any, default: str | None = None) -> str:
         """The language the page told us it speaks (its <html lang>), else the person's."""
         wanted = auth.get("lang") if isinstance(auth, dict) else None
@@ -301,11 +322,11 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         role = auth["role"]
         row = None
         if role == PHONE and isinstance(auth.get("code"), str):
-            row = service.store.find(code=normalise_code(auth["code"]))
+            row = find_workshop("code", normalise_code(auth["code"]))
         elif role == SCREEN and isinstance(auth.get("key"), str):
-            row = service.store.find(screen_key=auth["key"])
+            row = find_workshop("screen_key", auth["key"])
         elif role == CONSOLE and isinstance(auth.get("key"), str):
-            row = service.store.find(console_key=auth["key"])
+            row = find_workshop("console_key", auth["key"])
         if row is None:
             raise ConnectionRefusedError(
                 _("This workshop could not be found. Check the code, or ask the facilitator."))

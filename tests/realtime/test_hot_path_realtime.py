@@ -1,5 +1,6 @@
-"""Coalesced updates over Socket.IO: a burst of dots gives the projector and the console a
-few tally updates, not one per dot, and the last one is the final tally (realtime/coalesce)."""
+"""The lean hot path over Socket.IO: a burst of dots (or check-ins, or joins) gives the
+projector and the console a few whole-state updates, not one per event, and the last one is
+the final state (realtime/coalesce); connects remember the workshop they found."""
 
 from __future__ import annotations
 
@@ -117,3 +118,16 @@ def test_a_burst_of_check_ins_builds_the_screens_words_a_few_times_and_ends_righ
     assert 1 <= len(words) <= min(at_most(answering), 59), (len(words), answering)
     assert sorted(words[-1]["words"]["words"]) == sorted([w, 12] for w in feelings)
     assert words[-1]["seq"] == service.live(row.id).state.seq
+
+
+def test_a_deleted_workshop_is_not_found_again_from_the_connect_lookups(
+        service, workshop, connect) -> None:
+    """Connects remember a found workshop for a few seconds; one deleted meanwhile is not
+    let in by that memory."""
+    for auth in ({"role": "phone", "code": workshop.code},
+                 {"role": "console", "key": workshop.console_key}):
+        assert connect(auth).is_connected()
+    service.delete_workshop(workshop.id)
+    for auth in ({"role": "phone", "code": workshop.code},
+                 {"role": "console", "key": workshop.console_key}):
+        assert not connect(auth).is_connected()
