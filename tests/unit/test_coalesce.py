@@ -92,7 +92,7 @@ def test_the_spawned_flush_sends_the_latest() -> None:
     assert sent == [1, 3]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["a", "b"]), st.floats(0, 0.3),
                           st.booleans()), min_size=1, max_size=60))
 def test_latest_always_sent_in_order_and_at_most_once_per_interval(steps) -> None:

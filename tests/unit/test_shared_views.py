@@ -51,7 +51,7 @@ def every_phone(room: Room, people: list, shared: bool) -> dict[str, dict]:
     return out
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(people=st.integers(2, 24), rounds=st.integers(2, 3), size=st.integers(2, 5),
        anonymous=st.booleans(), hosts=st.sampled_from(["fixed", "volunteer", "none"]),
        seated=st.booleans(), ops=st.lists(OPS, min_size=15, max_size=40))
