@@ -453,6 +453,7 @@ async def run_room(target: str, url: str, pid: int | None, args) -> dict:
     errors: Counter = Counter()
     res: dict = {"target": target, "phones": n, "errors": errors}
     project = target == "project"
+    settle = 0.1 + n / 2000  # seconds between steps: the last one's stragglers arrive
     console_auth: dict = {"role": "console"}
     phone_auth: dict = {"role": "phone"}
     screen_auth: dict = {"role": "screen"}
@@ -510,7 +511,7 @@ async def run_room(target: str, url: str, pid: int | None, args) -> dict:
     res["server_cpu_connect_ms_per_phone"] = (
         None if cpu0 is None or cpu1 is None or not live
         else round((cpu1 - cpu0) * 1000 / len(live), 3))
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(settle)
 
     fanout: dict[str, dict] = {}
 
@@ -531,7 +532,7 @@ async def run_room(target: str, url: str, pid: int | None, args) -> dict:
             "ms": {"p50": ms(pct(lat, 50)), "p99": ms(pct(lat, 99)),
                    "max": ms(max(lat, default=None))},
             "server_cpu_s": None if c0 is None or c1 is None else round(c1 - c0, 3)}
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(settle)
 
     def snapshot_at(stage: int):
         return lambda name, d: (name == "snapshot" and isinstance(d, dict)
