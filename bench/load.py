@@ -30,7 +30,9 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -42,6 +44,16 @@ PLAN = {
     "title": "Bench",
     "stages": [{"kind": "notes", "prompt": "Anything", "options": {"max_per_person": 200}}],
 }
+# the room scenario: ideas, a dot vote on the first ten, then a café (a table each four)
+ROOM_PLAN = {
+    "title": "Bench room",
+    "stages": [{"kind": "notes", "prompt": "Ideas for the library"},
+               {"kind": "vote", "prompt": "Which matter most?",
+                "options": {"dots": 3, "hidden": False}},
+               {"kind": "cafe", "prompt": "Talk it over",
+                "options": {"rounds": 3, "table_size": 4}}],
+}
+VOTE_ITEMS = 10
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,9 +122,11 @@ def http_json(method: str, url: str, body: dict | None = None, timeout: float = 
 class Server:
     """A server under test, run as a subprocess with its output in a log file."""
 
-    def __init__(self, name: str, cmd: list[str], port: int, workdir: Path):
+    def __init__(self, name: str, cmd: list[str], port: int, workdir: Path,
+                 env: dict[str, str] | None = None):
         self.name = name
         self.cmd = cmd
+        self.env = env or {}
         self.port = port
         self.log_path = workdir / f"{name}-server.log"
         self.proc: subprocess.Popen | None = None
@@ -130,6 +144,7 @@ class Server:
         env = dict(os.environ)
         env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
         env["PYTHONUNBUFFERED"] = "1"
+        env.update(self.env)
         log = open(self.log_path, "wb")  # noqa: SIM115 - closed with the process
         self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=env, stdout=log,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
@@ -211,6 +226,43 @@ class LagMonitor:
                 pass
 
 
+def phone_connector(target: str, port: int, auth: dict, phones: list, connect_lat: list,
+                    join_lat: list, errors: Counter, args,
+                    on_event: Callable[[int], Callable[[str, Any, float], None] | None]
+                    = lambda i: None) -> Callable[[int], Awaitable[None]]:
+    """An async function connecting phone i (and, on the project, joining it), a bounded
+    number at a time; it puts the client in phones[i] or counts the error."""
+    sem = asyncio.Semaphore(args.connect_concurrency)
+
+    async def connect_phone(i: int) -> None:
+        async with sem:
+            c = SioClient(HOST, port, on_event(i))
+            t0 = time.perf_counter()
+            try:
+                await c.connect(auth, timeout=args.connect_timeout)
+            except ConnectError as exc:
+                errors[f"connect: {exc}"] += 1
+                return
+            connect_lat.append(time.perf_counter() - t0)
+            if target == "project":
+                t1 = time.perf_counter()
+                try:
+                    ack = await c.call("join", {"client_id": str(uuid.uuid4())},
+                                       timeout=args.connect_timeout)
+                except (TimeoutError, ConnectError) as exc:
+                    errors[f"join: {type(exc).__name__} {exc}"] += 1
+                    await c.close()
+                    return
+                if not (isinstance(ack, dict) and ack.get("ok")):
+                    errors[f"join refused: {ack!r}"] += 1
+                    await c.close()
+                    return
+                join_lat.append(time.perf_counter() - t1)
+            phones[i] = c
+
+    return connect_phone
+
+
 async def run_scenario(target: str, url: str, pid: int | None, args) -> dict:
     """Connect the phones, post the notes, measure. `target` is "project" or "baseline"."""
     port = int(url.rsplit(":", 1)[1])
@@ -264,33 +316,8 @@ async def run_scenario(target: str, url: str, pid: int | None, args) -> dict:
     phones: list[SioClient | None] = [None] * n
     connect_lat: list[float] = []
     join_lat: list[float] = []
-    sem = asyncio.Semaphore(args.connect_concurrency)
-
-    async def connect_phone(i: int) -> None:
-        async with sem:
-            c = SioClient(HOST, port, None)
-            t0 = time.perf_counter()
-            try:
-                await c.connect(phone_auth, timeout=args.connect_timeout)
-            except ConnectError as exc:
-                res["errors"][f"connect: {exc}"] += 1
-                return
-            connect_lat.append(time.perf_counter() - t0)
-            if target == "project":
-                t1 = time.perf_counter()
-                try:
-                    ack = await c.call("join", {"client_id": str(uuid.uuid4())},
-                                       timeout=args.connect_timeout)
-                except (TimeoutError, ConnectError) as exc:
-                    res["errors"][f"join: {type(exc).__name__} {exc}"] += 1
-                    await c.close()
-                    return
-                if not (isinstance(ack, dict) and ack.get("ok")):
-                    res["errors"][f"join refused: {ack!r}"] += 1
-                    await c.close()
-                    return
-                join_lat.append(time.perf_counter() - t1)
-            phones[i] = c
+    connect_phone = phone_connector(target, port, phone_auth, phones, connect_lat, join_lat,
+                                    res["errors"], args)
 
     cpu0 = cpu_seconds(pid)
     t_connect = time.perf_counter()
@@ -416,8 +443,205 @@ async def run_scenario(target: str, url: str, pid: int | None, args) -> dict:
     return res
 
 
+async def run_room(target: str, url: str, pid: int | None, args) -> dict:
+    """The room scenario: N phones joined; fan-out (stage changes, a vote opening, a café
+    round start: each phone its own view) timed from the console's command to each phone's
+    update; then a dot-vote burst (N dots within --vote-window) timed to the projector."""
+    port = int(url.rsplit(":", 1)[1])
+    n = args.phones
+    rng = random.Random(args.seed)
+    errors: Counter = Counter()
+    res: dict = {"target": target, "phones": n, "errors": errors}
+    project = target == "project"
+    settle = 0.1 + n / 2000  # seconds between steps: the last one's stragglers arrive
+    console_auth: dict = {"role": "console"}
+    phone_auth: dict = {"role": "phone"}
+    screen_auth: dict = {"role": "screen"}
+    if project:
+        ws = await asyncio.to_thread(http_json, "POST", url + "/api/workshops", ROOM_PLAN)
+        phone_auth = {"role": "phone", "code": ws["code"]}
+        screen_auth = {"role": "screen", "key": ws["screen_key"]}
+        console_auth = {"role": "console", "key": ws["console_key"]}
+    console = SioClient(HOST, port, lambda *a: None)
+    await console.connect(console_auth)
+
+    async def command(event: str, data: dict) -> dict:
+        ack = await console.call(event, data, timeout=60)
+        if not (isinstance(ack, dict) and ack.get("ok")):
+            raise RuntimeError(f"{event} refused: {ack!r}")
+        return ack
+
+    if project:
+        await command("start", {})
+
+    # the projector: every vote update, with its seq
+    screen_votes: list[tuple[float, int]] = []
+
+    def on_screen(name: str, data, t: float) -> None:
+        if name == "vote" and isinstance(data, dict):
+            screen_votes.append((t, int(data.get("seq") or 0)))
+
+    projector = SioClient(HOST, port, on_screen)
+    await projector.connect(screen_auth)
+
+    # each phone records when the update the current phase waits for reaches it
+    phase: dict[str, Any] = {"match": None, "got": {}, "size": None}
+
+    def on_phone(i: int):
+        def handler(name: str, data, t: float) -> None:
+            match = phase["match"]
+            if match is not None and i not in phase["got"] and match(name, data):
+                phase["got"][i] = t
+                if phase["size"] is None:
+                    phase["size"] = len(json.dumps([name, data], separators=(",", ":")))
+        return handler
+
+    phones: list[SioClient | None] = [None] * n
+    connect_lat: list[float] = []
+    join_lat: list[float] = []
+    connect_phone = phone_connector(target, port, phone_auth, phones, connect_lat, join_lat,
+                                    errors, args, on_phone)
+    cpu0 = cpu_seconds(pid)
+    t0 = time.perf_counter()
+    await asyncio.gather(*(connect_phone(i) for i in range(n)))
+    res["connect_total_s"] = round(time.perf_counter() - t0, 2)
+    cpu1 = cpu_seconds(pid)
+    live = [i for i, c in enumerate(phones) if c is not None]
+    res["connected"] = len(live)
+    res["server_cpu_connect_ms_per_phone"] = (
+        None if cpu0 is None or cpu1 is None or not live
+        else round((cpu1 - cpu0) * 1000 / len(live), 3))
+    await asyncio.sleep(settle)
+
+    fanout: dict[str, dict] = {}
+
+    async def timed(label: str, event: str, data: dict, match) -> None:
+        """Send the console's command; wait until every phone has the update (or grace)."""
+        phase.update(match=match, got={}, size=None)
+        c0 = cpu_seconds(pid)
+        start = time.perf_counter()
+        await command(event, data)
+        deadline = start + args.grace
+        while len(phase["got"]) < len(live) and time.perf_counter() < deadline:
+            await asyncio.sleep(0.01)
+        c1 = cpu_seconds(pid)
+        lat = [t - start for t in phase["got"].values()]
+        phase["match"] = None
+        fanout[label] = {
+            "received": len(lat), "bytes": phase["size"],
+            "ms": {"p50": ms(pct(lat, 50)), "p99": ms(pct(lat, 99)),
+                   "max": ms(max(lat, default=None))},
+            "server_cpu_s": None if c0 is None or c1 is None else round(c1 - c0, 3)}
+        await asyncio.sleep(settle)
+
+    def snapshot_at(stage: int):
+        return lambda name, d: (name == "snapshot" and isinstance(d, dict)
+                                and (d.get("workshop") or {}).get("stage_index") == stage)
+
+    def fanned(k: int):
+        return lambda name, d: name == "fanout" and isinstance(d, dict) and d.get("phase") == k
+
+    async def vote_burst() -> None:
+        """Every phone places one dot within the vote window."""
+        if project:
+            ack = await console.call("resync", {})
+            items = [it["id"] for it in ((ack or {}).get("snapshot", {}).get("vote") or {})
+                     .get("results", [])] or None
+            if not items:
+                errors["vote: no items in the console's snapshot"] += 1
+        else:
+            items = [f"i{k}" for k in range(VOTE_ITEMS)]
+        offsets = [rng.uniform(0, args.vote_window) for _ in range(n)]
+        dots: list[tuple[float, int]] = []  # (sent, acked seq)
+        ack_lat: list[float] = []
+        screen_votes.clear()
+        c0 = cpu_seconds(pid)
+        t_start = time.perf_counter()
+
+        async def vote(i: int) -> None:
+            delay = t_start + offsets[i] - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            try:
+                fut, t = phones[i].call_nowait("place_dot", {"client_id": str(uuid.uuid4()),
+                                                             "item_id": items[i % len(items)]})
+                ack, t_ack = await asyncio.wait_for(fut, args.vote_window + args.grace)
+            except (TimeoutError, ConnectError) as exc:
+                errors[f"dot: {type(exc).__name__} {exc}"] += 1
+                return
+            if isinstance(ack, dict) and ack.get("ok"):
+                dots.append((t, int(ack["seq"])))
+                ack_lat.append(t_ack - t)
+            else:
+                errors[f"dot refused: {ack!r}"[:200]] += 1
+
+        if items:
+            await asyncio.gather(*(vote(i) for i in live))
+            last = max((seq for _, seq in dots), default=0)
+            deadline = time.perf_counter() + args.grace
+            while (not screen_votes or screen_votes[-1][1] < last) and \
+                    time.perf_counter() < deadline:
+                await asyncio.sleep(0.02)
+            await asyncio.sleep(0.3)  # a trailing update still in flight
+        c1 = cpu_seconds(pid)
+        # a dot is on the projector once an update with its seq (or a later one) has arrived
+        shown = []
+        for t, seq in dots:
+            at = next((ts for ts, s in screen_votes if s >= seq), None)
+            if at is None:
+                errors["dot acked but its tally never on the projector"] += 1
+            else:
+                shown.append(at - t)
+        res["vote"] = {
+            "acked": len(dots), "screen_updates": len(screen_votes),
+            "final_seq_on_screen": max((s for _, s in screen_votes), default=None) ==
+            max((s for _, s in dots), default=None),
+            "to_projector_ms": {"p50": ms(pct(shown, 50)), "p99": ms(pct(shown, 99)),
+                                "max": ms(max(shown, default=None))},
+            "ack_ms": {"p50": ms(pct(ack_lat, 50)), "p99": ms(pct(ack_lat, 99))},
+            "server_cpu_ms_per_dot": None if c0 is None or c1 is None or not dots
+            else round((c1 - c0) * 1000 / len(dots), 3)}
+
+    if project:
+        # ten ideas to vote on
+        for i in live[:VOTE_ITEMS]:
+            await phones[i].call("post_note", {"client_id": str(uuid.uuid4()),
+                                               "text": f"Idea {i}: a quieter room"})
+        await timed("stage change (to a vote)", "next_stage", {}, snapshot_at(1))
+        await timed("vote opens", "open_vote", {},
+                    lambda name, d: name == "snapshot" and bool((d or {}).get("vote")))
+        await vote_burst()
+        await timed("stage change (to a café)", "next_stage", {}, snapshot_at(2))
+    else:
+        pad = args.fanout_bytes
+        await timed("N emits, one per sid", "fanout_each", {"phase": 1, "bytes": pad},
+                    fanned(1))
+        await timed("one broadcast", "fanout_broadcast", {"phase": 2, "bytes": pad}, fanned(2))
+        await vote_burst()
+
+    if project:
+        await timed("café round start (a table each)", "cafe_start_round", {},
+                    lambda name, d: name == "snapshot" and
+                    ((d or {}).get("cafe") or {}).get("phase") == "round")
+    res["fanout"] = fanout
+    res["join_ms"] = {"p50": ms(pct(join_lat, 50)), "p99": ms(pct(join_lat, 99))}
+    for c in phones:
+        if c is not None:
+            await c.close()
+    await projector.close()
+    await console.close()
+    await asyncio.sleep(1.0)
+    res["errors"] = dict(errors)
+    return res
+
+
+def ms(v: float | None) -> float | None:
+    return None if v is None else round(v * 1000, 2)
+
+
 def bench_target(target: str, args, workdir: Path) -> dict:
-    """Start the target's server (unless given a URL), run the scenario, stop the server."""
+    """Start the target's server (unless given a URL), run the scenario(s), stop the
+    server. The room scenario's figures go under "room"."""
     server = None
     url = args.project_url if target == "project" else None
     if url is None:
@@ -432,17 +656,41 @@ def bench_target(target: str, args, workdir: Path) -> dict:
                    "--port", str(port), "--max-connections", str(args.max_connections)]
             if args.baseline_nodelay:
                 cmd.append("--nodelay")
-        server = Server(target, cmd, port, workdir)
+        # every bench phone comes from 127.0.0.1: lift the per-address limits (a real room's
+        # phones share at most a venue's NAT address; docs/operations.md), not the others
+        n = str(10 * args.phones + 1000)
+        env = {f"FACILITATOR_{k}": n for k in ("JOIN_BURST", "JOIN_PER_SECOND", "ADDRESS_BURST",
+                                               "ADDRESS_PER_SECOND", "CONNECT_BURST",
+                                               "CONNECT_PER_SECOND")}
+        server = Server(target, cmd, port, workdir, env if target == "project" else None)
         try:
             server.start()
         except Exception as exc:
             return {"target": target, "failed": f"server did not start: {exc}"}
         url = server.url
+    pid = server.pid if server else None
+    spy = None
+    if args.profile and target == "project" and pid is not None:
+        # py-spy (pip install py-spy) samples the server from outside: collapsed stacks
+        exe = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        spy = subprocess.Popen([exe, "record", "--format", "raw", "--rate", "200",
+                                "--nonblocking", "-o", args.profile, "-p", str(pid)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        res = asyncio.run(run_scenario(target, url, server.pid if server else None, args))
+        res = {"target": target, "skipped": True}
+        if args.scenario in ("notes", "all"):
+            res = asyncio.run(run_scenario(target, url, pid, args))
+        if args.scenario in ("room", "all"):
+            try:
+                res["room"] = asyncio.run(run_room(target, url, pid, args))
+            except Exception as exc:
+                res["room"] = {"target": target, "failed": f"{type(exc).__name__}: {exc}"}
     except Exception as exc:
         res = {"target": target, "failed": f"{type(exc).__name__}: {exc}"}
     finally:
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)  # py-spy writes its file as it stops
+            spy.wait(30)
         if server is not None:
             server.stop()
     if server is not None:
@@ -465,6 +713,49 @@ def fmt(v, unit: str = "") -> str:
     if isinstance(v, float):
         return f"{v:.1f}{unit}"
     return f"{v}{unit}"
+
+
+def per(total_s: float | None, count: int) -> str:
+    """Milliseconds per item, or "-"."""
+    return "-" if total_s is None or not count else f"{total_s * 1000 / count:.2f}"
+
+
+def print_room_table(results: list[dict]) -> None:
+    """The room scenario: fan-out from the console's command to the phones, the vote burst."""
+    rooms = [r["room"] for r in results if "room" in r]
+    if not rooms:
+        return
+    print()
+    print(f"{'fan-out: command -> each phone':<40}{'p50':>9}{'p99':>9}{'max':>9}"
+          f"{'phones':>8}{'bytes':>8}{'srv CPU':>9}")
+    for room_res in rooms:
+        if "failed" in room_res:
+            print(f"{room_res['target']}: room FAILED: {room_res['failed']}")
+            continue
+        for label, f in room_res["fanout"].items():
+            print(f"{room_res['target'] + ': ' + label:<40}{fmt(f['ms']['p50']):>9}"
+                  f"{fmt(f['ms']['p99']):>9}{fmt(f['ms']['max']):>9}"
+                  f"{f['received']:>8}{fmt(f['bytes']):>8}{fmt(f['server_cpu_s']):>9}")
+    print()
+    print(f"{'vote burst: dot -> projector':<40}{'p50':>9}{'p99':>9}{'max':>9}"
+          f"{'acked':>8}{'updates':>8}{'final':>7}{'CPU/dot':>9}")
+    for room_res in rooms:
+        if "failed" in room_res:
+            continue
+        v = room_res["vote"]
+        final = "ok" if v["final_seq_on_screen"] else "NO"
+        print(f"{room_res['target']:<40}{fmt(v['to_projector_ms']['p50']):>9}"
+              f"{fmt(v['to_projector_ms']['p99']):>9}{fmt(v['to_projector_ms']['max']):>9}"
+              f"{v['acked']:>8}{v['screen_updates']:>8}{final:>7}"
+              f"{fmt(v['server_cpu_ms_per_dot']):>9}")
+    for room_res in rooms:
+        if "failed" in room_res:
+            continue
+        print(f"{room_res['target']}: {room_res['connected']}/{room_res['phones']} phones, "
+              f"connect+join {room_res['connect_total_s']} s, server CPU "
+              f"{fmt(room_res['server_cpu_connect_ms_per_phone'])} ms per phone")
+        for err, count in (room_res.get("errors") or {}).items():
+            print(f"{room_res['target']}: room: {count} x {err}")
 
 
 def print_table(results: list[dict]) -> None:
@@ -490,6 +781,9 @@ def print_table(results: list[dict]) -> None:
         ("ack max (ms)", lambda r: fmt(r["ack_ms"]["max"])),
         ("server CPU, connecting (s)", lambda r: fmt(r["server_cpu_connect_s"])),
         ("server CPU, notes window (s)", lambda r: fmt(r["server_cpu_notes_s"])),
+        ("server CPU per note (ms)", lambda r: per(r["server_cpu_notes_s"], r["delivered"])),
+        ("server CPU per connect+join (ms)",
+         lambda r: per(r["server_cpu_connect_s"], r["connected"])),
         ("client CPU, notes window (s)", lambda r: fmt(r["client_cpu_notes_s"])),
         ("OTHER processes' CPU, same (s)", lambda r: fmt(r["other_cpu_notes_s"])),
         ("server RSS connected (MB)", lambda r: fmt(r["server_rss_mb"])),
@@ -498,8 +792,8 @@ def print_table(results: list[dict]) -> None:
          f"{fmt(r['client_loop_lag_ms']['max'])}"),
         ("server log error lines", lambda r: fmt(r.get("server_log_problems"))),
     ]
-    ok = [r for r in results if "failed" not in r]
-    width = 30
+    ok = [r for r in results if "failed" not in r and not r.get("skipped")]
+    width = 34
     print(f"{'':<{width}}" + "".join(f"{r['target']:>22}" for r in ok))
     for label, get in rows:
         print(f"{label:<{width}}" + "".join(f"{get(r):>22}" for r in ok))
@@ -547,6 +841,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-nodelay", action="store_true",
                         help="baseline with TCP_NODELAY on its sockets (Nagle off)")
     parser.add_argument("--seed", type=int, default=None, help="seed for the posting moments")
+    parser.add_argument("--scenario", choices=["notes", "room", "all"], default="notes",
+                        help="notes: N notes to the projector (the default); room: fan-out "
+                        "and a dot-vote burst; all: both, one server at a time")
+    parser.add_argument("--vote-window", type=float, default=1.0,
+                        help="seconds within which every phone places a dot (1)")
+    parser.add_argument("--fanout-bytes", type=int, default=1500,
+                        help="the baseline's per-phone fan-out message size (1500, about a "
+                        "café phone's snapshot)")
+    parser.add_argument("--profile", metavar="PATH",
+                        help="sample the project server with py-spy (pip install py-spy), "
+                        "writing its collapsed stacks here")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON here")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, db)")
     args = parser.parse_args(argv)
@@ -557,11 +862,13 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="facilitator-bench-"))
     results = []
     for target in targets:
-        print(f"# {target}: {args.phones} phones, notes over {args.window:g} s ...", flush=True)
+        print(f"# {target}: {args.phones} phones, {args.scenario} ...", flush=True)
         results.append(bench_target(target, args, workdir))
 
     print()
-    print_table(results)
+    if args.scenario in ("notes", "all"):
+        print_table(results)
+    print_room_table(results)
     for r in results:
         r.pop("server_log_sample", None)
     if args.json:
@@ -575,10 +882,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"logs kept in {workdir}")
     else:
         shutil.rmtree(workdir, ignore_errors=True)
-    print(" || ".join(summary(r) for r in results), flush=True)
+    print(" || ".join(summary(r) for r in results if not r.get("skipped")), flush=True)
 
     project = next((r for r in results if r["target"] == "project"), None)
-    if project is not None and ("failed" in project or project["lost"] > 0):
+    if project is not None and ("failed" in project or project.get("lost", 0) > 0
+                                or "failed" in project.get("room", {})):
         return 1
     return 0
 

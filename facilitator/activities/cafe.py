@@ -48,8 +48,10 @@ from facilitator.core.views import (
     SCREEN,
     Emit,
     author_name,
+    in_shared_views,
     note_view,
     notifier,
+    shared,
     stage_is_anonymous,
 )
 from facilitator.i18n import _, ngettext
@@ -696,15 +698,19 @@ def _all_tables(state: WorkshopState, index: int, c: Cafe, audience: str) -> lis
 
 
 def phone_view(state: WorkshopState, index: int, pid: str | None) -> dict[str, Any]:
+    """One person's café: their table's question, host, tablemates, tablecloth, summaries
+    and photos. Inside ``shared_views`` (a fan-out to every phone) what a table's people have
+    in common is built once per table (``_shared_*``); the output is the same either way."""
     c = cafe(state, index)
-    out = _base(state, index, c)
+    out = dict(shared(state, ("cafe_base", index), lambda: _base(state, index, c)))
     pid = pid or ""
     out["volunteered"] = pid in c.volunteers
     out["left"] = pid in c.left
     if c.phase == "harvest":
-        out["all_tables"] = _all_tables(state, index, c, PHONE)
+        out["all_tables"] = shared(state, ("cafe_all", index, PHONE),
+                                   lambda: _all_tables(state, index, c, PHONE))
         return out
-    table = c.table_of(pid)
+    table = _table_of(state, index, c, c.round, pid)
     out["table"] = table
     if c.phase == "between":
         out.update(_next_seat(state, index, c, pid))
@@ -717,11 +723,87 @@ def phone_view(state: WorkshopState, index: int, pid: str | None) -> dict[str, A
                i_host=host == pid,
                tablemates=[{"name": _public_name(state, index, p), "host": p == host}
                            for p in c.seated(table) if p != pid],
-               tablecloth=[{**nv, "mine": state.notes[nv["id"]].author == pid}
-                           for nv in table_notes(state, index, table, c.round, PHONE)],
-               summaries=_summaries(c, table, c.round),
-               photos=_photos(state, c, table, c.round, pid))
+               tablecloth=[{**nv, "mine": author == pid}
+                           for author, nv in _shared_cloth(state, index, table, c.round)],
+               summaries=_shared_summaries(state, index, c, table),
+               photos=[{**ph, "mine": author == pid}
+                       for author, ph in _shared_photos(state, index, c, table)])
     return out
+
+
+def _table_of(state: WorkshopState, index: int, c: Cafe, round_index: int,
+              pid: str) -> int | None:
+    """``c.table_of``, from one index of the round's seats when views are shared (finding
+    a person is a scan of every table, so once per phone it grew with the room squared)."""
+    if c.seating is None or not 0 <= round_index < len(c.seating.rounds):
+        return None
+    if not in_shared_views():
+        return c.seating.table_of(round_index, pid)
+    seating = c.seating
+    seats = shared(state, ("cafe_seats", index, round_index),
+                   lambda: {p: t for t, people in enumerate(seating.rounds[round_index])
+                            for p in people})
+    return seats.get(pid)
+
+
+def _shared_cloth(state: WorkshopState, index: int, table: int,
+                  upto_round: int) -> list[tuple[str, dict[str, Any]]]:
+    """(author, note view) of a table's tablecloth for a phone: ``table_notes``, or, when
+    views are shared, every table's grouped in one pass over the notes."""
+    def cloth(notes: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+        return [(state.notes[nv["id"]].author, nv) for nv in notes]
+
+    if not in_shared_views():
+        return cloth(table_notes(state, index, table, upto_round, PHONE))
+
+    def every_table() -> dict[int, list[tuple[str, dict[str, Any]]]]:
+        by_table: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+        for n in state.notes.values():
+            if (n.stage == index and n.table is not None and n.round is not None
+                    and n.round <= upto_round and not n.deleted and not n.hidden):
+                by_table.setdefault(n.table, []).append((n.author,
+                                                         note_view(state, n, PHONE)))
+        return by_table
+
+    return shared(state, ("cafe_cloths", index, upto_round), every_table).get(table, [])
+
+
+def _shared_summaries(state: WorkshopState, index: int, c: Cafe,
+                      table: int) -> list[dict[str, Any]]:
+    if not in_shared_views():
+        return _summaries(c, table, c.round)
+
+    def every_table() -> dict[int, list[dict[str, Any]]]:
+        by_table: dict[int, list[dict[str, Any]]] = {}
+        for (r, t), s in sorted(c.summaries.items()):
+            if r <= c.round:
+                by_table.setdefault(t, []).append({"round": r, "table": t, "text": s.text})
+        return by_table
+
+    return [dict(s) for s in shared(state, ("cafe_summaries", index), every_table)
+            .get(table, [])]
+
+
+def _shared_photos(state: WorkshopState, index: int, c: Cafe,
+                   table: int) -> list[tuple[str, dict[str, Any]]]:
+    """(author, photo view without ``mine``) of a table's photos this far."""
+    def view_of(p: Photo) -> tuple[str, dict[str, Any]]:
+        return p.author, {"id": p.id, "round": p.round, "table": p.table,
+                          "src": photo_src(state, p.id), "width": p.width,
+                          "height": p.height}
+
+    if not in_shared_views():
+        return [view_of(p) for p in c.photos.values()
+                if p.table == table and p.round <= c.round and not p.removed]
+
+    def every_table() -> dict[int, list[tuple[str, dict[str, Any]]]]:
+        by_table: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+        for p in c.photos.values():
+            if p.round <= c.round and not p.removed:
+                by_table.setdefault(p.table, []).append(view_of(p))
+        return by_table
+
+    return shared(state, ("cafe_photos", index), every_table).get(table, [])
 
 
 def _next_seat(state: WorkshopState, index: int, c: Cafe, pid: str) -> dict[str, Any]:
@@ -730,7 +812,7 @@ def _next_seat(state: WorkshopState, index: int, c: Cafe, pid: str) -> dict[str,
     nxt = c.round + 1
     if c.seating is None or nxt >= len(c.seating.rounds):
         return {"next_table": None, "last_round": True}
-    table = c.seating.table_of(nxt, pid)
+    table = _table_of(state, index, c, nxt, pid)
     if table is None:
         return {"next_table": None, "last_round": False}
     host = c.seating.hosts[nxt][table]

@@ -33,7 +33,6 @@ from facilitator.core.views import (
     on_screen,
     screen_view_name,
     shown_stage,
-    words_view,
     workshop_view,
 )
 from facilitator.i18n import _
@@ -319,10 +318,11 @@ def _silent_count(state: WorkshopState, stage: int) -> dict[str, Any]:
 
 
 def _words(state: WorkshopState) -> list[Emit]:
-    """Fresh frequent words for the screen, only while it shows them."""
+    """Fresh frequent words for the screen, only while it shows them (built as it is sent:
+    views.FRESH)."""
     if screen_view_name(state) != "words":
         return []
-    return [Emit(SCREEN, "words", {"seq": state.seq, "words": words_view(state)})]
+    return [Emit(SCREEN, "words", None)]
 
 
 @command("reveal_notes", {FACILITATOR})

@@ -27,6 +27,7 @@ from facilitator.core.views import (
     Emit,
     notifier,
     on_screen,
+    shared,
 )
 from facilitator.i18n import _, ngettext
 
@@ -72,24 +73,47 @@ class Vote:
     closed: bool = False
     cap: int = 1  # most dots one person may put on one item
     placed: dict[str, Counter[str]] = field(default_factory=dict)  # participant -> item -> n
+    # kept by ``add`` and ``take`` (the reducers), so that a dot's update does not count
+    # every person's dots again: item -> dots on it, and how many people have a dot on
+    totals: Counter[str] = field(default_factory=Counter)
+    voters: int = 0
+
+    def add(self, participant: str, item: str) -> None:
+        mine = self.placed.setdefault(participant, Counter())
+        if not mine:
+            self.voters += 1
+        mine[item] += 1
+        self.totals[item] += 1
+
+    def take(self, participant: str, item: str) -> None:
+        mine = self.placed[participant]
+        mine[item] -= 1
+        if mine[item] <= 0:
+            del mine[item]
+        self.totals[item] -= 1
+        if self.totals[item] <= 0:
+            del self.totals[item]
+        if not mine:
+            self.voters -= 1
 
     def tally(self) -> Counter[str]:
-        total: Counter[str] = Counter()
-        for mine in self.placed.values():
-            total.update(mine)
-        return total
+        return Counter(self.totals)
 
     def used(self, participant: str) -> int:
         return sum(self.placed.get(participant, Counter()).values())
 
     def results(self) -> list[dict[str, Any]]:
         """Items ranked by dots; equal counts share a rank ("1, 2, 2, 4")."""
-        tally = self.tally()
+        tally = self.totals
         rows = [{"id": i["id"], "label": i["label"], "count": tally[i["id"]]} for i in self.items]
         rows.sort(key=lambda r: -r["count"])
-        for row in rows:
-            row["rank"] = 1 + sum(1 for other in rows if other["count"] > row["count"])
-            row["tied"] = sum(1 for other in rows if other["count"] == row["count"]) > 1
+        same = Counter(r["count"] for r in rows)
+        rank = 0
+        for k, row in enumerate(rows):  # sorted: a count's rank is where it first appears
+            if k == 0 or row["count"] != rows[k - 1]["count"]:
+                rank = k + 1
+            row["rank"] = rank
+            row["tied"] = same[row["count"]] > 1
         return rows
 
 
@@ -219,15 +243,12 @@ def _opened(state: WorkshopState, e: Event) -> None:
 
 @reducer("dot_placed")
 def _placed(state: WorkshopState, e: Event) -> None:
-    state.votes[e.data["stage"]].placed.setdefault(e.actor, Counter())[e.data["item"]] += 1
+    state.votes[e.data["stage"]].add(e.actor, e.data["item"])
 
 
 @reducer("dot_removed")
 def _removed(state: WorkshopState, e: Event) -> None:
-    mine = state.votes[e.data["stage"]].placed[e.actor]
-    mine[e.data["item"]] -= 1
-    if mine[e.data["item"]] <= 0:
-        del mine[e.data["item"]]
+    state.votes[e.data["stage"]].take(e.actor, e.data["item"])
 
 
 @reducer("vote_closed")
@@ -246,18 +267,22 @@ def vote_view(state: WorkshopState, index: int, audience: str,
     out: dict[str, Any] = {"stage": index, "status": status, "dots": vote.dots,
                            "allow_multiple": vote.allow_multiple, "hidden": vote.hidden,
                            "cap": vote.cap,
-                           "voters": sum(1 for m in vote.placed.values() if sum(m.values())),
-                           "placed": sum(vote.tally().values())}
+                           "voters": vote.voters, "placed": sum(vote.totals.values())}
     if audience == PHONE:
         mine = vote.placed.get(participant or "", Counter())
         out.update(items=vote.items, mine=dict(+mine), left=vote.dots - sum(mine.values()))
         if vote.closed or not vote.hidden:
-            out["results"] = vote.results()
+            out["results"] = _results(state, index, vote)
     elif audience == CONSOLE or vote.closed or not vote.hidden:
-        out["results"] = vote.results()
+        out["results"] = _results(state, index, vote)
     else:
         out["items"] = len(vote.items)
     return out
+
+
+def _results(state: WorkshopState, index: int, vote: Vote) -> list[dict[str, Any]]:
+    """``vote.results()``, built once per state and language when views are shared."""
+    return shared(state, ("vote_results", index), vote.results)
 
 
 def view(state: WorkshopState, index: int, audience: str, participant: str | None

@@ -5,6 +5,7 @@ Handlers never branch on which method a workshop runs; see docs/protocol.md for 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Flask, request
@@ -13,8 +14,19 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_ro
 from facilitator import i18n
 from facilitator.core.commands import COMMANDS, PARTICIPANT, VISITOR, Actor, door_closed
 from facilitator.core.state import FACILITATOR
-from facilitator.core.views import CONSOLE, PHONE, PHONES, SCREEN, Emit, people_view, snapshot
+from facilitator.core.views import (
+    CONSOLE,
+    FRESH,
+    PHONE,
+    PHONES,
+    SCREEN,
+    Emit,
+    people_view,
+    shared_views,
+    snapshot,
+)
 from facilitator.i18n import _
+from facilitator.realtime.coalesce import Coalescer
 from facilitator.realtime.limits import LimitsStore, client_address, rates
 from facilitator.realtime.presence import VISITORS, Connection, MemoryPresence, room
 from facilitator.realtime.scale import limits_store, presence_store
@@ -26,6 +38,14 @@ ROLES = {PHONE, SCREEN, CONSOLE}
 
 
 PAGER_EVENTS = ("screen_pager", "pager_state")
+# events to the projector and the console whose payload is a whole state (the latest wins):
+# held and sent at most every COALESCE_INTERVAL seconds (realtime/coalesce.py)
+COALESCED = {"vote", "people", "cafe_counts", *FRESH}
+# events that carry one item (a note), never a state a held update also carries: they go at
+# once, past held updates; any other event (a snapshot, a stage, a café view) sends the held
+# ones first, so that nothing older follows it
+ONE_ITEM = {"note", "note_removed", "participant"}
+FIND_TTL = 10.0  # seconds a workshop found by code or key is remembered for connects
 PAGER_ACTIONS = ("next", "prev", "first", "pause", "resume")
 
 
@@ -75,6 +95,16 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         return None
     service.languages_in_use = presence.languages
 
+    def spawn(fn: Any, delay: float) -> None:
+        def later() -> None:
+            socketio.sleep(delay)
+            fn()
+        socketio.start_background_task(later)
+
+    coalescer = Coalescer(lambda event, payload, to: socketio.emit(event, payload, to=to),
+                          float(app.config.get("COALESCE_INTERVAL", 0.1)), spawn)
+    app.extensions["facilitator.coalescer"] = coalescer
+
     def workshop_languages(workshop: str) -> tuple[str, ...]:
         live = service.live(workshop)
         source = live.state.plan_source if live else None
@@ -94,13 +124,22 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         out["now"] = service.clock()  # clients count timers down from the server's clock
         return out
 
+    def fresh(workshop: str, name: str, lang: str) -> Any:
+        """A FRESH update's builder: the view of the workshop as it is when it is sent."""
+        def build() -> dict[str, Any]:
+            live = service.live(workshop)
+            assert live is not None
+            with live.lock, i18n.use(lang):
+                return FRESH[name](live.state)
+        return build
+
     def people(workshop: str, audiences: tuple[str, ...] = (SCREEN, CONSOLE)) -> None:
         live = service.live(workshop)
         if live is None:
             return
         payload = {"seq": live.state.seq, **people_view(live.state, presence.online(workshop))}
-        for audience in audiences:
-            socketio.emit("people", payload, to=room(workshop, audience))
+        for audience in audiences:  # a burst of joins: the latest count, every ~100 ms
+            coalescer.offer((workshop, audience), "people", payload, room(workshop, audience))
 
     def send(workshop: str, emits: Result | list[Emit] | dict[str, list[Emit]]) -> None:
         """Emit a command's changes, each audience in the language(s) it reads: the same
@@ -125,8 +164,11 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             # (or its language's visitors' room), which reaches its phones on any process
             if e.payload is None and e.audience == PHONES:
                 # each phone has its own view: send each its own snapshot, in its language
-                for sid, pid, lang in presence.phones_with_language(workshop):
-                    socketio.emit("snapshot", view(workshop, PHONE, pid, lang), to=sid)
+                # (what phones share, a table's or a language's part, is built once)
+                coalescer.before((workshop, PHONES))
+                with shared_views():
+                    for sid, pid, lang in presence.phones_with_language(workshop):
+                        socketio.emit("snapshot", view(workshop, PHONE, pid, lang), to=sid)
                 continue
             if e.audience == SCREEN:
                 targets = [(primary, also)]
@@ -135,7 +177,9 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             for lang, second in targets:
                 mine = by_language.get(lang, reference)[i]
                 payload = mine.payload
-                if payload is None:
+                if payload is None and e.name in FRESH:
+                    payload = fresh(workshop, e.name, lang)
+                elif payload is None:
                     key = (e.audience, lang)
                     payload = snapshots.get(key) or view(workshop, e.audience, lang=lang,
                                                          also=second)
@@ -145,7 +189,32 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
                     if second and second in by_language:
                         other = by_language[second][i].payload or {}
                         payload["second"] = {"lang": second, "workshop": other.get("workshop")}
-                socketio.emit(e.name, payload, to=room(workshop, e.audience, lang))
+                to, stream = room(workshop, e.audience, lang), (workshop, e.audience)
+                if e.name in COALESCED and e.audience in (SCREEN, CONSOLE):
+                    coalescer.offer(stream, e.name, payload, to)
+                else:
+                    if e.name not in ONE_ITEM:
+                        coalescer.before(stream)  # held states first: order is kept
+                    socketio.emit(e.name, payload, to=to)
+
+    found: dict[tuple[str, str], tuple[float, Any]] = {}  # (column, value) -> (when, row)
+
+    def find_workshop(column: str, value: str) -> Any:
+        """``store.find``, remembered for FIND_TTL seconds: a room of phones connecting at
+        once asks for the same code a thousand times, each a trip to the database. A
+        workshop deleted meanwhile is not found (it is no longer live)."""
+        now = time.monotonic()
+        hit = found.get((column, value))
+        if hit is not None and now - hit[0] < FIND_TTL and service.live(hit[1].id) is not None:
+            return hit[1]
+        row = service.store.find(**{column: value})
+        if len(found) > 4096:
+            found.clear()
+        if row is None:
+            found.pop((column, value), None)
+        else:
+            found[(column, value)] = (now, row)
+        return row
 
     def reader_language(auth: Any, default: str | None = None) -> str:
         """The language the page told us it speaks (its <html lang>), else the person's."""
@@ -170,11 +239,11 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         role = auth["role"]
         row = None
         if role == PHONE and isinstance(auth.get("code"), str):
-            row = service.store.find(code=normalise_code(auth["code"]))
+            row = find_workshop("code", normalise_code(auth["code"]))
         elif role == SCREEN and isinstance(auth.get("key"), str):
-            row = service.store.find(screen_key=auth["key"])
+            row = find_workshop("screen_key", auth["key"])
         elif role == CONSOLE and isinstance(auth.get("key"), str):
-            row = service.store.find(console_key=auth["key"])
+            row = find_workshop("console_key", auth["key"])
         if row is None:
             raise ConnectionRefusedError(
                 _("This workshop could not be found. Check the code, or ask the facilitator."))
@@ -204,6 +273,7 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         # reaches this client either in the snapshot or as an emit (realtime/presence.py)
         presence.add(request.sid, conn)  # type: ignore[attr-defined]
         service.live(row.id, fresh=True)
+        coalescer.before((row.id, audience))  # nothing older may follow the snapshot
         socketio.emit("snapshot", view(row.id, role, conn.participant, conn.lang, conn.also),
                       to=request.sid, ignore_queue=True)  # type: ignore[attr-defined]
         if conn.participant:
