@@ -114,6 +114,9 @@ class SafePacket(sio_packet.Packet):
     """A Socket.IO packet whose decoding never lets bad input through to a handler."""
 
     json = SafeJSON
+    # nothing the server sends is binary (views are JSON; photos go by URL): skip the
+    # recursive walk python-socketio makes of every payload it sends (~5% of a note's CPU)
+    uses_binary_events = False
 
     def decode(self, encoded_packet: Any) -> int:
         if not isinstance(encoded_packet, str):
