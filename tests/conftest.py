@@ -119,6 +119,46 @@ class LiveServer:
         return r.json()
 
 
+# -- real PostgreSQL and Redis: one of each per test session, started on first use ----------
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory: pytest.TempPathFactory):
+    """The session's PostgreSQL cluster (facilitator.localservers.Postgres)."""
+    from facilitator.localservers import Postgres
+
+    server = Postgres(tmp_path_factory.mktemp("postgres")).start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(pg_server) -> str:
+    """The URL of the session's shared database."""
+    return pg_server.url
+
+
+_databases = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def fresh_postgres_url(pg_server) -> Iterator[str]:
+    """A database of this test's own (CREATE DATABASE, dropped afterwards)."""
+    name = f"test_{os.getpid()}_{next(_databases)}"
+    url = pg_server.create_database(name)
+    yield url
+    pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of the session's Redis server (facilitator.localservers.Redis)."""
+    from facilitator.localservers import Redis
+
+    server = Redis(tmp_path_factory.mktemp("redis")).start()
+    yield server.url
+    server.stop()
+
+
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     server = LiveServer(tmp_path / "live.db", tmp_path / "server.log").start()
