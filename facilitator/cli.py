@@ -324,7 +324,11 @@ def cluster(args: argparse.Namespace) -> int:
 
     from facilitator.deploy.cluster import Cluster
 
-    directory = Path(args.dir) if args.dir else Path(tempfile.mkdtemp(prefix="facilitator-"))
+    if args.dir:
+        directory = Path(args.dir)
+    else:  # reachable by PostgreSQL's and nginx's unprivileged users when run as root
+        directory = Path(tempfile.mkdtemp(prefix="facilitator-cluster-"))
+        directory.chmod(0o755)
     trial = Cluster(directory, processes=args.processes, port=args.port, host=args.host,
                     public_url=args.public_url, spread=args.spread, db=args.db,
                     redis=args.redis, say=lambda line: print(line, flush=True))

@@ -164,7 +164,7 @@ class Cluster:
             pg = localservers.Postgres(self.dir / "postgres").start()
             self._owned.append(pg)
             self.db_url = pg.url
-            self.say(f"facilitator: PostgreSQL at {pg.url} (data in {self.dir / 'postgres'})")
+            self.say(f"facilitator: PostgreSQL at {pg.url} (data in {pg.datadir})")
         if self.redis_url is None:
             rd = localservers.Redis(self.dir / "redis").start()
             self._owned.append(rd)
