@@ -11,7 +11,7 @@ from flask_socketio import SocketIO
 from facilitator import i18n
 from facilitator.config import DEFAULTS, ROOT, from_env
 from facilitator.service import Service
-from facilitator.store import SqliteStore
+from facilitator.store import open_store
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -26,7 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # the largest body any route takes: a photo (each route checks its own, smaller limit)
     app.config["MAX_CONTENT_LENGTH"] = max(app.config["MAX_UPLOAD_BYTES"], MAX_PHOTO_BYTES
                                            + 64 * 1024)
-    if not app.config["DATABASE"]:
+    if not app.config["DATABASE"]:  # a SQLite file, or a postgresql:// URL
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE"] = str(Path(app.instance_path) / "facilitator.db")
 
@@ -37,7 +37,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # a counted message for the pages' JavaScript: {CLDR category: form} (static/js/common.js)
     app.jinja_env.globals["plural_forms"] = i18n.plural_forms
 
-    service = Service(SqliteStore(app.config["DATABASE"], app.config["SQLITE_SYNCHRONOUS"]))
+    service = Service(open_store(app.config["DATABASE"],
+                                 synchronous=app.config["SQLITE_SYNCHRONOUS"],
+                                 pool_size=app.config["PG_POOL_SIZE"]))
     app.extensions["facilitator"] = service
 
     from facilitator.realtime.wire import SafeJSON, SafePacket

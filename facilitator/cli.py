@@ -122,8 +122,15 @@ def _app(args: argparse.Namespace, public_url: str | None, async_mode: str = "th
     if getattr(args, "trusted_proxies", None) is not None:
         config["TRUSTED_PROXIES"] = args.trusted_proxies
     if args.db:
-        config["DATABASE"] = str(Path(args.db).resolve())
+        config["DATABASE"] = _db_target(args.db)
     return create_app(config)
+
+
+def _db_target(db: str) -> str:
+    """A --db value as the DATABASE setting: a postgresql:// URL as given, a file resolved."""
+    from facilitator.store import is_postgres_url
+
+    return db if is_postgres_url(db) else str(Path(db).resolve())
 
 
 def _public_url(args: argparse.Namespace, host: str = "0.0.0.0") -> tuple[str, str]:

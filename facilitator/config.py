@@ -36,6 +36,8 @@ DEFAULTS: dict[str, Any] = {
     # FULL: an acked event survives a power cut (an fsync per action); NORMAL: it survives a
     # crash of the server process (WAL), not of the machine, and is faster under load
     "SQLITE_SYNCHRONOUS": "FULL",
+    # PostgreSQL (DATABASE = postgresql://...): connections each process keeps in its pool
+    "PG_POOL_SIZE": 8,
 }
 
 ENV = {
@@ -45,6 +47,7 @@ ENV = {
     "FACILITATOR_SQLITE_SYNCHRONOUS": "SQLITE_SYNCHRONOUS",
     "FACILITATOR_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "FACILITATOR_RETENTION_DAYS": "RETENTION_DAYS",
+    "FACILITATOR_PG_POOL_SIZE": "PG_POOL_SIZE",
     **{f"FACILITATOR_{name}": name for name in (
         "RATE_BURST", "RATE_PER_SECOND", "ADDRESS_BURST", "ADDRESS_PER_SECOND", "JOIN_BURST",
         "JOIN_PER_SECOND", "CONNECT_BURST", "CONNECT_PER_SECOND", "CONSOLE_BURST",
@@ -53,7 +56,8 @@ ENV = {
 NUMBERS = {"TRUSTED_PROXIES": int, "RETENTION_DAYS": float, "RATE_BURST": float,
            "RATE_PER_SECOND": float, "ADDRESS_BURST": float, "ADDRESS_PER_SECOND": float,
            "JOIN_BURST": float, "JOIN_PER_SECOND": float, "CONNECT_BURST": float,
-           "CONNECT_PER_SECOND": float, "CONSOLE_BURST": float, "CONSOLE_PER_SECOND": float}
+           "CONNECT_PER_SECOND": float, "CONSOLE_BURST": float, "CONSOLE_PER_SECOND": float,
+           "PG_POOL_SIZE": int}
 
 
 def from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -81,6 +82,9 @@ class WorkshopRow:
 class SqliteStore:
     """The event log in one SQLite file."""
 
+    # one process owns the file: the service's in-process lock is all the serialising needed
+    shared = False
+
     def __init__(self, path: str | Path, synchronous: str = "FULL") -> None:
         self.path = str(path)
         if self.path != ":memory:":
@@ -112,6 +116,11 @@ class SqliteStore:
             self._conn.close()
             if self._checkpoint_conn is not None:
                 self._checkpoint_conn.close()
+
+    @contextmanager
+    def serialised(self, workshop_id: str) -> Iterator[None]:
+        """A no-op: one process owns a SQLite file (PgStore's holds a cross-process lock)."""
+        yield
 
     def checkpoint(self) -> None:
         """Copy the WAL into the database file without blocking writers (PASSIVE)."""

@@ -1,0 +1,296 @@
+"""Append-only event log in PostgreSQL (psycopg 3 with its connection pool).
+
+The same methods and guarantees as ``SqliteStore``: an event is durable once ``append``
+returns (a committed transaction, with the server's ``fsync`` and ``synchronous_commit`` on),
+``seq`` is gapless per workshop (the primary key ``(workshop_id, seq)``: a second writer of the
+same ``seq`` fails rather than leaving a hole or a duplicate), and ``(workshop_id, client_id)``
+is unique, so a resent action is stored once. Event data is kept as the exact JSON text
+SQLite keeps (TEXT, not JSONB, which would reorder keys and rewrite numbers).
+
+Unlike SQLite, several processes share one database (``shared = True``).
+``serialised(workshop_id)`` holds a session-level advisory lock for that workshop on one pooled
+connection, so only one process decides for a workshop at a time; the store's calls made
+inside the block by the same thread use that connection. PostgreSQL releases the lock itself
+if the process dies.
+
+Under eventlet, psycopg's default C wait function blocks the whole process while a query
+runs; when the process is monkey-patched, psycopg waits with ``wait_selector`` instead (the
+patched, cooperative ``selectors``), so a slow query holds only its own green thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from facilitator.blocking import _patched
+from facilitator.core.state import Event
+from facilitator.store.sqlite import DuplicateClientId, WorkshopRow
+
+if _patched() and "psycopg" not in sys.modules:
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_selector")
+
+import psycopg  # noqa: E402
+from psycopg import errors, waiting  # noqa: E402
+from psycopg_pool import ConnectionPool  # noqa: E402
+
+T = TypeVar("T")
+DEFAULT_POOL_SIZE = 8
+SCHEMA_LOCK = 0x66616369  # an advisory lock key: concurrent first starts create tables once
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS workshops (
+    id TEXT PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    screen_key TEXT NOT NULL UNIQUE,
+    console_key TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    created_at DOUBLE PRECISION NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    seq BIGINT NOT NULL,
+    type TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    at DOUBLE PRECISION NOT NULL,
+    data TEXT NOT NULL,
+    client_id TEXT,
+    PRIMARY KEY (workshop_id, seq)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS events_client_id
+    ON events (workshop_id, client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_ends ON events (workshop_id, seq)
+    WHERE type IN ('workshop_ended', 'workshop_reopened');
+CREATE TABLE IF NOT EXISTS devices (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL,
+    participant TEXT NOT NULL,
+    PRIMARY KEY (workshop_id, token_hash)
+);
+CREATE TABLE IF NOT EXISTS files (
+    workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    data BYTEA NOT NULL,
+    PRIMARY KEY (workshop_id, id)
+);
+"""
+
+WORKSHOP_COLUMNS = "id, code, screen_key, console_key, title, created_at"
+
+
+def lock_key(workshop_id: str) -> int:
+    """A stable signed 64-bit advisory lock key for a workshop (the same in every process)."""
+    digest = hashlib.blake2b(workshop_id.encode(), digest_size=8,
+                             person=b"facilitator").digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+class PgStore:
+    """The event log in a PostgreSQL database, shared by any number of processes."""
+
+    shared = True
+
+    def __init__(self, url: str, pool_size: int = DEFAULT_POOL_SIZE,
+                 timeout: float = 30.0) -> None:
+        self.url = url
+        if _patched() and waiting.wait is waiting.wait_c:  # psycopg imported before patching
+            waiting.wait = waiting.wait_selector
+        self._local = threading.local()
+        self._pool = ConnectionPool(url, min_size=1, max_size=max(2, int(pool_size)),
+                                    kwargs={"autocommit": True}, timeout=timeout,
+                                    name="facilitator", open=False)
+        try:
+            self._pool.open(wait=True, timeout=timeout)
+        except Exception as exc:
+            self._pool.close()
+            raise ConnectionError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") \
+                from None
+        with self._conn() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+            conn.execute(SCHEMA)
+
+    def close(self) -> None:
+        self._pool.close()
+
+    # -- connections --------------------------------------------------------------------------
+
+    @contextmanager
+    def _conn(self) -> Iterator[psycopg.Connection[Any]]:
+        held = getattr(self._local, "conn", None)
+        if held is not None:  # inside serialised(): the lock's connection
+            yield held
+            return
+        with self._pool.connection() as conn:
+            yield conn
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._conn() as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+        with self._conn() as conn:
+            return conn.execute(sql, params).fetchone()
+
+    def _write(self, fn: Callable[[psycopg.Connection[Any]], T]) -> T:
+        with self._conn() as conn, conn.transaction():
+            return fn(conn)
+
+    @contextmanager
+    def serialised(self, workshop_id: str) -> Iterator[None]:
+        """Hold the workshop's cross-process lock (a session-level advisory lock on one pooled
+        connection) for the block; the store's calls in the block, from this thread, use that
+        connection. Re-entrant within a thread."""
+        if getattr(self._local, "conn", None) is not None:
+            depth = getattr(self._local, "depth", 0)
+            self._local.depth = depth + 1
+            key = lock_key(workshop_id)
+            self._local.conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            try:
+                yield
+            finally:
+                self._local.conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+                self._local.depth = depth
+            return
+        key = lock_key(workshop_id)
+        with self._pool.connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            self._local.conn = conn
+            try:
+                yield
+            finally:
+                self._local.conn = None
+                if not conn.closed and not conn.broken:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    # -- workshops ----------------------------------------------------------------------------
+
+    def create_workshop(self, row: WorkshopRow, first: Event) -> None:
+        """Create a workshop with its first event (``workshop_created``), atomically."""
+
+        def txn(conn: psycopg.Connection[Any]) -> None:
+            conn.execute(f"INSERT INTO workshops ({WORKSHOP_COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s)",
+                         (row.id, row.code, row.screen_key, row.console_key, row.title,
+                          row.created_at))
+            _insert(conn, row.id, [first])
+
+        self._write(txn)
+
+    def code_taken(self, code: str) -> bool:
+        return self._one("SELECT 1 FROM workshops WHERE code=%s", (code,)) is not None
+
+    def find(self, *, code: str | None = None, screen_key: str | None = None,
+             console_key: str | None = None, id: str | None = None) -> WorkshopRow | None:
+        """The workshop with the given join code, screen key, console key or id."""
+        column, value = next((c, v) for c, v in (("code", code), ("screen_key", screen_key),
+                                                ("console_key", console_key), ("id", id))
+                             if v is not None)
+        found = self._one(f"SELECT {WORKSHOP_COLUMNS} FROM workshops WHERE {column}=%s",
+                          (value,))
+        return WorkshopRow(*found) if found else None
+
+    def workshops(self) -> list[WorkshopRow]:
+        rows = self._read(f"SELECT {WORKSHOP_COLUMNS} FROM workshops ORDER BY created_at")
+        return [WorkshopRow(*r) for r in rows]
+
+    def delete_workshop(self, workshop_id: str) -> None:
+        """Delete a workshop and everything in it: events, devices, files, the workshop row."""
+
+        def txn(conn: psycopg.Connection[Any]) -> None:
+            for table in ("events", "devices", "files"):
+                conn.execute(f"DELETE FROM {table} WHERE workshop_id=%s", (workshop_id,))
+            conn.execute("DELETE FROM workshops WHERE id=%s", (workshop_id,))
+
+        self._write(txn)
+
+    def ended_before(self, cutoff: float) -> list[str]:
+        """Ids of the workshops that ended (and were not reopened) before ``cutoff``."""
+        rows = self._read(
+            "SELECT DISTINCT ON (workshop_id) workshop_id, type, at FROM events "
+            "WHERE type IN ('workshop_ended', 'workshop_reopened') "
+            "ORDER BY workshop_id, seq DESC")
+        return [wid for wid, type_, at in rows if type_ == "workshop_ended" and at < cutoff]
+
+    # -- the log ------------------------------------------------------------------------------
+
+    def append(self, workshop_id: str, events: list[Event],
+               device: tuple[str, str] | None = None) -> None:
+        """Append events (and, for a join, the device token's hash) in one transaction.
+
+        :raises DuplicateClientId: the first event's client id was used before.
+        """
+
+        def txn(conn: psycopg.Connection[Any]) -> None:
+            _insert(conn, workshop_id, events)
+            if device:
+                conn.execute("INSERT INTO devices (workshop_id, token_hash, participant) "
+                             "VALUES (%s,%s,%s)", (workshop_id, *device))
+
+        try:
+            self._write(txn)
+        except errors.IntegrityError:
+            client_id = events[0].client_id if events else None
+            seq = self.seq_for_client_id(workshop_id, client_id) if client_id else None
+            if seq is None:
+                raise
+            raise DuplicateClientId(seq) from None
+
+    def seq_for_client_id(self, workshop_id: str, client_id: str) -> int | None:
+        found = self._one("SELECT seq FROM events WHERE workshop_id=%s AND client_id=%s",
+                          (workshop_id, client_id))
+        return found[0] if found else None
+
+    def events(self, workshop_id: str, after: int = 0, limit: int = -1) -> list[Event]:
+        """The workshop's events with ``seq`` greater than ``after``, in order."""
+        rows = self._read(
+            "SELECT seq, type, actor, at, data, client_id FROM events "
+            "WHERE workshop_id=%s AND seq>%s ORDER BY seq LIMIT %s",
+            (workshop_id, after, limit if limit >= 0 else None))
+        return [Event(seq, type_, actor, at, json.loads(data), cid)
+                for seq, type_, actor, at, data, cid in rows]
+
+    # -- files (photos): content-addressed, kept with the workshop, deleted with it ------------
+
+    def put_file(self, workshop_id: str, file_id: str, mime: str, data: bytes) -> None:
+        """Store a file once (the same id again is a no-op: ids come from the content)."""
+        self._write(lambda c: c.execute(
+            "INSERT INTO files (workshop_id, id, mime, data) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT DO NOTHING", (workshop_id, file_id, mime, data)))
+
+    def get_file(self, workshop_id: str, file_id: str) -> tuple[str, bytes] | None:
+        """(mime type, bytes) of a stored file, or None."""
+        found = self._one("SELECT mime, data FROM files WHERE workshop_id=%s AND id=%s",
+                          (workshop_id, file_id))
+        return (found[0], bytes(found[1])) if found else None
+
+    def participant_for(self, workshop_id: str, token_hash: str) -> str | None:
+        found = self._one(
+            "SELECT participant FROM devices WHERE workshop_id=%s AND token_hash=%s",
+            (workshop_id, token_hash))
+        return found[0] if found else None
+
+
+def _insert(conn: psycopg.Connection[Any], workshop_id: str, events: list[Event]) -> None:
+    with conn.cursor() as cur:
+        cur.executemany(
+            "INSERT INTO events (workshop_id, seq, type, actor, at, data, client_id) "
+            "VALUES (%s,%s,%s,%s,%s,%s,%s)",
+            [(workshop_id, e.seq, e.type, e.actor, e.at,
+              json.dumps(e.data, ensure_ascii=False, separators=(",", ":")), e.client_id)
+             for e in events])
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "the given URL"
+    host = info.get("host", "localhost")
+    return f"{info.get('dbname', '')} on {host}:{info.get('port', 5432)}"
