@@ -46,10 +46,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # SafePacket/SafeJSON: depth and number limits before the JSON decoder, so that every
     # message can be answered (facilitator/realtime/wire.py)
+    # REDIS_URL: emits reach the sockets of every process through Redis (the message
+    # queue); limits and presence are shared there too (facilitator/realtime/scale.py)
     socketio = SocketIO(app, async_mode=app.config["ASYNC_MODE"],
                         max_http_buffer_size=app.config["MAX_MESSAGE_BYTES"],
                         ping_interval=25, ping_timeout=20, serializer=SafePacket,
-                        json=SafeJSON)
+                        json=SafeJSON, message_queue=app.config["REDIS_URL"] or None,
+                        channel="facilitator")
     app.extensions["facilitator.socketio"] = socketio
 
     from facilitator.realtime import register_handlers

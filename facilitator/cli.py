@@ -49,6 +49,18 @@ def _parser() -> argparse.ArgumentParser:
                        help="proxies in front of this server that append X-Forwarded-For "
                             "(default 0: the header is ignored; see docs/operations.md)")
 
+    serve.add_argument("--redis", default=os.environ.get("FACILITATOR_REDIS") or None,
+                       metavar="URL",
+                       help="a Redis server shared with other `facilitator serve` processes "
+                            "of the same database, e.g. redis://127.0.0.1:6379/0: their "
+                            "sockets get each other's updates, and rate limits and presence "
+                            "are shared (env FACILITATOR_REDIS; docs/architecture.md)")
+    serve.add_argument("--spread", type=_positive,
+                       default=int(os.environ.get("FACILITATOR_SPREAD") or 1),
+                       help="spread each workshop's sockets over N routing keys, for a proxy "
+                            "that hashes on them: a room bigger than one process (default 1; "
+                            "env FACILITATOR_SPREAD)")
+
     new = sub.add_parser("new", help="create a workshop from a plan and print its links")
     common(new)
     new.add_argument("plan", help="a plan file, e.g. sessions/notes-wall.yaml")
@@ -117,6 +129,10 @@ def _app(args: argparse.Namespace, public_url: str | None, async_mode: str = "th
     from facilitator.app import create_app
 
     config = {"PUBLIC_URL": public_url, "ASYNC_MODE": async_mode}
+    if getattr(args, "redis", None):
+        config["REDIS_URL"] = args.redis
+    if getattr(args, "spread", None):
+        config["SPREAD"] = args.spread
     if getattr(args, "retention_days", None):
         config["RETENTION_DAYS"] = float(args.retention_days)
     if getattr(args, "trusted_proxies", None) is not None:
@@ -131,6 +147,24 @@ def _db_target(db: str) -> str:
     from facilitator.store import is_postgres_url
 
     return db if is_postgres_url(db) else str(Path(db).resolve())
+
+
+def _redacted(url: str) -> str:
+    """A URL without its password, for the log."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return parts._replace(netloc=netloc).geturl()
+    return url
+
+
+def _positive(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return n
 
 
 def _public_url(args: argparse.Namespace, host: str = "0.0.0.0") -> tuple[str, str]:
@@ -162,6 +196,10 @@ def serve(args: argparse.Namespace) -> int:
 
     service = get_service(app)
     print(f"facilitator: database {app.config['DATABASE']}")
+    if app.config.get("REDIS_URL"):
+        print("facilitator: sharing workshops with other processes through Redis "
+              f"({_redacted(app.config['REDIS_URL'])}); sockets spread over "
+              f"{app.config['SPREAD']} routing key(s) per workshop")
     print(f"facilitator: phones will use {base} ({why}).")
     print("  To change it: --public-url http://ADDRESS:PORT or FACILITATOR_PUBLIC_URL.")
     print(f"  Create a workshop: {base}/")

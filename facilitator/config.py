@@ -33,6 +33,15 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,
     # delete workshops this many days after they end (None: keep them until deleted)
     "RETENTION_DAYS": None,
+    # several processes serving the same workshops (docs/architecture.md, "Scale-out"): a
+    # Redis URL for the message queue, shared rate limits and shared presence ...
+    "REDIS_URL": None,
+    # ... how long a process's presence counts outlive it in Redis (it refreshes them every
+    # third of that; a killed process's phones stop counting within this many seconds) ...
+    "PRESENCE_TTL": 30.0,
+    # ... and into how many routing keys one workshop's sockets are spread (the pages send
+    # route=<code>.<k>, k in [0, SPREAD), for a proxy hashing on it; 1: route=<code>)
+    "SPREAD": 1,
     # FULL: an acked event survives a power cut (an fsync per action); NORMAL: it survives a
     # crash of the server process (WAL), not of the machine, and is faster under load
     "SQLITE_SYNCHRONOUS": "FULL",
@@ -44,6 +53,9 @@ ENV = {
     "FACILITATOR_DB": "DATABASE",
     "FACILITATOR_PUBLIC_URL": "PUBLIC_URL",
     "FACILITATOR_SESSIONS": "SESSIONS_DIR",
+    "FACILITATOR_REDIS": "REDIS_URL",
+    "FACILITATOR_SPREAD": "SPREAD",
+    "FACILITATOR_PRESENCE_TTL": "PRESENCE_TTL",
     "FACILITATOR_SQLITE_SYNCHRONOUS": "SQLITE_SYNCHRONOUS",
     "FACILITATOR_TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "FACILITATOR_RETENTION_DAYS": "RETENTION_DAYS",
@@ -58,6 +70,7 @@ NUMBERS = {"TRUSTED_PROXIES": int, "RETENTION_DAYS": float, "RATE_BURST": float,
            "JOIN_BURST": float, "JOIN_PER_SECOND": float, "CONNECT_BURST": float,
            "CONNECT_PER_SECOND": float, "CONSOLE_BURST": float, "CONSOLE_PER_SECOND": float,
            "PG_POOL_SIZE": int}
+NUMBERS.update({"SPREAD": int, "PRESENCE_TTL": float})
 
 
 def from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,11 +105,24 @@ class Service:
                 return code
         raise RuntimeError("could not find a free join code")
 
-    def live(self, workshop_id: str) -> Live | None:
-        """The workshop's live state, replayed from the log on first use."""
+    @property
+    def shared(self) -> bool:
+        """Whether other processes append to this store too (PostgreSQL)."""
+        return bool(getattr(self.store, "shared", False))
+
+    def _serialised(self, workshop_id: str) -> AbstractContextManager[Any]:
+        return self.store.serialised(workshop_id) if self.shared else nullcontext()
+
+    def live(self, workshop_id: str, fresh: bool = False) -> Live | None:
+        """The workshop's live state, replayed from the log on first use. ``fresh``: with a
+        shared store, first fold in what other processes appended (one indexed query); for
+        a snapshot, so that a client connecting to any process sees every acked event."""
         with self._guard:
             found = self._live.get(workshop_id)
         if found:
+            if fresh and self.shared:
+                with found.lock:
+                    self._catch_up(found)
             return found
         row = self.store.find(id=workshop_id)
         if row is None:
@@ -122,6 +136,17 @@ class Service:
                 client_ids[event.client_id] = event.seq
         with self._guard:
             return self._live.setdefault(workshop_id, Live(row, state, client_ids))
+
+    def _catch_up(self, live: Live) -> int:
+        """Fold in the events other processes appended since this one last looked (holding
+        ``live.lock``). Nothing is emitted: the process that appended them emitted them.
+        Returns how many there were."""
+        events = self.store.events(live.row.id, after=live.state.seq)
+        for event in events:
+            apply(live.state, event)
+            if event.client_id:
+                live.client_ids[event.client_id] = event.seq
+        return len(events)
 
     def delete_workshop(self, workshop_id: str) -> None:
         """Delete the workshop and everything in it, from memory and from the store."""
@@ -153,7 +178,14 @@ class Service:
         live = self.live(workshop_id)
         if live is None:
             return Result(False, error=_("This workshop no longer exists."))
-        with live.lock:
+        with live.lock, ExitStack() as held:
+            try:
+                held.enter_context(self._serialised(workshop_id))
+                if self.shared:
+                    self._catch_up(live)
+            except Exception:  # the database, not the person: say so, change nothing
+                return Result(False, error=_("The server could not save that just now. "
+                                             "Please try again."))
             if client_id and client_id in live.client_ids:
                 return self._duplicate(live, name, payload, live.client_ids[client_id])
             now = self.clock()

@@ -5,19 +5,25 @@ Handlers never branch on which method a workshop runs; see docs/protocol.md for 
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, request
-from flask_socketio import ConnectionRefusedError, SocketIO, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 
 from facilitator import i18n
 from facilitator.core.commands import COMMANDS, PARTICIPANT, VISITOR, Actor, door_closed
 from facilitator.core.state import FACILITATOR
 from facilitator.core.views import CONSOLE, PHONE, PHONES, SCREEN, Emit, people_view, snapshot
 from facilitator.i18n import _
-from facilitator.realtime.limits import LimitsStore, MemoryLimits, client_address, rates
+from facilitator.realtime.limits import LimitsStore, client_address, rates
+from facilitator.realtime.presence import (
+    VISITORS,
+    Connection,
+    MemoryPresence,
+    RedisPresence,
+    room,
+)
+from facilitator.realtime.scale import limits_store, presence_store
 from facilitator.realtime.wire import Malformed, install
 from facilitator.service import Result, Service, hash_token, normalise_code
 from facilitator.web.language import chosen
@@ -25,108 +31,23 @@ from facilitator.web.language import chosen
 ROLES = {PHONE, SCREEN, CONSOLE}
 
 
-@dataclass
-class Connection:
-    """One connected client: which workshop, which audience, and from which address. Its
-    rate budget is not here: it lives in the limits store, per participant and address."""
-
-    workshop: str
-    role: str  # phone | screen | console
-    participant: str | None = None
-    address: str = "unknown"
-    lang: str = i18n.SOURCE  # what this client reads: acks and views come in it
-    also: str | None = None  # a bilingual projector's second language
-
-
-def room(workshop: str, audience: str, lang: str | None = None) -> str:
-    """A Socket.IO room: an audience of a workshop, or the part of it reading ``lang``."""
-    return f"{workshop}:{audience}@{lang}" if lang else f"{workshop}:{audience}"
-
-
-class Presence:
-    """Who is connected now, per workshop (phones counted once per participant)."""
-
-    def __init__(self) -> None:
-        self.connections: dict[str, Connection] = {}
-        self.by_workshop: dict[str, dict[str, Connection]] = {}
-        self._online: dict[str, dict[str, int]] = {}
-        self._languages: dict[str, dict[str, int]] = {}  # workshop -> language -> clients
-        self._lock = threading.Lock()
-
-    def languages(self, workshop: str) -> set[str]:
-        """Every language some client of the workshop reads now."""
-        with self._lock:
-            return set(self._languages.get(workshop, ()))
-
-    def _read(self, conn: Connection, delta: int) -> None:
-        per = self._languages.setdefault(conn.workshop, {})
-        for lang in filter(None, (conn.lang, conn.also)):
-            n = per.get(lang, 0) + delta
-            if n > 0:
-                per[lang] = n
-            else:
-                per.pop(lang, None)
-
-    def phones(self, workshop: str) -> list[tuple[str, str | None]]:
-        """(sid, participant) of every phone connected to the workshop now."""
-        with self._lock:
-            return [(sid, c.participant) for sid, c in self.by_workshop.get(workshop, {}).items()
-                    if c.role == PHONE]
-
-    def phones_with_language(self, workshop: str) -> list[tuple[str, str | None, str]]:
-        """(sid, participant, language) of every phone connected to the workshop now."""
-        with self._lock:
-            return [(sid, c.participant, c.lang)
-                    for sid, c in self.by_workshop.get(workshop, {}).items() if c.role == PHONE]
-
-    def add(self, sid: str, conn: Connection) -> None:
-        with self._lock:
-            self.connections[sid] = conn
-            self.by_workshop.setdefault(conn.workshop, {})[sid] = conn
-            self._read(conn, +1)
-            if conn.participant:
-                self._count(conn.workshop, conn.participant, +1)
-
-    def identify(self, sid: str, participant: str) -> None:
-        with self._lock:
-            conn = self.connections[sid]
-            conn.participant = participant
-            self._count(conn.workshop, participant, +1)
-
-    def remove(self, sid: str) -> Connection | None:
-        with self._lock:
-            conn = self.connections.pop(sid, None)
-            if conn:
-                self.by_workshop.get(conn.workshop, {}).pop(sid, None)
-                self._read(conn, -1)
-            if conn and conn.participant:
-                self._count(conn.workshop, conn.participant, -1)
-            return conn
-
-    def online(self, workshop: str) -> int:
-        return len(self._online.get(workshop, ()))
-
-    def _count(self, workshop: str, participant: str, delta: int) -> None:
-        per = self._online.setdefault(workshop, {})
-        n = per.get(participant, 0) + delta
-        if n > 0:
-            per[participant] = n
-        else:
-            per.pop(participant, None)
-
-
 PAGER_EVENTS = ("screen_pager", "pager_state")
 PAGER_ACTIONS = ("next", "prev", "first", "pause", "resume")
 
 
+# the presence store: this process's connections, and who is online in each workshop (in
+# this process, or in every process through Redis: facilitator/realtime/presence.py)
+Presence = MemoryPresence | RedisPresence
+__all__ = ["Connection", "Presence", "register_handlers", "room"]
+
+
 def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Presence:
-    presence = Presence()
+    # presence and limits: in this process, or shared by every process through Redis
+    # (REDIS_URL; facilitator/realtime/scale.py)
+    presence = presence_store(app)
+    app.extensions["facilitator.presence"] = presence
     install(socketio.server)
-    # the limits store: in this process by default; the LIMITS_STORE setting gives another
-    # (one shared by several processes, or one with a test clock)
-    limits: LimitsStore = app.config.get("LIMITS_STORE")
-    if limits is None:
-        limits = MemoryLimits()
+    limits: LimitsStore = limits_store(app)
     app.extensions["facilitator.limits"] = limits
     rate = rates(app.config)
     proxies = int(app.config["TRUSTED_PROXIES"])
@@ -207,9 +128,11 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
                 people(workshop, (e.audience,))
                 continue
             if e.payload is None and e.audience == PHONES:
-                # each phone has its own view: send each its own snapshot, in its language
-                for sid, pid, lang in presence.phones_with_language(workshop):
-                    socketio.emit("snapshot", view(workshop, PHONE, pid, lang), to=sid)
+                # each phone has its own view: send each its own snapshot, in its language, to
+                # its participant's room (or its language's visitors), which reaches it on
+                # whichever process it is connected to
+                for target, pid, lang in presence.phones_with_language(workshop):
+                    socketio.emit("snapshot", view(workshop, PHONE, pid, lang), to=target)
                 continue
             if e.audience == SCREEN:
                 targets = [(primary, also)]
@@ -281,9 +204,14 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             conn.participant = pid
             join_room(room(row.id, pid))
             join_room(room(row.id, pid, conn.lang))
+        elif role == PHONE:  # a visitor's own view goes to the visitors reading its language
+            join_room(room(row.id, VISITORS, conn.lang))
+        # counted first, then the log read: a command another process appends meanwhile
+        # reaches this client either in the snapshot or as an emit (realtime/presence.py)
         presence.add(request.sid, conn)  # type: ignore[attr-defined]
+        service.live(row.id, fresh=True)
         socketio.emit("snapshot", view(row.id, role, conn.participant, conn.lang, conn.also),
-                      to=request.sid)  # type: ignore[attr-defined]
+                      to=request.sid, ignore_queue=True)  # type: ignore[attr-defined]
         if conn.participant:
             people(row.id)
 
@@ -310,6 +238,7 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         if isinstance(event, Malformed):  # undecodable, or a reserved name (realtime/wire)
             return {"ok": False, "error": event.reason}
         if event == "resync":
+            service.live(conn.workshop, fresh=True)
             return {"ok": True, "snapshot": view(conn.workshop, conn.role, conn.participant,
                                                  conn.lang, conn.also)}
         # VALIDATION happens in the core; here only the envelope
@@ -333,12 +262,24 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             pid = result.extra["participant"]["participant"]
             join_room(room(conn.workshop, pid))
             join_room(room(conn.workshop, pid, conn.lang))
+            leave_room(room(conn.workshop, VISITORS, conn.lang))
             presence.identify(sid, pid)
             if result.duplicate:
                 people(conn.workshop)
+            if service.shared:
+                caught_up(conn, sid, result.seq)
         # EMIT
         send(conn.workshop, result)
         return result.ack()
+
+    def caught_up(conn: Connection, sid: str, seq: int | None) -> None:
+        """A phone that just joined counts as its participant from now on; if another
+        process appended something between the join and now, its per-phone snapshot went to
+        the room before this phone was in it: send this phone its view now."""
+        live = service.live(conn.workshop, fresh=True)
+        if live is not None and seq is not None and live.state.seq > seq:
+            socketio.emit("snapshot", view(conn.workshop, PHONE, conn.participant, conn.lang),
+                          to=sid, ignore_queue=True)
 
     def relay_pager(conn: Connection, event: str, data: Any) -> dict[str, Any]:
         """The projector's paging is how one screen shows the room's work, not workshop

@@ -5,8 +5,9 @@ reconnects every 20 posts got twice the allowance (issue 14). Here buckets live 
 store*, keyed by who is sending (a workshop's participant, or the device token a join
 carries) and by where from (the client's address), so they hold across reconnects.
 
-``LimitsStore`` is the small interface; ``MemoryLimits`` keeps the buckets in this process.
-A store shared between processes (Redis) implements the same one method.
+``LimitsStore`` is the small interface; ``MemoryLimits`` keeps the buckets in this process,
+``RedisLimits`` in Redis, shared by every process (a participant who reconnects to another
+process keeps the bucket it had).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,72 @@ class MemoryLimits:
     def _prune(self, now: float) -> None:
         self._buckets = {k: v for k, v in self._buckets.items()
                          if v[0] + (now - v[1]) * v[2].per_second < v[2].burst}
+
+
+# One bucket, taken from atomically: KEYS[1] is the bucket (a hash: tokens, at);
+# ARGV: burst, per_second, cost, now (seconds). The same arithmetic as MemoryLimits.take; a
+# bucket expires once it would have refilled, since a full bucket is the same as none.
+# Returns "0" when taken, else the seconds to wait, as text (a Lua number would be cut to
+# an integer on its way back).
+TAKE_SCRIPT = """
+local burst = tonumber(ARGV[1])
+local per = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local now = tonumber(ARGV[4])
+local found = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(found[1])
+local at = tonumber(found[2])
+if tokens == nil or at == nil then
+  tokens = burst
+  at = now
+end
+if now > at then
+  tokens = math.min(burst, tokens + (now - at) * per)
+else
+  -- another process's clock is a little ahead: no refill, and keep the later time
+  tokens = math.min(burst, tokens)
+  now = at
+end
+local wait = 0
+if tokens < cost - 1e-9 then
+  if per > 0 then wait = (cost - tokens) / per else wait = 3600 end
+else
+  tokens = math.max(0, tokens - cost)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+local full_in = 3600
+if per > 0 then full_in = (burst - tokens) / per end
+redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil(full_in * 1000)))
+return tostring(wait)
+"""
+
+
+class RedisLimits:
+    """Token buckets in Redis, shared by every process: each ``take`` is one atomic script
+    (one round trip). Times come from ``clock``, the wall clock by default, since several
+    processes (on several machines) must agree on it; a bucket's key expires when the
+    bucket would be full again, so Redis holds only the buckets in use."""
+
+    PREFIX = "facilitator:limit:"
+
+    def __init__(self, client: Any, clock: Callable[[], float] = time.time) -> None:
+        self.redis = client
+        self.clock = clock
+        self._take = client.register_script(TAKE_SCRIPT)
+
+    def take(self, key: str, rate: Rate, cost: float = 1.0) -> float:
+        try:
+            wait = self._take(keys=[self.PREFIX + key],
+                              args=[repr(float(rate.burst)), repr(float(rate.per_second)),
+                                    repr(float(cost)), repr(float(self.clock()))])
+        except Exception as exc:  # Redis away: let the room go on rather than refuse all
+            print(f"facilitator: rate limits not checked (Redis: {exc})", flush=True)
+            return 0.0
+        return float(wait)
+
+    def __len__(self) -> int:
+        """The buckets held now (for tests and the curious; scans the keys)."""
+        return sum(1 for _key in self.redis.scan_iter(match=self.PREFIX + "*", count=1000))
 
 
 def rates(config: dict) -> dict[str, Rate]:

@@ -54,8 +54,10 @@ export function store(key) {
 // door closed, too many connections), to be shown to the person as it is.
 export function connect(auth, handlers, onStatus) {
   const lang = document.documentElement.lang;
+  const cfg = readConfig();
+  const query = cfg.route ? { route: routeKey(cfg.route, cfg.spread) } : {};
   const socket = window.io({ auth: (cb) => cb({ lang, ...auth() }), transports: ["websocket", "polling"],
-                             reconnectionDelay: 500, reconnectionDelayMax: 4000 });
+                             query, reconnectionDelay: 500, reconnectionDelayMax: 4000 });
   for (const [name, fn] of Object.entries(handlers)) socket.on(name, fn);
   let retry = null;
   let delay = 10000;
@@ -70,6 +72,22 @@ export function connect(auth, handlers, onStatus) {
     delay = Math.min(delay * 2, 60000);
   });
   return socket;
+}
+
+// The key a proxy routes this page's socket by (docs/architecture.md, "Scale-out"): the
+// workshop's join code, so that one workshop's sockets (long-polling too) go to one process;
+// with the server's SPREAD setting N > 1, "<code>.<k>" with k in [0, N) drawn once per
+// device and kept, so a big room spreads over N processes and each phone stays on its own.
+export function routeKey(code, spread) {
+  const n = Math.floor(Number(spread) || 1);
+  if (n <= 1) return code;
+  const box = store("fac:route-draw");
+  let draw = box.get(null);
+  if (typeof draw !== "number") {
+    draw = crypto.getRandomValues(new Uint32Array(1))[0];
+    box.set(draw);
+  }
+  return `${code}.${draw % n}`;
 }
 
 // The text for a connection status: the server's sentence when it gave one.
