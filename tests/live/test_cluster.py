@@ -214,3 +214,5 @@ def test_two_processes_one_workshop_a_sigkill_mid_burst_loses_and_doubles_nothin
         assert all(len(ts) == 1 for ts in seen[i].live.values()), i
     for log in logs:
         assert "Traceback" not in log, log[-3000:]
+    print(f"cluster: {len(acked)} acked and exported once; killed after {result['killed_at']} "
+          f"acks; {len(moved)} phones moved to the survivor; {len(relayed)} notes relayed")
