@@ -192,7 +192,7 @@ class Cluster:
                 p.launch()
             for p in self.processes:
                 p.wait_healthy()
-                self.say(f"facilitator: process {p.index} on {p.url} (log {p.log})")
+                self.say(f"facilitator: process {p.index} on {p.url} (pid {p.pid}, log {p.log})")
             listen = f"{self.host}:{self.port}" if self.host not in ("", "0.0.0.0") \
                 else str(self.port)
             settings = self.proxy_settings or ProxySettings(user=worker_user())
@@ -230,7 +230,7 @@ class Cluster:
                 except RuntimeError as exc:
                     self.say(f"facilitator: {exc}")
                     continue
-                self.say(f"facilitator: process {p.index} is back on {p.url}")
+                self.say(f"facilitator: process {p.index} is back on {p.url} (pid {p.pid})")
                 restarted.append(p.index)
         return restarted
 

@@ -216,3 +216,64 @@ def test_two_processes_one_workshop_a_sigkill_mid_burst_loses_and_doubles_nothin
         assert "Traceback" not in log, log[-3000:]
     print(f"cluster: {len(acked)} acked and exported once; killed after {result['killed_at']} "
           f"acks; {len(moved)} phones moved to the survivor; {len(relayed)} notes relayed")
+
+
+@pytest.mark.slow
+def test_the_trial_command_starts_everything_restarts_a_dead_process_and_stops_on_ctrl_c(
+        tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    port = free_port()
+    out = (tmp_path / "out.txt").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "facilitator", "cluster", "--processes", "2", "--port",
+         str(port), "--host", "127.0.0.1", "--dir", str(tmp_path / "trial")],
+        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+    def output() -> str:
+        return (tmp_path / "out.txt").read_text()
+
+    def wait_for(text: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while text not in output():
+            assert proc.poll() is None and time.monotonic() < deadline, output()
+            time.sleep(0.1)
+
+    try:
+        wait_for("phones will use http")
+        url = f"http://127.0.0.1:{port}"
+        w = requests.post(f"{url}/api/workshops", json=PLAN, timeout=10).json()
+        assert requests.get(f"{url}/j/{w['code']}", timeout=10).status_code == 200
+        ports = [int(line.split("http://127.0.0.1:")[1].split(" ")[0])
+                 for line in output().splitlines() if " on http://127.0.0.1:" in line]
+        assert len(ports) == 2
+        pid = int(output().split("(pid ", 1)[1].split(",", 1)[0])
+        os.kill(pid, signal.SIGKILL)
+        # meanwhile the workshop answers from the other process
+        for _ in range(3):
+            r = requests.get(f"{url}/j/{w['code']}", timeout=10)
+            assert r.status_code == 200 and r.headers["X-Facilitator-Upstream"].endswith(
+                str(ports[1]))
+        wait_for("process 0 is back on")
+        assert requests.get(f"http://127.0.0.1:{ports[0]}/healthz", timeout=5).ok
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
+        out.close()
+    assert "stopped; data and logs are in" in output()
+    data = output().split("(data in ", 1)[1].split(")", 1)[0]
+    if "/facilitator-pg-" in data:  # as root, PostgreSQL's own directory outside tmp_path
+        import shutil
+
+        shutil.rmtree(Path(data).parent, ignore_errors=True)
+    for p in ports:  # every process gone, and the proxy
+        with pytest.raises(requests.ConnectionError):
+            requests.get(f"http://127.0.0.1:{p}/healthz", timeout=2)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{port}/proxy-alive", timeout=2)
