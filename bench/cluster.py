@@ -7,9 +7,11 @@ next to one process at the same per-process load on the same stack, and the bare
 Three targets, one after the other, in one run:
 
 1. **cluster**: ``--processes`` serve processes (``--db postgresql://... --redis redis://...
-   --trusted-proxies 1 --spread P``) behind nginx (facilitator/deploy), one workshop whose
-   phones are spread over every process (route ``CODE.k``); the projector is on one of them,
-   so most notes reach it through Redis.
+   --trusted-proxies 1``) behind nginx (facilitator/deploy). ``--room spread`` (default): one
+   workshop whose phones are spread over every process (``--spread P``, routes ``CODE.k``);
+   the projector is on one of them, so most notes reach it through Redis, and every note of
+   the room takes the workshop's lock in PostgreSQL. ``--room workshops``: P workshops, each
+   on a process of its own, a projector each.
 2. **single**: the same stack (nginx, PostgreSQL, Redis) with one process and
    ``phones / processes`` phones: the same load per process.
 3. **baseline**: bench/baseline_server.py (bare Flask-SocketIO + eventlet, no proxy) with
@@ -81,12 +83,13 @@ async def worker_main(spec: dict) -> dict:
     sem = asyncio.Semaphore(spec["concurrency"])
     phones: dict[int, SioClient] = {}
 
-    async def connect(i: int, route: str) -> None:
+    async def connect(i: int, route: str, code: str) -> None:
         async with sem:
             c = SioClient(HOST, port, None, query=f"route={route}" if route else "")
             t0 = time.perf_counter()
             try:
-                await c.connect(spec["auth"], timeout=spec["timeout"])
+                await c.connect({"role": "phone", "code": code} if code else {"role": "phone"},
+                                timeout=spec["timeout"])
             except ConnectError as exc:
                 res["errors"][f"connect: {exc}"] += 1
                 return
@@ -109,7 +112,7 @@ async def worker_main(spec: dict) -> dict:
             phones[i] = c
 
     t0 = time.perf_counter()
-    await asyncio.gather(*(connect(i, r) for i, r in spec["phones"]))
+    await asyncio.gather(*(connect(i, r, code) for i, r, code in spec["phones"]))
     res["connect_total_s"] = time.perf_counter() - t0
     print(json.dumps({"connected": len(phones)}), flush=True)
     line = await asyncio.to_thread(sys.stdin.readline)
@@ -177,7 +180,8 @@ def start_stack(target: str, args, workdir: Path, pg, redis_url: str):  # noqa: 
     name = f"{target}_{uuid.uuid4().hex[:6]}"
     db = pg.create_database(name)
     cluster = Cluster(workdir / target, processes=count, port=free_port(), host=HOST,
-                      spread=count, db=db, redis=redis_url, env=NO_LIMITS,
+                      spread=count if args.room == "spread" else 1, db=db, redis=redis_url,
+                      env=NO_LIMITS,
                       proxy=ProxySettings(user=worker_user(), access_log=False,
                                           worker_processes=args.nginx_workers),
                       say=lambda _s: None)
@@ -200,17 +204,27 @@ def upstream_of(url: str, route: str) -> str:
         return resp.headers["X-Facilitator-Upstream"]
 
 
-def balanced_workshop(url: str, processes: int, tries: int = 200) -> tuple[dict, list[str]]:
-    """A workshop whose `processes` route values land on `processes` different processes:
-    the consistent hash may put two parts of a room on one process; the benchmark measures
-    the balanced case (docs/deploy.md says how to even a real room out)."""
-    for _ in range(tries):
-        ws = http_json("POST", url + "/api/workshops", PLAN)
-        routes = [f"{ws['code']}.{k}" if processes > 1 else ws["code"]
-                  for k in range(processes)]
-        if len({upstream_of(url, r) for r in routes}) == processes:
-            return ws, routes
-    raise RuntimeError(f"no workshop in {tries} spread evenly over {processes} processes")
+def balanced_parts(url: str, processes: int, mode: str,
+                   tries: int = 200) -> list[tuple[dict, str]]:
+    """The room's parts, one per process, as (workshop, route): ``spread``, one workshop whose
+    route values ``CODE.k`` land on ``processes`` different processes; ``workshops``, as many
+    workshops, each on a process of its own. The consistent hash may put two parts on one
+    process; the benchmark measures the balanced case (docs/deploy.md says how to even a real
+    room out)."""
+    if processes == 1 or mode == "workshops":
+        parts: dict[str, tuple[dict, str]] = {}
+        for _ in range(tries * processes):
+            ws = http_json("POST", url + "/api/workshops", PLAN)
+            parts.setdefault(upstream_of(url, ws["code"]), (ws, ws["code"]))
+            if len(parts) == processes:
+                return list(parts.values())
+    else:
+        for _ in range(tries):
+            ws = http_json("POST", url + "/api/workshops", PLAN)
+            routes = [f"{ws['code']}.{k}" for k in range(processes)]
+            if len({upstream_of(url, r) for r in routes}) == processes:
+                return [(ws, r) for r in routes]
+    raise RuntimeError(f"no room in {tries} tries spread evenly over {processes} processes")
 
 
 async def run_target(target: str, phones: int, args, workdir: Path, pg, redis_url: str) -> dict:
@@ -219,20 +233,18 @@ async def run_target(target: str, phones: int, args, workdir: Path, pg, redis_ur
     port = int(url.rsplit(":", 1)[1])
     workers: list[subprocess.Popen] = []
     try:
-        routes = [""]
-        phone_auth: dict = {"role": "phone"}
-        screen_auth: dict = {"role": "screen"}
-        console = None
+        parts: list[tuple[dict, str]] = [({}, "")]  # (workshop, route) of each part
+        consoles: list[SioClient] = []
         if target != "baseline":
             count = args.processes if target == "cluster" else 1
-            ws, routes = await asyncio.to_thread(balanced_workshop, url, count)
-            phone_auth = {"role": "phone", "code": ws["code"]}
-            screen_auth = {"role": "screen", "key": ws["screen_key"]}
-            console = SioClient(HOST, port, None, query=f"route={ws['code']}")
-            await console.connect({"role": "console", "key": ws["console_key"]})
-            ack = await console.call("start", {})
-            if not (isinstance(ack, dict) and ack.get("ok")):
-                raise RuntimeError(f"start refused: {ack!r}")
+            parts = await asyncio.to_thread(balanced_parts, url, count, args.room)
+            for ws in {id(w): w for w, _r in parts}.values():
+                console = SioClient(HOST, port, None, query=f"route={ws['code']}")
+                await console.connect({"role": "console", "key": ws["console_key"]})
+                consoles.append(console)
+                ack = await console.call("start", {})
+                if not (isinstance(ack, dict) and ack.get("ok")):
+                    raise RuntimeError(f"start refused: {ack!r}")
         marker = f"[{uuid.uuid4().hex[:8]}:"
         received: dict[int, float] = {}
         dupes = 0
@@ -251,9 +263,13 @@ async def run_target(target: str, phones: int, args, workdir: Path, pg, redis_ur
             else:
                 received[idx] = t
 
-        projector = SioClient(HOST, port, on_screen, query=f"route={routes[0]}")
-        await projector.connect(screen_auth)
-        res["projector_on"] = projector.headers.get("x-facilitator-upstream", "direct")
+        projectors = []  # one per workshop, on the process of the workshop's first part
+        for ws, route in {id(w): (w, r) for w, r in parts}.values():
+            projector = SioClient(HOST, port, on_screen, query=f"route={route}")
+            await projector.connect({"role": "screen", "key": ws.get("screen_key")})
+            projectors.append(projector)
+        res["projectors_on"] = [p.headers.get("x-facilitator-upstream", "direct")
+                                for p in projectors]
         lag = LagMonitor()
         lag.start()
 
@@ -261,11 +277,12 @@ async def run_target(target: str, phones: int, args, workdir: Path, pg, redis_ur
         offsets = {i: rng.uniform(0, args.window) for i in range(phones)}
         shares = [list(range(k, phones, args.client_procs)) for k in range(args.client_procs)]
         for share in shares:
-            spec = {"port": port, "marker": marker, "auth": phone_auth,
+            spec = {"port": port, "marker": marker,
                     "join": target != "baseline", "timeout": args.connect_timeout,
                     "concurrency": max(1, args.connect_concurrency // args.client_procs),
                     "window": args.window, "grace": args.grace,
-                    "phones": [[i, routes[i % len(routes)]] for i in share],
+                    "phones": [[i, parts[i % len(parts)][1],
+                                parts[i % len(parts)][0].get("code", "")] for i in share],
                     "offsets": {str(i): offsets[i] for i in share}}
             p = subprocess.Popen([sys.executable, __file__, "--worker"], stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, text=True, cwd=ROOT)
@@ -303,9 +320,8 @@ async def run_target(target: str, phones: int, args, workdir: Path, pg, redis_ur
             p.stdin.flush()
             out, _ = await asyncio.to_thread(p.communicate, None, 60)
             results.append(json.loads(out.strip().splitlines()[-1]))
-        await projector.close()
-        if console is not None:
-            await console.close()
+        for c in projectors + consoles:
+            await c.close()
     finally:
         for p in workers:
             if p.poll() is None:
@@ -418,6 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connect-concurrency", type=int, default=100)
     parser.add_argument("--connect-timeout", type=float, default=60.0)
     parser.add_argument("--nginx-workers", default="1")
+    parser.add_argument("--room", choices=["spread", "workshops"], default="spread",
+                        help="cluster: one workshop spread over every process (--spread P), "
+                             "or P workshops, one per process")
     parser.add_argument("--only", choices=["cluster", "single", "baseline"], action="append")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--json", metavar="PATH")
