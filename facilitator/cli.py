@@ -1,4 +1,4 @@
-"""The ``facilitator`` command: serve, new, export, list, delete, backup, cluster.
+"""The ``facilitator`` command: serve, new, export, list, delete, backup, migrate, cluster.
 
 Nothing heavy is imported at module level: ``serve`` must monkey-patch eventlet before
 Flask, Socket.IO or the store are imported.
@@ -23,7 +23,8 @@ def _parser() -> argparse.ArgumentParser:
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--db", default=os.environ.get("FACILITATOR_DB"),
-                       help="SQLite file (default: instance/facilitator.db; env FACILITATOR_DB)")
+                       help="SQLite file or postgresql:// URL (default: "
+                            "instance/facilitator.db; env FACILITATOR_DB)")
         p.add_argument("--public-url", default=os.environ.get("FACILITATOR_PUBLIC_URL"),
                        help="address phones use, e.g. http://192.168.1.20:5000 "
                             "(env FACILITATOR_PUBLIC_URL; default: this machine's LAN address)")
@@ -103,6 +104,17 @@ def _parser() -> argparse.ArgumentParser:
     common(delete)
     delete.add_argument("code")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    migrate = sub.add_parser("migrate", help="copy workshops from one database to another "
+                                             "(SQLite to PostgreSQL or back), verified")
+    migrate.add_argument("--from", dest="source", required=True,
+                         help="the database to copy from: a SQLite file or postgresql:// URL")
+    migrate.add_argument("--to", dest="target", required=True,
+                         help="the database to copy into (a SQLite file is created if new)")
+    migrate.add_argument("--code", action="append", default=[],
+                         help="copy only this workshop (join code); may be given again")
+    migrate.add_argument("--skip-existing", action="store_true",
+                         help="leave workshops the target has already, copy the others")
     return parser
 
 
@@ -122,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
 
         monkey.patch_all()
     return {"serve": serve, "new": new, "export": export, "list": list_workshops,
-            "delete": delete, "backup": backup, "cluster": cluster}[args.command](args)
+            "delete": delete, "backup": backup, "migrate": migrate,
+            "cluster": cluster}[args.command](args)
 
 
 def _app(args: argparse.Namespace, public_url: str | None, async_mode: str = "threading"):
@@ -195,7 +208,14 @@ def serve(args: argparse.Namespace) -> int:
     from facilitator.app import get_service, get_socketio
 
     service = get_service(app)
-    print(f"facilitator: database {app.config['DATABASE']}")
+    from facilitator.store import is_postgres_url
+
+    database = app.config["DATABASE"]
+    if is_postgres_url(database):  # never print its password
+        from facilitator.store.postgres import redact
+
+        database = f"PostgreSQL {redact(database)}"
+    print(f"facilitator: database {database}")
     if app.config.get("REDIS_URL"):
         print("facilitator: sharing workshops with other processes through Redis "
               f"({_redacted(app.config['REDIS_URL'])}); sockets spread over "
@@ -278,7 +298,12 @@ def _keep_deleting_expired(service, days: float) -> None:  # type: ignore[no-unt
 def backup(args: argparse.Namespace) -> int:
     from facilitator.config import ROOT
     from facilitator.store import backup as copy
+    from facilitator.store import is_postgres_url
 
+    if is_postgres_url(args.db):
+        print("facilitator: backup copies a SQLite file; back up a PostgreSQL database with "
+              "pg_dump (docs/operations.md).", file=sys.stderr)
+        return 2
     source = Path(args.db) if args.db else ROOT / "instance" / "facilitator.db"
     try:
         count = copy(source, args.path)
@@ -289,6 +314,47 @@ def backup(args: argparse.Namespace) -> int:
         print(f"facilitator: backup failed: {exc}", file=sys.stderr)
         return 1
     print(f"facilitator: copied {count} workshops from {source} to {args.path}")
+    return 0
+
+
+def migrate(args: argparse.Namespace) -> int:
+    from facilitator.service import normalise_code
+    from facilitator.store import is_postgres_url, open_store
+    from facilitator.store.migrate import MigrateError
+    from facilitator.store.migrate import migrate as copy
+    from facilitator.store.postgres import redact
+
+    def name(target: str) -> str:
+        return redact(target) if is_postgres_url(target) else target
+
+    if not is_postgres_url(args.source) and not Path(args.source).is_file():
+        print(f"facilitator: there is no database at {args.source}.", file=sys.stderr)
+        return 2
+    if _db_target(args.source) == _db_target(args.target):
+        print("facilitator: --from and --to are the same database.", file=sys.stderr)
+        return 2
+    try:
+        source, target = open_store(_db_target(args.source)), open_store(_db_target(args.target))
+    except Exception as exc:  # a URL nobody answers, a file that is not a database
+        print(f"facilitator: cannot open the databases: {exc}", file=sys.stderr)
+        return 2
+    try:
+        report = copy(source, target, [normalise_code(c) for c in args.code],
+                      args.skip_existing)
+    except MigrateError as exc:
+        print(f"facilitator: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        source.close()
+        target.close()
+    for row in report.skipped:
+        print(f"skipped {row.code} ({row.title}): the target has it already")
+    for done in report.copied:
+        print(f"copied {done.row.code} ({done.row.title}): {done.events} events, "
+              f"{done.devices} devices, {done.files} files; verified event by event")
+    print(f"facilitator: copied and verified {len(report.copied)} workshops from "
+          f"{name(args.source)} to {name(args.target)}"
+          + (f", skipped {len(report.skipped)}" if report.skipped else "") + ".")
     return 0
 
 

@@ -189,17 +189,18 @@ class Postgres(_Server):
         self._ensure_database(self.database)
         return self
 
-    def _psql(self, sql: str, database: str = "postgres") -> str:
-        return self._run([str(self.bindir / "psql"), "-X", "-q", "-A", "-t", "-h", "127.0.0.1",
-                          "-p", str(self.port), "-U", SUPERUSER, "-d", database, "-v",
-                          "ON_ERROR_STOP=1", "-c", sql], "psql").stdout
+    def _sql(self, sql: str, database: str = "postgres") -> list[tuple[Any, ...]]:
+        import psycopg
+
+        with psycopg.connect(self.url_for(database), autocommit=True, connect_timeout=10) as c:
+            cur = c.execute(sql)
+            return cur.fetchall() if cur.description else []
 
     def _ensure_database(self, name: str) -> None:
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
             raise ValueError("database names here are lower-case letters, digits and _")
-        exists = self._psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip()
-        if not exists:
-            self._psql(f"CREATE DATABASE {name}")
+        if not self._sql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+            self._sql(f"CREATE DATABASE {name}")
 
     def create_database(self, name: str) -> str:
         """Create (if missing) a database and return its URL."""
@@ -210,7 +211,7 @@ class Postgres(_Server):
         """Drop a database, disconnecting whoever is still connected to it."""
         if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
             raise ValueError("database names here are lower-case letters, digits and _")
-        self._psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self._sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
     def stop(self, mode: str = "fast") -> None:
         """Stop the server (``mode`` as pg_ctl's: smart, fast or immediate). The cluster stays
@@ -231,8 +232,8 @@ class Postgres(_Server):
         return self.start()
 
     def remove(self) -> None:
-        """Stop and delete the cluster."""
-        self.stop()
+        """Stop and delete the cluster (stopped at once: nothing of it is kept)."""
+        self.stop("immediate")
         if self._owned_tmp is not None:
             shutil.rmtree(self._owned_tmp, ignore_errors=True)
             self._owned_tmp = None

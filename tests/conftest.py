@@ -72,9 +72,10 @@ def free_port() -> int:
 
 
 class LiveServer:
-    """`facilitator serve` in a subprocess (eventlet, as in production) on a free port."""
+    """`facilitator serve` in a subprocess (eventlet, as in production) on a free port, on a
+    SQLite file or a PostgreSQL URL (``db``)."""
 
-    def __init__(self, db: Path, log: Path) -> None:
+    def __init__(self, db: Path | str, log: Path) -> None:
         self.db = db
         self.log = log
         self.port = free_port()
@@ -142,11 +143,9 @@ _databases = iter(range(1, 1_000_000))
 
 @pytest.fixture
 def fresh_postgres_url(pg_server) -> Iterator[str]:
-    """A database of this test's own (CREATE DATABASE, dropped afterwards)."""
-    name = f"test_{os.getpid()}_{next(_databases)}"
-    url = pg_server.create_database(name)
-    yield url
-    pg_server.drop_database(name)
+    """A database of this test's own (CREATE DATABASE; the session's cluster is deleted at
+    the end, so it is not dropped one by one)."""
+    yield pg_server.create_database(f"test_{os.getpid()}_{next(_databases)}")
 
 
 @pytest.fixture(scope="session")

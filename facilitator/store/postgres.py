@@ -131,12 +131,26 @@ class PgStore:
             yield conn
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._conn() as conn:
-            return conn.execute(sql, params).fetchall()
+        return self._reading(lambda conn: conn.execute(sql, params).fetchall())
 
     def _one(self, sql: str, params: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+        return self._reading(lambda conn: conn.execute(sql, params).fetchone())
+
+    def _reading(self, fn: Callable[[psycopg.Connection[Any]], T]) -> T:
+        """A read, tried once more on a fresh connection when its pooled connection turns out
+        to be dead (the database server restarted since it was opened). Writes are not
+        retried here: the service answers with a sentence and the phone resends with the same
+        client id."""
+        used: psycopg.Connection[Any] | None = None
+        try:
+            with self._conn() as conn:
+                used = conn
+                return fn(conn)
+        except psycopg.OperationalError:
+            if getattr(self._local, "conn", None) is not None or used is None or not used.broken:
+                raise
         with self._conn() as conn:
-            return conn.execute(sql, params).fetchone()
+            return fn(conn)
 
     def _write(self, fn: Callable[[psycopg.Connection[Any]], T]) -> T:
         with self._conn() as conn, conn.transaction():
@@ -274,6 +288,41 @@ class PgStore:
             "SELECT participant FROM devices WHERE workshop_id=%s AND token_hash=%s",
             (workshop_id, token_hash))
         return found[0] if found else None
+
+    # -- whole workshops, for `facilitator migrate` ---------------------------------------------
+
+    def devices(self, workshop_id: str) -> list[tuple[str, str]]:
+        """(token hash, participant) of every device that joined, in token-hash order."""
+        rows = self._read("SELECT token_hash, participant FROM devices WHERE workshop_id=%s "
+                          "ORDER BY token_hash COLLATE \"C\"", (workshop_id,))
+        return [(h, p) for h, p in rows]
+
+    def files(self, workshop_id: str) -> list[tuple[str, str, bytes]]:
+        """(id, mime type, bytes) of every stored file, in id order."""
+        rows = self._read("SELECT id, mime, data FROM files WHERE workshop_id=%s "
+                          "ORDER BY id COLLATE \"C\"", (workshop_id,))
+        return [(fid, mime, bytes(data)) for fid, mime, data in rows]
+
+    def import_workshop(self, row: WorkshopRow, events: list[Event],
+                        devices: list[tuple[str, str]],
+                        files: list[tuple[str, str, bytes]]) -> None:
+        """Write a whole workshop (copied from another store) in one transaction."""
+
+        def txn(conn: psycopg.Connection[Any]) -> None:
+            conn.execute(f"INSERT INTO workshops ({WORKSHOP_COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s)",
+                         (row.id, row.code, row.screen_key, row.console_key, row.title,
+                          row.created_at))
+            if events:
+                _insert(conn, row.id, events)
+            with conn.cursor() as cur:
+                if devices:
+                    cur.executemany("INSERT INTO devices (workshop_id, token_hash, participant) "
+                                    "VALUES (%s,%s,%s)", [(row.id, *d) for d in devices])
+                if files:
+                    cur.executemany("INSERT INTO files (workshop_id, id, mime, data) "
+                                    "VALUES (%s,%s,%s,%s)", [(row.id, *f) for f in files])
+
+        self._write(txn)
 
 
 def _insert(conn: psycopg.Connection[Any], workshop_id: str, events: list[Event]) -> None:

@@ -261,6 +261,38 @@ class SqliteStore:
                           (workshop_id, token_hash))
         return found[0] if found else None
 
+    # -- whole workshops, for `facilitator migrate` ---------------------------------------------
+
+    def devices(self, workshop_id: str) -> list[tuple[str, str]]:
+        """(token hash, participant) of every device that joined, in token-hash order."""
+        return self._run(lambda c: c.execute(
+            "SELECT token_hash, participant FROM devices WHERE workshop_id=? "
+            "ORDER BY token_hash", (workshop_id,)).fetchall())
+
+    def files(self, workshop_id: str) -> list[tuple[str, str, bytes]]:
+        """(id, mime type, bytes) of every stored file, in id order."""
+        rows = self._run(lambda c: c.execute(
+            "SELECT id, mime, data FROM files WHERE workshop_id=? ORDER BY id",
+            (workshop_id,)).fetchall())
+        return [(fid, mime, bytes(data)) for fid, mime, data in rows]
+
+    def import_workshop(self, row: WorkshopRow, events: list[Event],
+                        devices: list[tuple[str, str]],
+                        files: list[tuple[str, str, bytes]]) -> None:
+        """Write a whole workshop (copied from another store) in one transaction."""
+
+        def txn(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO workshops VALUES (?,?,?,?,?,?)",
+                         (row.id, row.code, row.screen_key, row.console_key, row.title,
+                          row.created_at))
+            _insert(conn, row.id, events)
+            conn.executemany("INSERT INTO devices VALUES (?,?,?)",
+                             [(row.id, *d) for d in devices])
+            conn.executemany("INSERT INTO files (workshop_id, id, mime, data) VALUES (?,?,?,?)",
+                             [(row.id, *f) for f in files])
+
+        self._write(txn)
+
     def _one(self, sql: str, params: Iterable[Any]) -> Any:
         return self._run(lambda c: c.execute(sql, tuple(params)).fetchone())
 
