@@ -160,6 +160,15 @@ class Service:
         gone = self.store.ended_before(self.clock() - days * 86400)
         for workshop_id in gone:
             self.delete_workshop(workshop_id)
+        if self.shared:
+            # every process runs this loop; the first to get there deletes from the store,
+            # and the others must still let go of the state they hold in memory
+            with self._guard:
+                held = [w for w in self._live if w not in gone]
+            for workshop_id in held:
+                if self.store.find(id=workshop_id) is None:
+                    with self._guard:
+                        self._live.pop(workshop_id, None)
         return gone
 
     def participant_for_token(self, workshop_id: str, token: str | None) -> str | None:

@@ -75,8 +75,11 @@ class LiveServer:
     """`facilitator serve` in a subprocess (eventlet, as in production) on a free port, on a
     SQLite file or a PostgreSQL URL (``db``)."""
 
-    def __init__(self, db: Path | str, log: Path) -> None:
-        self.db = db
+    def __init__(self, db: Path | str, log: Path, args: list[str] | None = None,
+                 env: dict[str, str] | None = None) -> None:
+        self.db = db  # a SQLite file, or a postgresql:// URL
+        self.args = list(args or [])  # more `facilitator serve` options (--redis URL, ...)
+        self.env = dict(env or {})
         self.log = log
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -84,11 +87,12 @@ class LiveServer:
         self._logf: Any = None
 
     def start(self) -> LiveServer:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **self.env}
         self._logf = self.log.open("ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port), "--db", str(self.db), "--public-url", self.url, "--quiet"],
+             "--port", str(self.port), "--db", str(self.db), "--public-url", self.url, "--quiet",
+             *self.args],
             cwd=ROOT, env=env, stdout=self._logf, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

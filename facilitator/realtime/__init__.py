@@ -16,13 +16,7 @@ from facilitator.core.state import FACILITATOR
 from facilitator.core.views import CONSOLE, PHONE, PHONES, SCREEN, Emit, people_view, snapshot
 from facilitator.i18n import _
 from facilitator.realtime.limits import LimitsStore, client_address, rates
-from facilitator.realtime.presence import (
-    VISITORS,
-    Connection,
-    MemoryPresence,
-    RedisPresence,
-    room,
-)
+from facilitator.realtime.presence import VISITORS, Connection, MemoryPresence, room
 from facilitator.realtime.scale import limits_store, presence_store
 from facilitator.realtime.wire import Malformed, install
 from facilitator.service import Result, Service, hash_token, normalise_code
@@ -37,7 +31,7 @@ PAGER_ACTIONS = ("next", "prev", "first", "pause", "resume")
 
 # the presence store: this process's connections, and who is online in each workshop (in
 # this process, or in every process through Redis: facilitator/realtime/presence.py)
-Presence = MemoryPresence | RedisPresence
+Presence = MemoryPresence  # or its subclass RedisPresence
 __all__ = ["Connection", "Presence", "register_handlers", "room"]
 
 
@@ -127,12 +121,12 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             if e.payload is None and e.name == "people":
                 people(workshop, (e.audience,))
                 continue
+            # per-phone views: the "sid" below is each participant's room in its language
+            # (or its language's visitors' room), which reaches its phones on any process
             if e.payload is None and e.audience == PHONES:
-                # each phone has its own view: send each its own snapshot, in its language, to
-                # its participant's room (or its language's visitors), which reaches it on
-                # whichever process it is connected to
-                for target, pid, lang in presence.phones_with_language(workshop):
-                    socketio.emit("snapshot", view(workshop, PHONE, pid, lang), to=target)
+                # each phone has its own view: send each its own snapshot, in its language
+                for sid, pid, lang in presence.phones_with_language(workshop):
+                    socketio.emit("snapshot", view(workshop, PHONE, pid, lang), to=sid)
                 continue
             if e.audience == SCREEN:
                 targets = [(primary, also)]

@@ -18,7 +18,8 @@ What each answer is for, and how exact it must be:
   that have not joined) by language, with their room. Read fresh (one round trip per
   per-phone snapshot event, never per phone).
 - ``online(w)``: how many participants are connected, for people counts; cached for
-  ``cache`` seconds (0.5 s), since nobody can tell 412 from 413 on a projector.
+  ``cache`` seconds (0.5 s), since nobody can tell 412 from 413 on a projector (a change in
+  this process shows at once).
 
 Reading fresh after the command's events are appended, while the connecting side publishes
 before it reads the log for its snapshot, means a phone connecting on one process while a
@@ -83,6 +84,7 @@ class MemoryPresence:
         # workshop -> (participant or "", language) -> phones; workshop -> language -> clients
         self._readers: dict[str, dict[tuple[str, str], int]] = {}
         self._languages: dict[str, dict[str, int]] = {}
+        self._participants: dict[str, dict[str, int]] = {}  # workshop -> participant -> phones
         self._lock = threading.Lock()
 
     # -- this process's connections --------------------------------------------------------
@@ -135,6 +137,11 @@ class MemoryPresence:
                 changed.add(("r", f"{key[0]}|{key[1]}"))
             if not readers:
                 self._readers.pop(conn.workshop, None)
+            if conn.participant:
+                people = self._participants.setdefault(conn.workshop, {})
+                _bump(people, conn.participant, delta)
+                if not people:
+                    self._participants.pop(conn.workshop, None)
         if languages:
             per = self._languages.setdefault(conn.workshop, {})
             for lang in filter(None, (conn.lang, conn.also)):
@@ -175,8 +182,9 @@ class MemoryPresence:
                 for pid, lang in sorted(self.readers(workshop))]
 
     def online(self, workshop: str) -> int:
-        """How many participants have a phone connected now."""
-        return len({pid for pid, _lang in self.readers(workshop) if pid})
+        """How many participants have a phone connected now (asked for every view built:
+        a count kept up to date, not a count made)."""
+        return len(self._participants.get(workshop, ()))
 
     def close(self) -> None:
         """Stop any background work (nothing to stop here)."""
@@ -230,6 +238,7 @@ class RedisPresence(MemoryPresence):
         lock, so that of two changes racing the last written is the truth)."""
         if not fields:
             return
+        self._online.pop(workshop, None)  # this process's own change shows at once
         key = self._key(workshop)
         mine = f"{key}:{self.process_id}"
         try:
@@ -298,7 +307,7 @@ class RedisPresence(MemoryPresence):
         found = self._online.get(workshop)
         if found and now - found[0] < self.cache:
             return found[1]
-        count = super().online(workshop)
+        count = len({pid for pid, _lang in self.readers(workshop) if pid})
         self._online[workshop] = (now, count)
         return count
 

@@ -26,13 +26,21 @@ def redis_client(app: Flask) -> Any | None:
         return None
     client = app.extensions.get("facilitator.redis")
     if client is None:
-        import redis
-
-        # short timeouts: a Redis that went away must not hold a command for long
-        client = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5,
-                                      health_check_interval=30)
-        app.extensions["facilitator.redis"] = client
+        client = app.extensions["facilitator.redis"] = connect_redis(url)
     return client
+
+
+def connect_redis(url: str) -> Any:
+    """A Redis client for limits and presence: short timeouts and one quick retry, since a
+    Redis that went away must not hold up a command for seconds (redis-py's default retries
+    three times with backoff up to 10 s)."""
+    import redis
+    from redis.backoff import ExponentialBackoff
+    from redis.retry import Retry
+
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=1,
+                                health_check_interval=30,
+                                retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), 1))
 
 
 def limits_store(app: Flask) -> LimitsStore:

@@ -9,6 +9,7 @@ import json
 import sqlite3
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -33,26 +34,99 @@ class Clock:
         return self.now
 
 
-def test_a_bucket_gives_its_burst_then_its_rate_and_says_how_long_to_wait() -> None:
-    clock = Clock()
-    limits = MemoryLimits(clock)
-    rate = Rate(3, 2.0)
+class Buckets:
+    """A limits store on a test clock: MemoryLimits, or RedisLimits on a real redis-server
+    (whose keys expire in real time, so ``advance`` also lets that much time pass)."""
+
+    def __init__(self, kind: str, request: pytest.FixtureRequest) -> None:
+        self.clock = Clock()
+        self.kind = kind
+        if kind == "memory":
+            self.store = MemoryLimits(self.clock)
+            self.store.PRUNE_EVERY = 100
+        else:
+            import redis
+
+            from facilitator.realtime.limits import RedisLimits
+
+            client = redis.Redis.from_url(request.getfixturevalue("redis_url"))
+            request.addfinalizer(client.close)
+            self.store = RedisLimits(client, self.clock)
+            self.store.PREFIX = f"test:{uuid.uuid4().hex}:"  # this test's buckets only
+
+    def advance(self, seconds: float) -> None:
+        self.clock.now += seconds
+        if self.kind == "redis":
+            time.sleep(seconds)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def buckets(request: pytest.FixtureRequest) -> Buckets:
+    return Buckets(request.param, request)
+
+
+def test_a_bucket_gives_its_burst_then_its_rate_and_says_how_long_to_wait(buckets) -> None:
+    limits, rate = buckets.store, Rate(3, 2.0)
     assert [limits.take("k", rate) for _ in range(3)] == [0, 0, 0]
     assert limits.take("k", rate) == pytest.approx(0.5)
-    clock.now += 0.5
+    buckets.clock.now += 0.5
     assert limits.take("k", rate) == 0
+    assert limits.take("k", rate) == pytest.approx(0.5)  # a refusal takes nothing ...
+    assert limits.take("k", rate, cost=2) == pytest.approx(1.0)  # ... and says how long
     assert limits.take("other", rate) == 0  # buckets are per key
 
 
-def test_full_buckets_are_forgotten_so_memory_stays_bounded() -> None:
-    clock = Clock()
-    limits = MemoryLimits(clock)
-    limits.PRUNE_EVERY = 100
+def test_full_buckets_are_forgotten_so_memory_stays_bounded(buckets) -> None:
     for i in range(99):
-        limits.take(f"k{i}", Rate(5, 1.0))
-    clock.now += 10  # every bucket has refilled
-    limits.take("last", Rate(5, 1.0))
-    assert len(limits) <= 2
+        buckets.store.take(f"k{i}", Rate(5, 2.0))
+    assert len(buckets.store) == 99
+    buckets.advance(0.7)  # every bucket has refilled (4 tokens + 0.7 s at 2 a second)
+    buckets.store.take("last", Rate(5, 2.0))
+    assert len(buckets.store) <= 2
+
+
+def test_redis_buckets_are_shared_by_processes_and_taken_from_atomically(redis_url) -> None:
+    """Two processes' stores on one Redis see one bucket; eight threads racing for a bucket
+    of 50 get exactly 50 between them."""
+    import redis
+
+    from facilitator.realtime.limits import RedisLimits
+
+    prefix = f"test:{uuid.uuid4().hex}:"
+    stores = []
+    for _ in range(2):
+        store = RedisLimits(redis.Redis.from_url(redis_url))
+        store.PREFIX = prefix
+        stores.append(store)
+    rate = Rate(3, 0.001)
+    assert [stores[i % 2].take("p", rate) for i in range(3)] == [0, 0, 0]
+    assert stores[1].take("p", rate) > 0 and stores[0].take("p", rate) > 0
+
+    taken = []
+    never = Rate(50, 0.0)
+
+    def grab(store: RedisLimits) -> None:
+        for _ in range(20):
+            if store.take("race", never) == 0:
+                taken.append(1)
+
+    threads = [threading.Thread(target=grab, args=(stores[i % 2],)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(taken) == 50
+    assert stores[0].take("race", never) == 3600.0  # no refill at all: "an hour"
+
+
+def test_redis_limits_let_the_room_go_on_when_redis_is_away() -> None:
+    import redis
+
+    from facilitator.localservers import free_port
+    from facilitator.realtime.limits import RedisLimits
+
+    gone = RedisLimits(redis.Redis(port=free_port(), socket_connect_timeout=0.5))
+    assert gone.take("k", Rate(1, 1.0)) == 0.0
 
 
 def test_forwarded_for_counts_only_behind_the_trusted_number_of_proxies() -> None:

@@ -1,0 +1,197 @@
+"""One workshop across two `facilitator serve` processes (eventlet, as in production) on one
+PostgreSQL database and one Redis, with clients pointed straight at each process (no proxy:
+the proxy's own test is tests/live/test_proxy.py). The console is on process A, the projector
+on B, phones on both, one person with a phone on each."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import socketio
+
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.slow
+
+PLAN = {"title": "Across processes", "stages": [
+    {"kind": "notes", "title": "One", "prompt": "What helps?",
+     "options": {"max_per_person": 50}},
+    {"kind": "notes", "title": "Two", "prompt": "What next?"}]}
+RATE_BURST = 8  # each participant's burst (per participant, whichever process)
+
+
+class Client:
+    """A python-socketio client (WebSocket) that records every event it receives."""
+
+    def __init__(self, url: str, auth: dict[str, Any]) -> None:
+        self.received: list[tuple[str, Any]] = []
+        self.got = threading.Condition()
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("*", self._on)
+        self.sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
+
+    def _on(self, event: str, data: Any = None) -> None:
+        with self.got:
+            self.received.append((event, data))
+            self.got.notify_all()
+
+    def events(self, name: str) -> list[Any]:
+        with self.got:
+            return [d for e, d in self.received if e == name]
+
+    def wait_for(self, test, timeout: float = 10, what: str = "") -> None:
+        with self.got:
+            assert self.got.wait_for(test, timeout), f"{what} not received: {self.received[-5:]}"
+
+    def call(self, event: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
+        return self.sio.call(event, {"client_id": uuid.uuid4().hex, **(payload or {})},
+                             timeout=10)
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+
+@pytest.fixture(scope="module")
+def cluster(pg_server, redis_url, tmp_path_factory) -> Iterator[tuple[LiveServer, LiveServer]]:
+    name = f"scale_{uuid.uuid4().hex[:8]}"
+    url = pg_server.create_database(name)
+    tmp: Path = tmp_path_factory.mktemp("scale")
+    env = {"FACILITATOR_RATE_BURST": str(RATE_BURST), "FACILITATOR_RATE_PER_SECOND": "0.01"}
+    servers = [LiveServer(url, tmp / f"{n}.log", args=["--redis", redis_url], env=env)
+               for n in "ab"]
+    for s in servers:
+        s.start()
+    yield servers[0], servers[1]
+    for s in servers:
+        s.stop()
+    pg_server.drop_database(name)
+
+
+def phone(server: LiveServer, code: str, name: str, token: str | None = None) -> Client:
+    token = token or uuid.uuid4().hex * 2
+    c = Client(server.url, {"role": "phone", "code": code, "token": token})
+    c.token = token  # type: ignore[attr-defined]
+    if not token_known(c):
+        ack = c.call("join", {"name": name, "token": token})
+        assert ack["ok"], ack
+    return c
+
+
+def token_known(c: Client) -> bool:
+    c.wait_for(lambda: c.events("snapshot"), what="snapshot")
+    return bool(c.events("snapshot")[0].get("joined"))
+
+
+def test_one_workshop_on_two_processes(cluster) -> None:
+    a, b = cluster
+    w = a.create(PLAN)
+    code = w["code"]
+    console = Client(a.url, {"role": "console", "key": w["console_key"]})
+    screen = Client(b.url, {"role": "screen", "key": w["screen_key"]})
+    assert console.call("start")["ok"]
+    on_a = [phone(a, code, f"A{i}") for i in range(3)]
+    on_b = [phone(b, code, f"B{i}") for i in range(3)]
+    # Ada has a phone on each process (the same device token)
+    ada_a = phone(a, code, "Ada")
+    ada_b = phone(b, code, "Ada", token=ada_a.token)  # type: ignore[attr-defined]
+    visitor = Client(b.url, {"role": "phone", "code": code})  # on B, not joined
+    phones = [*on_a, *on_b, ada_a, ada_b]
+
+    # people counts include both processes: 7 participants (Ada once)
+    screen.wait_for(lambda: any(p["online"] == 7 for p in screen.events("people")),
+                    what="people online 7 on the screen (B)")
+    console.wait_for(lambda: any(p["online"] == 7 for p in console.events("people")),
+                     what="people online 7 on the console (A)")
+
+    # notes from both processes, at once: each reaches the projector (B), the console (A)
+    # and its author's phones (Ada's on both processes) exactly once, and seq is gapless
+    acks: dict[str, dict] = {}
+
+    def post(c: Client, who: str) -> None:
+        for k in range(4):
+            text = f"{who} note {k}"
+            acks[text] = c.call("post_note", {"text": text})
+
+    writers = [threading.Thread(target=post, args=(c, f"p{i}"))
+               for i, c in enumerate([*on_a, *on_b, ada_a])]
+    for t in writers:
+        t.start()
+    for t in writers:
+        t.join()
+    assert all(ack["ok"] for ack in acks.values()), acks
+    ids = {ack["note_id"] for ack in acks.values()}
+    assert len(ids) == 28
+    for c, where in ((screen, "screen on B"), (console, "console on A")):
+        c.wait_for(lambda c=c: {e["note"]["id"] for e in c.events("note")} >= ids,
+                   what=f"every note on the {where}")
+    time.sleep(0.3)  # anything doubled would have arrived by now
+    for c in (screen, console):
+        shown = [e["note"]["id"] for e in c.events("note")]
+        assert sorted(shown) == sorted(ids)  # each exactly once
+    ada_notes = {ack["note_id"] for text, ack in acks.items() if text.startswith("p6 ")}
+    for c in (ada_a, ada_b):
+        c.wait_for(lambda c=c: {e["note"]["id"] for e in c.events("note")} >= ada_notes,
+                   what="Ada's notes on both her phones")
+        assert sorted(e["note"]["id"] for e in c.events("note")) == sorted(ada_notes)
+    for i, c in enumerate(on_b):  # a phone on B gets its own notes, and no one else's
+        mine = {ack["note_id"] for text, ack in acks.items() if text.startswith(f"p{i + 3} ")}
+        c.wait_for(lambda c=c, mine=mine: {e["note"]["id"] for e in c.events("note")} >= mine)
+        assert {e["note"]["id"] for e in c.events("note")} == mine
+    log = requests.get(f"{b.url}/console/{w['console_key']}/export.json", timeout=10).json()
+    seqs = [e["seq"] for e in log["events"]]
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert sorted(ack["seq"] for ack in acks.values()) == sorted(
+        e["seq"] for e in log["events"] if e["type"] == "note_posted")
+
+    # a stage change reaches the phones on both processes, each with its own view (its
+    # participant's room), and the visitor on B with the visitors' view
+    assert console.call("next_stage")["ok"]
+    for c in [*phones, visitor, screen]:
+        c.wait_for(lambda c=c: any(s["workshop"]["stage_index"] == 1
+                                   for s in c.events("snapshot")), what="the new stage")
+    ada_view = [s for s in ada_b.events("snapshot") if s["workshop"]["stage_index"] == 1][-1]
+    assert ada_view["me"]["name"] == "Ada" and len(ada_view["notes"]) == 4
+    visitor_view = [s for s in visitor.events("snapshot")
+                    if s["workshop"]["stage_index"] == 1][-1]
+    assert not visitor_view["joined"]
+
+    # a phone connecting to B after notes posted through A sees them in its snapshot
+    late_a = phone(a, code, "Late")
+    posted = late_a.call("post_note", {"text": "Posted via A"})
+    assert posted["ok"]
+    late_a.close()
+    late_b = Client(b.url, {"role": "phone", "code": code, "token": late_a.token})  # type: ignore[attr-defined]
+    late_b.wait_for(lambda: late_b.events("snapshot"), what="snapshot on B")
+    snap = late_b.events("snapshot")[0]
+    assert [n["text"] for n in snap["notes"]] == ["Posted via A"]
+    assert snap["seq"] >= posted["seq"]
+    resynced = Client(b.url, {"role": "console", "key": w["console_key"]})
+    resynced.wait_for(lambda: resynced.events("snapshot"))
+    texts = {n["text"] for n in resynced.events("snapshot")[0]["notes"]}
+    assert "Posted via A" in texts and "p0 note 3" in texts
+
+    # a participant's rate limit holds when it reconnects to the other process
+    fast = phone(a, code, "Fast")
+    answers = [fast.call("post_note", {"text": f"fast {k}"}) for k in range(RATE_BURST)]
+    assert all(x["ok"] for x in answers)
+    assert not fast.call("post_note", {"text": "one too many"})["ok"]
+    fast.close()
+    again = Client(b.url, {"role": "phone", "code": code, "token": fast.token})  # type: ignore[attr-defined]
+    again.wait_for(lambda: again.events("snapshot"))
+    refused = again.call("post_note", {"text": "after moving to B"})
+    assert not refused["ok"] and refused["retry_after"] > 1
+
+    # the people count follows a phone leaving another process
+    for c in on_b:
+        c.close()
+    console.wait_for(lambda: console.events("people")[-1]["online"] == 6,
+                     what="people online 6 after B's three phones left")
+    for c in [*on_a, ada_a, ada_b, visitor, late_b, resynced, again, screen, console]:
+        c.close()
