@@ -186,14 +186,23 @@ def start_stack(target: str, args, workdir: Path, pg, redis_url: str):  # noqa: 
                                           worker_processes=args.nginx_workers),
                       say=lambda _s: None)
     cluster.start()
+    master = cluster.nginx.proc.pid if cluster.nginx and cluster.nginx.proc else None
     pids = {"serve": [p.pid for p in cluster.processes],
-            "nginx": [cluster.nginx.proc.pid] if cluster.nginx and cluster.nginx.proc else []}
+            "nginx": [] if master is None else [master, *children(master)]}
 
     def stop() -> None:
         cluster.stop()
         pg.drop_database(name)
 
     return cluster.url, pids, stop
+
+
+def children(pid: int) -> list[int]:
+    """A process's children (nginx's workers), from /proc (Linux); none elsewhere."""
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except (OSError, ValueError):
+        return []
 
 
 def upstream_of(url: str, route: str) -> str:

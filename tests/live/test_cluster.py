@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -65,11 +66,12 @@ async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: st
     rng = random.Random(15)
     acked: dict[str, str] = {}  # client id -> text
     by_phone: dict[int, set[str]] = defaultdict(set)  # phone -> texts acked
-    landed: dict[int, list[str]] = defaultdict(list)  # phone -> processes, in order
+    landed: dict[int, list[tuple[float, str]]] = defaultdict(list)  # phone -> (when, process)
     seen: dict[Any, Seen] = defaultdict(Seen)
     total = 2 * PER_PROCESS * NOTES
     killed_at: list[int] = []
     before_kill: set[str] = set()
+    killed_when: list[float] = []
 
     async def connect(auth: dict, route: str, who: Any):
         while True:
@@ -99,7 +101,8 @@ async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: st
         while outbox:
             if client is None or client.closed:
                 client = await connect(auth, route, i)
-                landed[i].append(client.headers.get("x-facilitator-upstream", ""))
+                landed[i].append((time.monotonic(),
+                                  client.headers.get("x-facilitator-upstream", "")))
             event, payload = outbox[0]
             if event == "post_note" and not started.is_set():
                 await started.wait()
@@ -129,6 +132,7 @@ async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: st
             await asyncio.sleep(0.01)
         killed_at.append(len(acked))
         before_kill.update(acked.values())
+        killed_when.append(time.monotonic())
         victim_process = next(p for p in cluster.processes
                               if victim.endswith(f":{p.port}"))
         await asyncio.to_thread(victim_process.kill)
@@ -145,7 +149,7 @@ async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: st
     seen["screen"].take(snap)
     await shut(screen)
     return {"acked": acked, "by_phone": by_phone, "landed": landed, "seen": seen,
-            "killed_at": killed_at, "before_kill": before_kill}
+            "killed_at": killed_at, "before_kill": before_kill, "killed_when": killed_when}
 
 
 @pytest.mark.slow
@@ -184,10 +188,13 @@ def test_two_processes_one_workshop_a_sigkill_mid_burst_loses_and_doubles_nothin
     assert len(acked) == total
     assert 0 < result["killed_at"][0] < total
     # phones were on both processes, and the victim's phones came back on the survivor
-    first = {procs[0] for procs in landed.values()}
+    first = {procs[0][1] for procs in landed.values()}
     assert first == set(where.values()), first
-    moved = [i for i, procs in landed.items() if procs[0] == victim and len(procs) > 1]
-    assert moved and all(landed[i][-1] != victim for i in moved), landed
+    kill = result["killed_when"][0]
+    assert all(proc != victim for procs in landed.values() for t, proc in procs if t > kill)
+    moved = [i for i, procs in landed.items() if procs[0][1] == victim
+             and any(t > kill for t, _p in procs)]
+    assert moved, landed
     # acked == exported, each once; seq without gaps; client ids once
     texts = [n["text"] for n in export["notes"]]
     assert len(texts) == len(set(texts)), "a note was stored twice"
@@ -225,7 +232,6 @@ def test_the_trial_command_starts_everything_restarts_a_dead_process_and_stops_o
     import signal
     import subprocess
     import sys
-    import time
 
     from tests.conftest import ROOT
 
