@@ -149,6 +149,7 @@ class PgStore:
         except psycopg.OperationalError:
             if getattr(self._local, "conn", None) is not None or used is None or not used.broken:
                 raise
+            self._pool.check()  # the other idle connections died with it
         with self._conn() as conn:
             return fn(conn)
 
@@ -161,20 +162,18 @@ class PgStore:
         """Hold the workshop's cross-process lock (a session-level advisory lock on one pooled
         connection) for the block; the store's calls in the block, from this thread, use that
         connection. Re-entrant within a thread."""
-        if getattr(self._local, "conn", None) is not None:
-            depth = getattr(self._local, "depth", 0)
-            self._local.depth = depth + 1
+        held = getattr(self._local, "conn", None)
+        if held is not None:  # nested: PostgreSQL counts a session's locks of one key
             key = lock_key(workshop_id)
-            self._local.conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            held.execute("SELECT pg_advisory_lock(%s)", (key,))
             try:
                 yield
             finally:
-                self._local.conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
-                self._local.depth = depth
+                if not held.closed and not held.broken:
+                    held.execute("SELECT pg_advisory_unlock(%s)", (key,))
             return
         key = lock_key(workshop_id)
-        with self._pool.connection() as conn:
-            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+        with self._locked_connection(key) as conn:
             self._local.conn = conn
             try:
                 yield
@@ -182,6 +181,23 @@ class PgStore:
                 self._local.conn = None
                 if not conn.closed and not conn.broken:
                     conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
+    @contextmanager
+    def _locked_connection(self, key: int) -> Iterator[psycopg.Connection[Any]]:
+        """A pooled connection holding the advisory lock ``key``; when the pooled connection
+        is found dead (the database server restarted), the pool drops its dead ones and a
+        fresh connection is taken."""
+        for attempt in (1, 2):
+            with self._pool.connection() as conn:
+                try:
+                    conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+                except psycopg.OperationalError:
+                    if attempt == 2 or not conn.broken:
+                        raise
+                    self._pool.check()  # the other idle connections died with it
+                    continue
+                yield conn
+                return
 
     # -- workshops ----------------------------------------------------------------------------
 

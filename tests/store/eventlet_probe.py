@@ -2,7 +2,10 @@
 runs ``SELECT pg_sleep(1)`` through the store while /healthz is asked every 20 ms; prints
 the slowest /healthz answer in ms as JSON. argv: database URL, mode: ``store`` (the store as
 it is), ``tpool`` (the call sent to eventlet's thread pool) or ``wait_c`` (psycopg's C wait
-function forced back, which the store replaces under eventlet: the freeze it avoids)."""
+function forced back, which the store replaces under eventlet: the freeze it avoids) or
+``lock`` (one green thread holds a workshop's ``serialised`` lock for 1 s while another waits
+for it: the wait holds neither the server nor the holder's connection; prints also whether
+the second entered only after the first left)."""
 
 import warnings
 
@@ -42,7 +45,23 @@ def main() -> None:
 
         waiting.wait = waiting.wait_c
     healthz()
-    if mode == "tpool":
+    times: dict[str, float] = {}
+    if mode == "lock":
+        def hold() -> None:
+            with store.serialised("probe-workshop"):
+                times["first_in"] = time.monotonic()
+                eventlet.sleep(1)
+                store._read("SELECT 1")  # the holder's own connection, still its own
+                times["first_out"] = time.monotonic()
+
+        def wait_then_enter() -> None:
+            eventlet.sleep(0.1)
+            with store.serialised("probe-workshop"):
+                times["second_in"] = time.monotonic()
+
+        eventlet.spawn(hold)
+        slow = eventlet.spawn(wait_then_enter)
+    elif mode == "tpool":
         slow = eventlet.spawn(run_blocking, store._read, "SELECT pg_sleep(1)")
     else:
         slow = eventlet.spawn(store._read, "SELECT pg_sleep(1)")
@@ -54,7 +73,10 @@ def main() -> None:
         answers += 1
         eventlet.sleep(0.02)
     slow.wait()
-    print(json.dumps({"worst_ms": round(worst, 1), "answers": answers}))
+    out = {"worst_ms": round(worst, 1), "answers": answers}
+    if times:
+        out["second_waited"] = times["second_in"] >= times["first_out"] > times["first_in"]
+    print(json.dumps(out))
 
 
 main()

@@ -31,3 +31,11 @@ def test_the_probe_sees_the_freeze_of_psycopgs_c_wait_function(postgres_url):
     # what the store avoids: with the C wait function the whole process stops for the query
     found = probe(postgres_url, "wait_c")
     assert found["worst_ms"] > 800
+
+
+def test_waiting_for_a_workshops_lock_holds_only_that_green_thread(postgres_url):
+    # green threads of one process are as separate as processes: each takes its own
+    # connection, the second waits for the first's lock, and the server answers meanwhile
+    found = probe(postgres_url, "lock")
+    assert found["second_waited"]
+    assert found["answers"] >= 15 and found["worst_ms"] < 200

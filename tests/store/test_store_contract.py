@@ -178,8 +178,14 @@ def test_an_acknowledged_event_survives_a_crash_of_postgres(pg_server, postgres_
     try:
         pg_server.crash()  # pg_ctl stop -m immediate: no shutdown checkpoint
         pg_server.start()  # recovery replays the WAL
-        # the store's pooled connection died with the server: a read takes a fresh one
+        # the store's pooled connection died with the server: a read takes a fresh one, and
+        # so does the workshop's lock
         assert store.seq_for_client_id(row.id, "c-9") == 2
+        with psycopg.connect(postgres_url, autocommit=True) as admin:  # they die once more
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                          "datname = current_database() AND pid <> pg_backend_pid()")
+        with store.serialised(row.id):
+            assert store.events(row.id)[-1].seq == 2
         store.close()
         again = open_store(postgres_url)
         assert [e.data.get("text") for e in again.events(row.id)] == [
