@@ -220,6 +220,12 @@ def serve(args: argparse.Namespace) -> int:
         print("facilitator: sharing workshops with other processes through Redis "
               f"({_redacted(app.config['REDIS_URL'])}); sockets spread over "
               f"{app.config['SPREAD']} routing key(s) per workshop")
+        if not service.shared:
+            print("facilitator: note: a SQLite file belongs to one process; for several "
+                  "processes give them one PostgreSQL database (--db postgresql://...)")
+    elif int(app.config["SPREAD"]) > 1:
+        print("facilitator: note: --spread needs --redis (and PostgreSQL) to spread a "
+              "workshop over several processes; one process serves it whole")
     print(f"facilitator: phones will use {base} ({why}).")
     print("  To change it: --public-url http://ADDRESS:PORT or FACILITATOR_PUBLIC_URL.")
     print(f"  Create a workshop: {base}/")
