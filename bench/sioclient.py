@@ -50,10 +50,13 @@ class SioClient:
     """One Socket.IO connection. `on_event(name, data, t)` is called for every server event,
     with `t` the `time.perf_counter()` at which the frame was parsed."""
 
-    def __init__(self, host: str, port: int, on_event: Callable[[str, Any, float], None] | None):
+    def __init__(self, host: str, port: int, on_event: Callable[[str, Any, float], None] | None,
+                 query: str = ""):
         self.host = host
         self.port = port
         self.on_event = on_event
+        self.query = query  # more of the URL's query, e.g. "route=QKH4A7" behind the proxy
+        self.headers: dict[str, str] = {}  # the WebSocket upgrade's response headers
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
         self._acks: dict[int, asyncio.Future] = {}
@@ -83,7 +86,8 @@ class SioClient:
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         key = base64.b64encode(os.urandom(16)).decode()
         request = (
-            "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+            f"GET /socket.io/?EIO=4&transport=websocket{'&' + self.query if self.query else ''}"
+            " HTTP/1.1\r\n"
             f"Host: {self.host}:{self.port}\r\n"
             "Upgrade: websocket\r\nConnection: Upgrade\r\n"
             f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
@@ -93,6 +97,10 @@ class SioClient:
         status = head.split(b"\r\n", 1)[0]
         if b" 101 " not in status + b" ":
             raise ConnectError(f"WebSocket upgrade refused: {status.decode(errors='replace')}")
+        for line in head.decode(errors="replace").split("\r\n")[1:]:
+            name, _, value = line.partition(":")
+            if value:
+                self.headers[name.strip().lower()] = value.strip()
         # Engine.IO open packet: 0{"sid":..., "pingInterval":...}
         op, msg = await self._read_message()
         if op != _OP_TEXT or not msg.startswith("0"):

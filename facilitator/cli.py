@@ -1,4 +1,4 @@
-"""The ``facilitator`` command: serve, new, export, list, delete, backup, migrate.
+"""The ``facilitator`` command: serve, new, export, list, delete, backup, migrate, cluster.
 
 Nothing heavy is imported at module level: ``serve`` must monkey-patch eventlet before
 Flask, Socket.IO or the store are imported.
@@ -89,6 +89,23 @@ def _parser() -> argparse.ArgumentParser:
                         help="SQLite file (default: instance/facilitator.db; env FACILITATOR_DB)")
     backup.add_argument("path", help="the new file to write")
 
+    cluster = sub.add_parser("cluster", help="a local trial deployment: PostgreSQL, Redis, "
+                                              "several serve processes and nginx in front "
+                                              "(docs/deploy.md)")
+    cluster.add_argument("--processes", type=int, default=2, help="serve processes (2)")
+    cluster.add_argument("--port", type=int, default=8080, help="the proxy's port (8080)")
+    cluster.add_argument("--host", default="0.0.0.0",
+                         help="interface the proxy listens on (default 0.0.0.0: every network)")
+    cluster.add_argument("--dir", help="directory for the data, logs and configuration "
+                                       "(default: a new one under /tmp, kept)")
+    cluster.add_argument("--public-url", default=os.environ.get("FACILITATOR_PUBLIC_URL"),
+                         help="address phones use (default: this machine's LAN address)")
+    cluster.add_argument("--spread", type=int, default=1,
+                         help="spread each workshop's phones over this many processes")
+    cluster.add_argument("--db", help="a PostgreSQL URL to use instead of starting one")
+    cluster.add_argument("--redis", help="a Redis URL to use instead of starting one")
+    cluster.add_argument("--plan", help="also create a workshop from this plan")
+
     delete = sub.add_parser("delete", help="delete a workshop and everything in it")
     common(delete)
     delete.add_argument("code")
@@ -123,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
 
         monkey.patch_all()
     return {"serve": serve, "new": new, "export": export, "list": list_workshops,
-            "delete": delete, "backup": backup, "migrate": migrate}[args.command](args)
+            "delete": delete, "backup": backup, "migrate": migrate,
+            "cluster": cluster}[args.command](args)
 
 
 def _app(args: argparse.Namespace, public_url: str | None, async_mode: str = "threading"):
@@ -435,4 +453,42 @@ def delete(args: argparse.Namespace) -> int:
             return 1
     service.delete_workshop(row.id)
     print(f"Deleted {row.code}.")
+    return 0
+
+
+def cluster(args: argparse.Namespace) -> int:
+    """Start the trial deployment, keep its processes running, stop it all on Ctrl-C."""
+    import tempfile
+
+    from facilitator.deploy.cluster import Cluster
+
+    if args.dir:
+        directory = Path(args.dir)
+    else:  # reachable by PostgreSQL's and nginx's unprivileged users when run as root
+        directory = Path(tempfile.mkdtemp(prefix="facilitator-cluster-"))
+        directory.chmod(0o755)
+    trial = Cluster(directory, processes=args.processes, port=args.port, host=args.host,
+                    public_url=args.public_url, spread=args.spread, db=args.db,
+                    redis=args.redis, say=lambda line: print(line, flush=True))
+    try:
+        trial.start()
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a server that would not start: its own words, no traceback
+        print(f"facilitator: the trial deployment did not start: {exc}", file=sys.stderr)
+        return 1
+    try:
+        print(f"facilitator: phones will use {trial.public_url}", flush=True)
+        print(f"  Create a workshop: {trial.public_url}/", flush=True)
+        print("  A process that stops is started again; Ctrl-C stops everything.", flush=True)
+        if args.plan:
+            import subprocess
+
+            subprocess.run([sys.executable, "-m", "facilitator", "new", args.plan,
+                            "--db", str(trial.db_url), "--public-url", str(trial.public_url)],
+                           check=False)
+        trial.watch()
+    finally:
+        trial.stop()
+    print(f"facilitator: stopped; data and logs are in {directory}", flush=True)
     return 0
