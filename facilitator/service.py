@@ -110,8 +110,10 @@ class Service:
         """Whether other processes append to this store too (PostgreSQL)."""
         return bool(getattr(self.store, "shared", False))
 
-    def _serialised(self, workshop_id: str) -> AbstractContextManager[Any]:
-        return self.store.serialised(workshop_id) if self.shared else nullcontext()
+    def _serialised(self, workshop_id: str, after: int) -> AbstractContextManager[Any]:
+        """The workshop's cross-process lock, giving the events after ``after`` (the
+        catch-up, read under the lock in the same round trip), or nothing to do."""
+        return self.store.serialised(workshop_id, after) if self.shared else nullcontext()
 
     def live(self, workshop_id: str, fresh: bool = False) -> Live | None:
         """The workshop's live state, replayed from the log on first use. ``fresh``: with a
@@ -137,11 +139,12 @@ class Service:
         with self._guard:
             return self._live.setdefault(workshop_id, Live(row, state, client_ids))
 
-    def _catch_up(self, live: Live) -> int:
+    def _catch_up(self, live: Live, events: list[Event] | None = None) -> int:
         """Fold in the events other processes appended since this one last looked (holding
-        ``live.lock``). Nothing is emitted: the process that appended them emitted them.
-        Returns how many there were."""
-        events = self.store.events(live.row.id, after=live.state.seq)
+        ``live.lock``), read now unless given. Nothing is emitted: the process that appended
+        them emitted them. Returns how many there were."""
+        if events is None:
+            events = self.store.events(live.row.id, after=live.state.seq)
         for event in events:
             apply(live.state, event)
             if event.client_id:
@@ -191,9 +194,9 @@ class Service:
             return Result(False, error=_("This workshop no longer exists."))
         with live.lock, ExitStack() as held:
             try:
-                held.enter_context(self._serialised(workshop_id))
+                missed = held.enter_context(self._serialised(workshop_id, live.state.seq))
                 if self.shared:
-                    self._catch_up(live)
+                    self._catch_up(live, missed)
             except Exception:  # the database, not the person: say so, change nothing
                 return Result(False, error=_("The server could not save that just now. "
                                              "Please try again."))

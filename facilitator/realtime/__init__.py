@@ -137,7 +137,9 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         live = service.live(workshop)
         if live is None:
             return
-        payload = {"seq": live.state.seq, **people_view(live.state, presence.online(workshop))}
+        def payload() -> dict[str, Any]:  # built when sent: a held count is never stale
+            return {"seq": live.state.seq, **people_view(live.state, presence.online(workshop))}
+
         for audience in audiences:  # a burst of joins: the latest count, every ~100 ms
             coalescer.offer((workshop, audience), "people", payload, room(workshop, audience))
 

@@ -8,9 +8,12 @@ is unique, so a resent action is stored once. Event data is kept as the exact JS
 SQLite keeps (TEXT, not JSONB, which would reorder keys and rewrite numbers).
 
 Unlike SQLite, several processes share one database (``shared = True``).
-``serialised(workshop_id)`` holds a session-level advisory lock for that workshop on one pooled
-connection, so only one process decides for a workshop at a time; the store's calls made
-inside the block by the same thread use that connection. PostgreSQL releases the lock itself
+``serialised(workshop_id, after)`` holds a transaction-level advisory lock for that workshop
+on one pooled connection, so only one process decides for a workshop at a time, and gives the
+events after ``after`` read under it; the store's calls made inside the block by the same
+thread use that connection, and its ``append`` commits (releasing the lock). The lock is
+held across round trips, so they are few: BEGIN, the lock and the catch-up go in one
+(pipeline mode), the inserts and the COMMIT in another. PostgreSQL releases the lock itself
 if the process dies.
 
 Under eventlet, psycopg's default C wait function blocks the whole process while a query
@@ -26,7 +29,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from typing import Any, TypeVar
 
 from facilitator.blocking import _patched
@@ -38,6 +41,7 @@ if _patched() and "psycopg" not in sys.modules:
 
 import psycopg  # noqa: E402
 from psycopg import errors, waiting  # noqa: E402
+from psycopg.pq import TransactionStatus  # noqa: E402
 from psycopg_pool import ConnectionPool  # noqa: E402
 
 T = TypeVar("T")
@@ -158,45 +162,51 @@ class PgStore:
             return fn(conn)
 
     @contextmanager
-    def serialised(self, workshop_id: str) -> Iterator[None]:
-        """Hold the workshop's cross-process lock (a session-level advisory lock on one pooled
-        connection) for the block; the store's calls in the block, from this thread, use that
-        connection. Re-entrant within a thread."""
-        held = getattr(self._local, "conn", None)
-        if held is not None:  # nested: PostgreSQL counts a session's locks of one key
-            key = lock_key(workshop_id)
-            held.execute("SELECT pg_advisory_lock(%s)", (key,))
-            try:
-                yield
-            finally:
-                if not held.closed and not held.broken:
-                    held.execute("SELECT pg_advisory_unlock(%s)", (key,))
+    def serialised(self, workshop_id: str, after: int | None = None) -> Iterator[Any]:
+        """Hold the workshop's cross-process lock for the block: a transaction-level advisory
+        lock in a transaction on one pooled connection, which the store's calls in the block,
+        from this thread, use. With ``after``, the block is given the workshop's events
+        after that seq, read once the lock is held (the catch-up), else None.
+
+        The block's ``append`` commits, which releases the lock (the next command's seq is
+        decided; what is left is this process's own work); a block that appends nothing
+        ends its transaction on leaving. Round trips are few because the lock is held while
+        they run: BEGIN, the lock and the catch-up go in one, the inserts and the COMMIT in
+        another. Re-entrant within a thread (a nested block takes nothing more)."""
+        if getattr(self._local, "conn", None) is not None:
+            yield (self.events(workshop_id, after) if after is not None else None)
             return
         key = lock_key(workshop_id)
-        with self._locked_connection(key) as conn:
-            self._local.conn = conn
-            try:
-                yield
-            finally:
-                self._local.conn = None
-                if not conn.closed and not conn.broken:
-                    conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
-
-    @contextmanager
-    def _locked_connection(self, key: int) -> Iterator[psycopg.Connection[Any]]:
-        """A pooled connection holding the advisory lock ``key``; when the pooled connection
-        is found dead (the database server restarted), the pool drops its dead ones and a
-        fresh connection is taken."""
         for attempt in (1, 2):
             with self._pool.connection() as conn:
                 try:
-                    conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+                    stack = ExitStack()
+                    pipeline = stack.enter_context(conn.pipeline())
+                    conn.execute("BEGIN")
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+                    if after is not None:  # its fetch waits for the three in one trip
+                        missed = _events(conn, workshop_id, after)
+                    else:
+                        missed = None
+                        pipeline.sync()
                 except psycopg.OperationalError:
+                    with suppress(psycopg.Error):
+                        stack.close()
                     if attempt == 2 or not conn.broken:
                         raise
                     self._pool.check()  # the other idle connections died with it
                     continue
-                yield conn
+                self._local.conn, self._local.pipeline = conn, pipeline
+                try:
+                    yield missed
+                finally:
+                    self._local.conn = self._local.pipeline = None
+                    try:
+                        if not conn.closed and not conn.broken and \
+                                conn.info.transaction_status != TransactionStatus.IDLE:
+                            conn.execute("ROLLBACK")  # nothing was written
+                    finally:
+                        stack.close()
                 return
 
     # -- workshops ----------------------------------------------------------------------------
@@ -263,7 +273,20 @@ class PgStore:
                              "VALUES (%s,%s,%s)", (workshop_id, *device))
 
         try:
-            self._write(txn)
+            held = getattr(self._local, "conn", None)
+            if held is not None and held.info.transaction_status != TransactionStatus.IDLE:
+                # in serialised(): the inserts and the COMMIT go in one round trip
+                try:
+                    txn(held)
+                    held.execute("COMMIT")
+                    self._local.pipeline.sync()
+                except BaseException:
+                    if not held.closed and not held.broken:
+                        held.execute("ROLLBACK")
+                        self._local.pipeline.sync()
+                    raise
+            else:
+                self._write(txn)
         except errors.IntegrityError:
             client_id = events[0].client_id if events else None
             seq = self.seq_for_client_id(workshop_id, client_id) if client_id else None
@@ -278,12 +301,7 @@ class PgStore:
 
     def events(self, workshop_id: str, after: int = 0, limit: int = -1) -> list[Event]:
         """The workshop's events with ``seq`` greater than ``after``, in order."""
-        rows = self._read(
-            "SELECT seq, type, actor, at, data, client_id FROM events "
-            "WHERE workshop_id=%s AND seq>%s ORDER BY seq LIMIT %s",
-            (workshop_id, after, limit if limit >= 0 else None))
-        return [Event(seq, type_, actor, at, json.loads(data), cid)
-                for seq, type_, actor, at, data, cid in rows]
+        return self._reading(lambda conn: _events(conn, workshop_id, after, limit))
 
     # -- files (photos): content-addressed, kept with the workshop, deleted with it ------------
 
@@ -339,6 +357,16 @@ class PgStore:
                                     "VALUES (%s,%s,%s,%s)", [(row.id, *f) for f in files])
 
         self._write(txn)
+
+
+def _events(conn: psycopg.Connection[Any], workshop_id: str, after: int = 0,
+            limit: int = -1) -> list[Event]:
+    rows = conn.execute(
+        "SELECT seq, type, actor, at, data, client_id FROM events "
+        "WHERE workshop_id=%s AND seq>%s ORDER BY seq LIMIT %s",
+        (workshop_id, after, limit if limit >= 0 else None)).fetchall()
+    return [Event(seq, type_, actor, at, json.loads(data), cid)
+            for seq, type_, actor, at, data, cid in rows]
 
 
 def _insert(conn: psycopg.Connection[Any], workshop_id: str, events: list[Event]) -> None:

@@ -118,9 +118,10 @@ class SqliteStore:
                 self._checkpoint_conn.close()
 
     @contextmanager
-    def serialised(self, workshop_id: str) -> Iterator[None]:
-        """A no-op: one process owns a SQLite file (PgStore's holds a cross-process lock)."""
-        yield
+    def serialised(self, workshop_id: str, after: int | None = None) -> Iterator[Any]:
+        """A no-op: one process owns a SQLite file (PgStore's holds a cross-process lock).
+        With ``after``, the block is given the events after that seq, as PgStore's is."""
+        yield (self.events(workshop_id, after) if after is not None else None)
 
     def checkpoint(self) -> None:
         """Copy the WAL into the database file without blocking writers (PASSIVE)."""

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,11 +40,11 @@ class SharedSqlite(SqliteStore):
     shared = True
 
     @contextmanager
-    def serialised(self, workshop_id: str) -> Iterator[None]:
+    def serialised(self, workshop_id: str, after: int | None = None) -> Iterator[Any]:
         with open(f"{self.path}.{workshop_id}.lock", "w") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             try:
-                yield
+                yield (self.events(workshop_id, after) if after is not None else None)
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)
 
