@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from facilitator.blocking import _patched
 from facilitator.core.state import Event
-from facilitator.store.sqlite import DuplicateClientId, WorkshopRow
+from facilitator.store.base import DuplicateClientId, LogStore, WorkshopRow
 
 if _patched() and "psycopg" not in sys.modules:
     os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_selector")
@@ -86,7 +86,6 @@ CREATE TABLE IF NOT EXISTS files (
 );
 """
 
-WORKSHOP_COLUMNS = "id, code, screen_key, console_key, title, created_at"
 
 
 def lock_key(workshop_id: str) -> int:
@@ -96,10 +95,11 @@ def lock_key(workshop_id: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-class PgStore:
+class PgStore(LogStore):
     """The event log in a PostgreSQL database, shared by any number of processes."""
 
     shared = True
+    PLACEHOLDER = "%s"
 
     def __init__(self, url: str, pool_size: int = DEFAULT_POOL_SIZE,
                  timeout: float = 30.0) -> None:
@@ -157,6 +157,10 @@ class PgStore:
         with self._conn() as conn:
             return fn(conn)
 
+    def _insert(self, conn: psycopg.Connection[Any], workshop_id: str,
+                events: list[Event]) -> None:
+        _insert(conn, workshop_id, events)
+
     def _write(self, fn: Callable[[psycopg.Connection[Any]], T]) -> T:
         with self._conn() as conn, conn.transaction():
             return fn(conn)
@@ -211,44 +215,6 @@ class PgStore:
 
     # -- workshops ----------------------------------------------------------------------------
 
-    def create_workshop(self, row: WorkshopRow, first: Event) -> None:
-        """Create a workshop with its first event (``workshop_created``), atomically."""
-
-        def txn(conn: psycopg.Connection[Any]) -> None:
-            conn.execute(f"INSERT INTO workshops ({WORKSHOP_COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s)",
-                         (row.id, row.code, row.screen_key, row.console_key, row.title,
-                          row.created_at))
-            _insert(conn, row.id, [first])
-
-        self._write(txn)
-
-    def code_taken(self, code: str) -> bool:
-        return self._one("SELECT 1 FROM workshops WHERE code=%s", (code,)) is not None
-
-    def find(self, *, code: str | None = None, screen_key: str | None = None,
-             console_key: str | None = None, id: str | None = None) -> WorkshopRow | None:
-        """The workshop with the given join code, screen key, console key or id."""
-        column, value = next((c, v) for c, v in (("code", code), ("screen_key", screen_key),
-                                                ("console_key", console_key), ("id", id))
-                             if v is not None)
-        found = self._one(f"SELECT {WORKSHOP_COLUMNS} FROM workshops WHERE {column}=%s",
-                          (value,))
-        return WorkshopRow(*found) if found else None
-
-    def workshops(self) -> list[WorkshopRow]:
-        rows = self._read(f"SELECT {WORKSHOP_COLUMNS} FROM workshops ORDER BY created_at")
-        return [WorkshopRow(*r) for r in rows]
-
-    def delete_workshop(self, workshop_id: str) -> None:
-        """Delete a workshop and everything in it: events, devices, files, the workshop row."""
-
-        def txn(conn: psycopg.Connection[Any]) -> None:
-            for table in ("events", "devices", "files"):
-                conn.execute(f"DELETE FROM {table} WHERE workshop_id=%s", (workshop_id,))
-            conn.execute("DELETE FROM workshops WHERE id=%s", (workshop_id,))
-
-        self._write(txn)
-
     def ended_before(self, cutoff: float) -> list[str]:
         """Ids of the workshops that ended (and were not reopened) before ``cutoff``."""
         rows = self._read(
@@ -294,11 +260,6 @@ class PgStore:
                 raise
             raise DuplicateClientId(seq) from None
 
-    def seq_for_client_id(self, workshop_id: str, client_id: str) -> int | None:
-        found = self._one("SELECT seq FROM events WHERE workshop_id=%s AND client_id=%s",
-                          (workshop_id, client_id))
-        return found[0] if found else None
-
     def events(self, workshop_id: str, after: int = 0, limit: int = -1) -> list[Event]:
         """The workshop's events with ``seq`` greater than ``after``, in order."""
         return self._reading(lambda conn: _events(conn, workshop_id, after, limit))
@@ -310,18 +271,6 @@ class PgStore:
         self._write(lambda c: c.execute(
             "INSERT INTO files (workshop_id, id, mime, data) VALUES (%s, %s, %s, %s) "
             "ON CONFLICT DO NOTHING", (workshop_id, file_id, mime, data)))
-
-    def get_file(self, workshop_id: str, file_id: str) -> tuple[str, bytes] | None:
-        """(mime type, bytes) of a stored file, or None."""
-        found = self._one("SELECT mime, data FROM files WHERE workshop_id=%s AND id=%s",
-                          (workshop_id, file_id))
-        return (found[0], bytes(found[1])) if found else None
-
-    def participant_for(self, workshop_id: str, token_hash: str) -> str | None:
-        found = self._one(
-            "SELECT participant FROM devices WHERE workshop_id=%s AND token_hash=%s",
-            (workshop_id, token_hash))
-        return found[0] if found else None
 
     # -- whole workshops, for `facilitator migrate` ---------------------------------------------
 
@@ -343,9 +292,7 @@ class PgStore:
         """Write a whole workshop (copied from another store) in one transaction."""
 
         def txn(conn: psycopg.Connection[Any]) -> None:
-            conn.execute(f"INSERT INTO workshops ({WORKSHOP_COLUMNS}) VALUES (%s,%s,%s,%s,%s,%s)",
-                         (row.id, row.code, row.screen_key, row.console_key, row.title,
-                          row.created_at))
+            self._insert_row(conn, row)
             if events:
                 _insert(conn, row.id, events)
             with conn.cursor() as cur:

@@ -14,12 +14,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from facilitator.blocking import run_blocking, run_in_background
 from facilitator.core.state import Event
+from facilitator.store.base import DuplicateClientId, LogStore, WorkshopRow
 
 T = TypeVar("T")
 CHECKPOINT_EVERY = 100  # commits between background WAL checkpoints
@@ -61,25 +61,7 @@ CREATE TABLE IF NOT EXISTS files (
 """
 
 
-class DuplicateClientId(Exception):
-    """The client id was already used in this workshop: the action was applied before."""
-
-    def __init__(self, seq: int) -> None:
-        super().__init__(seq)
-        self.seq = seq
-
-
-@dataclass(frozen=True)
-class WorkshopRow:
-    id: str
-    code: str
-    screen_key: str
-    console_key: str
-    title: str
-    created_at: float
-
-
-class SqliteStore:
+class SqliteStore(LogStore):
     """The event log in one SQLite file."""
 
     # one process owns the file: the service's in-process lock is all the serialising needed
@@ -158,43 +140,10 @@ class SqliteStore:
 
     # -- workshops ----------------------------------------------------------------------------
 
-    def create_workshop(self, row: WorkshopRow, first: Event) -> None:
-        """Create a workshop with its first event (``workshop_created``), atomically."""
-
-        def txn(conn: sqlite3.Connection) -> None:
-            conn.execute("INSERT INTO workshops VALUES (?,?,?,?,?,?)",
-                         (row.id, row.code, row.screen_key, row.console_key, row.title,
-                          row.created_at))
-            _insert(conn, row.id, [first])
-
-        self._write(txn)
-
-    def code_taken(self, code: str) -> bool:
-        return self._one("SELECT 1 FROM workshops WHERE code=?", (code,)) is not None
-
-    def find(self, *, code: str | None = None, screen_key: str | None = None,
-             console_key: str | None = None, id: str | None = None) -> WorkshopRow | None:
-        """The workshop with the given join code, screen key, console key or id."""
-        column, value = next((c, v) for c, v in (("code", code), ("screen_key", screen_key),
-                                                ("console_key", console_key), ("id", id))
-                             if v is not None)
-        found = self._one(f"SELECT * FROM workshops WHERE {column}=?", (value,))
-        return WorkshopRow(*found) if found else None
-
-    def workshops(self) -> list[WorkshopRow]:
-        rows = self._run(lambda c: c.execute(
-            "SELECT * FROM workshops ORDER BY created_at").fetchall())
-        return [WorkshopRow(*r) for r in rows]
-
     def delete_workshop(self, workshop_id: str) -> None:
-        """Delete a workshop and everything in it: events, devices, files, the workshop row."""
-
-        def txn(conn: sqlite3.Connection) -> None:
-            for table in ("events", "devices", "files"):
-                conn.execute(f"DELETE FROM {table} WHERE workshop_id=?", (workshop_id,))
-            conn.execute("DELETE FROM workshops WHERE id=?", (workshop_id,))
-
-        self._write(txn)
+        """Delete a workshop and everything in it (``LogStore``), then truncate the WAL, so
+        nothing of it stays in the files."""
+        super().delete_workshop(workshop_id)
         self._run(lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
 
     def ended_before(self, cutoff: float) -> list[str]:
@@ -229,11 +178,6 @@ class SqliteStore:
                 raise
             raise DuplicateClientId(seq) from None
 
-    def seq_for_client_id(self, workshop_id: str, client_id: str) -> int | None:
-        found = self._one("SELECT seq FROM events WHERE workshop_id=? AND client_id=?",
-                          (workshop_id, client_id))
-        return found[0] if found else None
-
     def events(self, workshop_id: str, after: int = 0, limit: int = -1) -> list[Event]:
         """The workshop's events with ``seq`` greater than ``after``, in order."""
         rows = self._run(lambda c: c.execute(
@@ -250,17 +194,6 @@ class SqliteStore:
         self._write(lambda c: c.execute(
             "INSERT OR IGNORE INTO files (workshop_id, id, mime, data) VALUES (?, ?, ?, ?)",
             (workshop_id, file_id, mime, data)))
-
-    def get_file(self, workshop_id: str, file_id: str) -> tuple[str, bytes] | None:
-        """(mime type, bytes) of a stored file, or None."""
-        found = self._one("SELECT mime, data FROM files WHERE workshop_id=? AND id=?",
-                          (workshop_id, file_id))
-        return (found[0], bytes(found[1])) if found else None
-
-    def participant_for(self, workshop_id: str, token_hash: str) -> str | None:
-        found = self._one("SELECT participant FROM devices WHERE workshop_id=? AND token_hash=?",
-                          (workshop_id, token_hash))
-        return found[0] if found else None
 
     # -- whole workshops, for `facilitator migrate` ---------------------------------------------
 
@@ -283,9 +216,7 @@ class SqliteStore:
         """Write a whole workshop (copied from another store) in one transaction."""
 
         def txn(conn: sqlite3.Connection) -> None:
-            conn.execute("INSERT INTO workshops VALUES (?,?,?,?,?,?)",
-                         (row.id, row.code, row.screen_key, row.console_key, row.title,
-                          row.created_at))
+            self._insert_row(conn, row)
             _insert(conn, row.id, events)
             conn.executemany("INSERT INTO devices VALUES (?,?,?)",
                              [(row.id, *d) for d in devices])
@@ -296,6 +227,12 @@ class SqliteStore:
 
     def _one(self, sql: str, params: Iterable[Any]) -> Any:
         return self._run(lambda c: c.execute(sql, tuple(params)).fetchone())
+
+    def _read(self, sql: str, params: Iterable[Any]) -> list[tuple[Any, ...]]:
+        return self._run(lambda c: c.execute(sql, tuple(params)).fetchall())
+
+    def _insert(self, conn: sqlite3.Connection, workshop_id: str, events: list[Event]) -> None:
+        _insert(conn, workshop_id, events)
 
 
 def _insert(conn: sqlite3.Connection, workshop_id: str, events: list[Event]) -> None:
