@@ -41,7 +41,6 @@ if _patched() and "psycopg" not in sys.modules:
 
 import psycopg  # noqa: E402
 from psycopg import errors, waiting  # noqa: E402
-from psycopg.pq import TransactionStatus  # noqa: E402
 from psycopg_pool import ConnectionPool  # noqa: E402
 
 T = TypeVar("T")
@@ -200,14 +199,14 @@ class PgStore(LogStore):
                         raise
                     self._pool.check()  # the other idle connections died with it
                     continue
-                self._local.conn, self._local.pipeline = conn, pipeline
+                # (libpq reports the transaction's status only once the pipeline syncs)
+                self._local.conn, self._local.pipeline, self._local.open = conn, pipeline, True
                 try:
                     yield missed
                 finally:
                     self._local.conn = self._local.pipeline = None
                     try:
-                        if not conn.closed and not conn.broken and \
-                                conn.info.transaction_status != TransactionStatus.IDLE:
+                        if self._local.open and not conn.closed and not conn.broken:
                             conn.execute("ROLLBACK")  # nothing was written
                     finally:
                         stack.close()
@@ -240,8 +239,9 @@ class PgStore(LogStore):
 
         try:
             held = getattr(self._local, "conn", None)
-            if held is not None and held.info.transaction_status != TransactionStatus.IDLE:
+            if held is not None and getattr(self._local, "open", False):
                 # in serialised(): the inserts and the COMMIT go in one round trip
+                self._local.open = False  # committed or rolled back below: the lock is let go
                 try:
                     txn(held)
                     held.execute("COMMIT")
