@@ -243,8 +243,8 @@ class RedisPresence(MemoryPresence):
         mine = f"{key}:{self.process_id}"
         try:
             with self._publishing:
-                with self._lock:
-                    now = {(t, f): f in self._table(workshop, t) for t, f in fields}
+                with self._lock:  # each field looked up, never the whole table (a room)
+                    now = {(t, f): self._has(workshop, t, f) for t, f in fields}
                 pipe = self.redis.pipeline(transaction=True)
                 for (table, field), present in now.items():
                     (pipe.sadd if present else pipe.srem)(f"{mine}:{table}", field)
@@ -252,6 +252,12 @@ class RedisPresence(MemoryPresence):
                 pipe.execute()
         except Exception as exc:  # Redis away: the refresh round writes it all again
             _log(f"could not publish presence to Redis: {exc}")
+
+    def _has(self, workshop: str, table: str, field: str) -> bool:
+        if table == "r":
+            pid, _bar, lang = field.partition("|")
+            return (pid, lang) in self._readers.get(workshop, ())
+        return field in self._languages.get(workshop, ())
 
     def _table(self, workshop: str, table: str) -> set[str]:
         if table == "r":
