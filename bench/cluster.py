@@ -55,6 +55,7 @@ from load import (  # noqa: E402
     free_port,
     http_json,
     machine_busy_seconds,
+    marked_index,
     pct,
     rss_mb,
 )
@@ -262,11 +263,9 @@ async def run_target(target: str, phones: int, args, workdir: Path, pg, redis_ur
             nonlocal dupes
             if name != "note":
                 return
-            text = str(((data or {}).get("note") or {}).get("text", ""))
-            i = text.find(marker)
-            if i < 0:
+            idx = marked_index(data, marker)
+            if idx is None:
                 return
-            idx = int(text[i + len(marker):text.index("]", i)])
             if idx in received:
                 dupes += 1
             else:

@@ -60,6 +60,16 @@ VOTE_ITEMS = 10
 # helpers
 
 
+def marked_index(data, marker: str) -> int | None:  # noqa: ANN001
+    """The phone's index a projector's ``note`` event carries after ``marker`` in its text
+    (None: not one of this run's notes)."""
+    text = str(((data or {}).get("note") or {}).get("text", ""))
+    i = text.find(marker)
+    if i < 0:
+        return None
+    return int(text[i + len(marker):text.index("]", i)])
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -296,11 +306,9 @@ async def run_scenario(target: str, url: str, pid: int | None, args) -> dict:
         if name != "note":
             other_events[name] += 1
             return
-        text = str(((data or {}).get("note") or {}).get("text", ""))
-        i = text.find(marker)
-        if i < 0:
+        idx = marked_index(data, marker)
+        if idx is None:
             return
-        idx = int(text[i + len(marker):text.index("]", i)])
         if idx in received:
             dupes += 1
         else:
