@@ -57,6 +57,7 @@ from load import (  # noqa: E402
     machine_busy_seconds,
     marked_index,
     pct,
+    print_rows,
     rss_mb,
 )
 from sioclient import ConnectError, SioClient  # noqa: E402
@@ -411,16 +412,7 @@ def print_table(results: list[dict]) -> None:
          lambda r: f"{fmt(r['client_lag_ms']['phones_p99'])} / "
          f"{fmt(r['client_lag_ms']['projector_p99'])}"),
     ]
-    ok = [r for r in results if "failed" not in r]
-    width = 32
-    print(f"{'':<{width}}" + "".join(f"{r['target']:>24}" for r in ok))
-    for label, get in rows:
-        print(f"{label:<{width}}" + "".join(f"{get(r):>24}" for r in ok))
-    for r in results:
-        if "failed" in r:
-            print(f"{r['target']}: FAILED: {r['failed']}")
-        for err, count in (r.get("errors") or {}).items():
-            print(f"{r['target']}: {count} x {err}")
+    print_rows(results, rows, 32, 24)
 
 
 def summary(r: dict) -> str:

@@ -60,6 +60,20 @@ VOTE_ITEMS = 10
 # helpers
 
 
+def print_rows(results: list[dict], rows: list, width: int, column: int) -> None:
+    """The figures table: a column per target that ran, a row per (label, getter); then each
+    target's failure and error counts."""
+    ok = [r for r in results if "failed" not in r and not r.get("skipped")]
+    print(f"{'':<{width}}" + "".join(f"{r['target']:>{column}}" for r in ok))
+    for label, get in rows:
+        print(f"{label:<{width}}" + "".join(f"{get(r):>{column}}" for r in ok))
+    for r in results:
+        if "failed" in r:
+            print(f"{r['target']}: FAILED: {r['failed']}")
+        for err, count in (r.get("errors") or {}).items():
+            print(f"{r['target']}: {count} x {err}")
+
+
 def marked_index(data, marker: str) -> int | None:  # noqa: ANN001
     """The phone's index a projector's ``note`` event carries after ``marker`` in its text
     (None: not one of this run's notes)."""
@@ -800,16 +814,8 @@ def print_table(results: list[dict]) -> None:
          f"{fmt(r['client_loop_lag_ms']['max'])}"),
         ("server log error lines", lambda r: fmt(r.get("server_log_problems"))),
     ]
-    ok = [r for r in results if "failed" not in r and not r.get("skipped")]
-    width = 34
-    print(f"{'':<{width}}" + "".join(f"{r['target']:>22}" for r in ok))
-    for label, get in rows:
-        print(f"{label:<{width}}" + "".join(f"{get(r):>22}" for r in ok))
+    print_rows(results, rows, 34, 22)
     for r in results:
-        if "failed" in r:
-            print(f"{r['target']}: FAILED: {r['failed']}")
-        for err, count in (r.get("errors") or {}).items():
-            print(f"{r['target']}: {count} x {err}")
         if r.get("server_log_problems"):
             print(f"{r['target']}: server log {r.get('server_log')} has "
                   f"{r['server_log_problems']} error-looking lines, e.g.:")
