@@ -10,6 +10,7 @@ import argparse
 import gc
 import os
 import sys
+import time
 from pathlib import Path
 
 DEFAULT_PORT = 5000
@@ -275,6 +276,12 @@ def serve(args: argparse.Namespace) -> int:
     # every connection ~200 ms (the benchmark's p99 with 1,000 phones: 56-178 ms; after: 5.5).
     gc.collect()
     gc.freeze()
+    # and what the room creates is collected in full when the room is quiet, not in the
+    # middle of a burst (facilitator/collector.py)
+    from facilitator.blocking import run_in_background
+    from facilitator.collector import collect_when_quiet
+
+    collect_when_quiet(lambda: service.activity, time.sleep, run_in_background)
     if args.async_mode == "eventlet":
         _serve_eventlet(app, args.host, args.port, args.max_connections)
         return 0

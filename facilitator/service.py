@@ -25,6 +25,7 @@ from facilitator.core.state import FACILITATOR, Event, WorkshopState, apply
 from facilitator.core.views import Emit, changes
 from facilitator.i18n import _
 from facilitator.store import DuplicateClientId, SqliteStore, WorkshopRow
+from facilitator.store.base import saved
 
 # join codes avoid look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B, U/V)
 CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
@@ -72,6 +73,25 @@ class Live:
     state: WorkshopState
     client_ids: dict[str, int]
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # client id -> the waiter of its write, while it is not durable yet (a resent action
+    # is acked as a duplicate only once the first one is saved)
+    unsaved: dict[str, Callable[[], None]] = field(default_factory=dict)
+    forgotten: bool = False  # a write failed: this state is dropped, replayed from the log
+
+
+@dataclass
+class _Decided:
+    """What ``Service._decide`` made of a command: the Result (or, for an action applied
+    before, the seq it was given), and the waiter of its write."""
+
+    result: Result | None
+    written: Callable[[], None] = saved
+    duplicate_of: int | None = None
+
+
+def could_not_save() -> str:
+    """The sentence for a write the store could not make (translated when it is said)."""
+    return _("The server could not save that just now. Please try again.")
 
 
 class Service:
@@ -82,6 +102,8 @@ class Service:
         self._guard = threading.Lock()
         # the languages read in a workshop now (the transport knows who is connected)
         self.languages_in_use: Callable[[str], set[str]] = lambda _workshop: set()
+        # grows with every command and connection: how the collector tells a quiet room
+        self.activity = 0
 
     # -- workshops ----------------------------------------------------------------------------
 
@@ -183,30 +205,48 @@ class Service:
 
     def handle(self, workshop_id: str, actor: Actor, name: str, payload: Any,
                client_id: Any = None) -> Result:
-        """Apply one command; never raises for bad input (the Result carries the error)."""
+        """Apply one command; never raises for bad input (the Result carries the error).
+
+        The command is decided, submitted to the store and folded into the state under the
+        workshop's lock; its write is waited for after the lock is let go, so that the
+        commands of a burst share one commit (``SqliteStore.submit``). The Result, and so
+        the ack and the emits, comes only once the events are durable."""
         if client_id is not None and (not isinstance(client_id, str)
                                       or not 0 < len(client_id) <= MAX_CLIENT_ID
                                       or not client_id.isprintable()):
             # (PostgreSQL's text cannot hold U+0000: an id is printable text on every store)
             return Result(False, error=_("The action id must be text of at most 64 characters."))
-        live = self.live(workshop_id)
-        if live is None:
-            return Result(False, error=_("This workshop no longer exists."))
+        self.activity += 1
+        for _attempt in range(3):
+            live = self.live(workshop_id)
+            if live is None:
+                return Result(False, error=_("This workshop no longer exists."))
+            decided = self._decide(live, actor, name, payload, client_id)
+            if decided is not None:
+                return self._settle(live, decided, name, payload, client_id)
+        return Result(False, error=could_not_save())
+
+    def _decide(self, live: Live, actor: Actor, name: str, payload: Any,
+                client_id: str | None) -> _Decided | None:
+        """Decide, submit and apply under the lock; None if the state was forgotten (a
+        write failed) before the lock was had: decide again on the state replayed."""
         with live.lock, ExitStack() as held:
+            if live.forgotten:
+                return None
             try:
-                missed = held.enter_context(self._serialised(workshop_id, live.state.seq))
+                missed = held.enter_context(self._serialised(live.row.id, live.state.seq))
                 if self.shared:
                     self._catch_up(live, missed)
             except Exception:  # the database, not the person: say so, change nothing
-                return Result(False, error=_("The server could not save that just now. "
-                                             "Please try again."))
+                return _Decided(Result(False, error=could_not_save()))
             if client_id and client_id in live.client_ids:
-                return self._duplicate(live, name, payload, live.client_ids[client_id])
+                return _Decided(None, live.unsaved.get(client_id, saved),
+                                duplicate_of=live.client_ids[client_id])
             now = self.clock()
             try:
                 drafts = decide(live.state, actor, name, payload, now)
             except DomainError as exc:
-                return Result(False, error=exc.message)
+                return _Decided(Result(False, error=exc.message))
             seq = live.state.seq
             author = actor.id
             extra: dict[str, Any] = {}
@@ -219,16 +259,15 @@ class Service:
             events = [Event(seq + i + 1, d.type, author, now, d.data,
                             client_id if i == 0 else None) for i, d in enumerate(drafts)]
             try:
-                self.store.append(workshop_id, events, device)
+                written = self.store.submit(live.row.id, events, device)
             except DuplicateClientId as dup:
                 live.client_ids[client_id] = dup.seq
-                return self._duplicate(live, name, payload, dup.seq)
+                return _Decided(None, duplicate_of=dup.seq)
             except Exception:  # the disk, not the person: say so, keep the state unchanged
-                return Result(False, error=_("The server could not save that just now. "
-                                             "Please try again."))
+                return _Decided(Result(False, error=could_not_save()))
             here = i18n.current()
             by_language: dict[str, list[Emit]] = {
-                lang: [] for lang in {here, *self.languages_in_use(workshop_id)}}
+                lang: [] for lang in {here, *self.languages_in_use(live.row.id)}}
             for event in events:
                 apply(live.state, event)
                 for lang, emits in by_language.items():
@@ -236,13 +275,48 @@ class Service:
                         emits.extend(changes(live.state, event))
             if client_id:
                 live.client_ids[client_id] = events[0].seq
+                if written is not saved:
+                    live.unsaved[client_id] = written
             cmd = COMMANDS[name]
             if cmd.ack:
                 extra.update(cmd.ack(events))
             if actor.role == FACILITATOR:
                 extra["can_undo"] = bool(live.state.undo_stack)
-            return Result(True, seq=events[-1].seq, extra=extra, emits=by_language[here],
-                          emits_by_language=by_language)
+            return _Decided(Result(True, seq=events[-1].seq, extra=extra,
+                                   emits=by_language[here], emits_by_language=by_language),
+                            written)
+
+    def _settle(self, live: Live, decided: _Decided, name: str, payload: Any,
+                client_id: str | None) -> Result:
+        """Wait for the decided events to be durable (outside the lock), then the Result.
+        If the write failed, the state that already holds them is forgotten, to be replayed
+        from the log: the caller is told, and its outbox sends the action again."""
+        try:
+            decided.written()
+        except DuplicateClientId as dup:  # the log knew the id though the state did not
+            self._forget(live)
+            again = self.live(live.row.id)
+            if again is None:
+                return Result(False, error=_("This workshop no longer exists."))
+            return self._duplicate(again, name, payload, dup.seq)
+        except Exception:
+            self._forget(live)
+            return Result(False, error=could_not_save())
+        finally:
+            if client_id and decided.duplicate_of is None:
+                live.unsaved.pop(client_id, None)
+        if decided.duplicate_of is not None:
+            return self._duplicate(live, name, payload, decided.duplicate_of)
+        assert decided.result is not None
+        return decided.result
+
+    def _forget(self, live: Live) -> None:
+        """Drop a workshop's state after a failed write: the next command replays the log."""
+        with live.lock:
+            live.forgotten = True
+        with self._guard:
+            if self._live.get(live.row.id) is live:
+                del self._live[live.row.id]
 
     def _duplicate(self, live: Live, name: str, payload: Any, seq: int) -> Result:
         """The ack for an action applied before (the same extras, as far as they can be

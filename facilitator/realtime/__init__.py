@@ -225,6 +225,7 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
 
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> None:
+        service.activity += 1
         with i18n.use(reader_language(auth)):
             connect(auth)
 
@@ -283,6 +284,7 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
 
     @socketio.on("disconnect")
     def on_disconnect(reason: Any = None) -> None:
+        service.activity += 1
         conn = presence.remove(request.sid)  # type: ignore[attr-defined]
         if conn and conn.participant:
             people(conn.workshop)

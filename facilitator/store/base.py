@@ -36,6 +36,10 @@ class WorkshopRow:
     created_at: float
 
 
+def saved() -> None:
+    """The waiter of a write that is durable already (see ``LogStore.submit``)."""
+
+
 class LogStore:
     """The statements both stores run alike (see the module's docstring)."""
 
@@ -45,6 +49,16 @@ class LogStore:
     _one: Callable[..., Any]
     _read: Callable[..., list[tuple[Any, ...]]]
     _write: Callable[..., Any]
+    append: Callable[..., None]
+
+    def submit(self, workshop_id: str, events: list[Event],
+               device: tuple[str, str] | None = None) -> Callable[[], None]:
+        """Start appending ``events`` (as ``append``) and return a waiter: calling it returns
+        once they are durable, or raises what ``append`` would have raised. Here the append
+        is done before this returns (PostgreSQL's, inside the workshop's lock); SqliteStore
+        commits what several commands submitted together (group commit)."""
+        self.append(workshop_id, events, device)
+        return saved
 
     def _insert(self, conn: Any, workshop_id: str, events: list[Event]) -> None:
         raise NotImplementedError
