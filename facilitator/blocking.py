@@ -43,3 +43,13 @@ def run_in_background(fn: Callable[[], Any]) -> None:
     import threading
 
     threading.Thread(target=fn, daemon=True).start()
+
+
+def next_turn() -> Callable[[Callable[[], Any]], None] | None:
+    """Under eventlet, a function that runs ``fn()`` on the hub's next turn (after the green
+    threads ready now); None otherwise (there are no turns to wait for)."""
+    if not _patched():
+        return None
+    import eventlet
+
+    return lambda fn: eventlet.spawn_n(fn)

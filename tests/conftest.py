@@ -167,3 +167,18 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     server = LiveServer(tmp_path / "live.db", tmp_path / "server.log").start()
     yield server
     server.stop()
+
+
+def unbatched(handler: Callable[[str, Any], None]) -> Callable[..., None]:
+    """A python-socketio catch-all handler (``sio.on("*", ...)``) that is given a ``batch``
+    message (facilitator/realtime/batch.py) as the events it carries, in order, as the pages'
+    ``connect()`` does."""
+
+    def on(event: str, data: Any = None) -> None:
+        if event == "batch" and isinstance(data, list):
+            for name, payload in data:
+                handler(name, payload)
+        else:
+            handler(event, data)
+
+    return on

@@ -12,6 +12,7 @@ from flask import Flask, request
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 
 from facilitator import i18n
+from facilitator.blocking import next_turn
 from facilitator.core.commands import COMMANDS, PARTICIPANT, VISITOR, Actor, door_closed
 from facilitator.core.state import FACILITATOR
 from facilitator.core.views import (
@@ -26,6 +27,7 @@ from facilitator.core.views import (
     snapshot,
 )
 from facilitator.i18n import _
+from facilitator.realtime.batch import Batcher
 from facilitator.realtime.coalesce import Coalescer
 from facilitator.realtime.limits import LimitsStore, client_address, rates
 from facilitator.realtime.presence import VISITORS, Connection, MemoryPresence, room
@@ -101,8 +103,12 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             fn()
         socketio.start_background_task(later)
 
-    coalescer = Coalescer(lambda event, payload, to: socketio.emit(event, payload, to=to),
-                          float(app.config.get("COALESCE_INTERVAL", 0.1)), spawn)
+    # what goes to projectors and consoles in one turn of the loop goes as one message
+    # (realtime/batch.py); their whole-state updates at most every ~100 ms (coalesce.py)
+    batcher = Batcher(lambda event, payload, to: socketio.emit(event, payload, to=to),
+                      next_turn())
+    app.extensions["facilitator.batcher"] = batcher
+    coalescer = Coalescer(batcher.add, float(app.config.get("COALESCE_INTERVAL", 0.1)), spawn)
     app.extensions["facilitator.coalescer"] = coalescer
 
     def workshop_languages(workshop: str) -> tuple[str, ...]:
@@ -192,12 +198,14 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
                         other = by_language[second][i].payload or {}
                         payload["second"] = {"lang": second, "workshop": other.get("workshop")}
                 to, stream = room(workshop, e.audience, lang), (workshop, e.audience)
-                if e.name in COALESCED and e.audience in (SCREEN, CONSOLE):
+                if e.audience not in (SCREEN, CONSOLE):
+                    socketio.emit(e.name, payload, to=to)  # a person's phones
+                elif e.name in COALESCED:
                     coalescer.offer(stream, e.name, payload, to)
                 else:
                     if e.name not in ONE_ITEM:
                         coalescer.before(stream)  # held states first: order is kept
-                    socketio.emit(e.name, payload, to=to)
+                    batcher.add(e.name, payload, to)
 
     found: dict[tuple[str, str], tuple[float, Any]] = {}  # (column, value) -> (when, row)
 
@@ -277,6 +285,7 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         presence.add(request.sid, conn)  # type: ignore[attr-defined]
         service.live(row.id, fresh=True)
         coalescer.before((row.id, audience))  # nothing older may follow the snapshot
+        batcher.flush()
         socketio.emit("snapshot", view(row.id, role, conn.participant, conn.lang, conn.also),
                       to=request.sid, ignore_queue=True)  # type: ignore[attr-defined]
         if conn.participant:
@@ -307,6 +316,7 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             return {"ok": False, "error": event.reason}
         if event == "resync":
             service.live(conn.workshop, fresh=True)
+            batcher.flush()  # what is held is older than the snapshot: it goes first
             return {"ok": True, "snapshot": view(conn.workshop, conn.role, conn.participant,
                                                  conn.lang, conn.also)}
         # VALIDATION happens in the core; here only the envelope
@@ -360,7 +370,7 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             if action not in PAGER_ACTIONS:
                 return {"ok": False, "error": _("The screen's pages can be turned: %s.")
                         % ", ".join(PAGER_ACTIONS)}
-            socketio.emit("pager", {"action": action}, to=room(conn.workshop, SCREEN))
+            batcher.add("pager", {"action": action}, room(conn.workshop, SCREEN))
             return {"ok": True}
         if conn.role != SCREEN:
             return {"ok": False, "error": _("Only the projector screen reports its pages.")}
@@ -370,8 +380,8 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         if not (type(page) is int and type(pages) is int and 1 <= page <= pages <= 1000
                 and isinstance(paused, bool)):
             return {"ok": False, "error": _("The page report needs page, pages and paused.")}
-        socketio.emit("pager_state", {"page": page, "pages": pages, "paused": paused},
-                      to=room(conn.workshop, CONSOLE))
+        batcher.add("pager_state", {"page": page, "pages": pages, "paused": paused},
+                    room(conn.workshop, CONSOLE))
         return {"ok": True}
 
     app.extensions["facilitator.send"] = send  # for HTTP routes that change a workshop

@@ -60,6 +60,11 @@ def room(workshop: str, audience: str, lang: str | None = None) -> str:
     return f"{workshop}:{audience}@{lang}" if lang else f"{workshop}:{audience}"
 
 
+def stream_of(room_name: str) -> str:
+    """The audience a room belongs to (``workshop:audience``), whatever its language."""
+    return room_name.partition("@")[0]
+
+
 def phone_room(workshop: str, participant: str | None, lang: str) -> str:
     """Where one phone's own view goes: its participant's room in its language, or, before
     it has joined, the room of the workshop's visitors reading that language."""

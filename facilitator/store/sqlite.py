@@ -233,6 +233,8 @@ class SqliteStore(LogStore):
         (or ``EarlierWriteFailed``). Submissions are written in the order they were made."""
         if not events:
             return saved
+        if self.shared:  # (a test's stand-in for a shared log: written inside its lock)
+            return super().submit(workshop_id, events, device)
         item = _Submitted(workshop_id, events, device)
         with self._queue_lock:
             self._queue.append(item)

@@ -59,6 +59,13 @@ export function connect(auth, handlers, onStatus) {
   const socket = window.io({ auth: (cb) => cb({ lang, ...auth() }), transports: ["websocket", "polling"],
                              query, reconnectionDelay: 500, reconnectionDelayMax: 4000 });
   for (const [name, fn] of Object.entries(handlers)) socket.on(name, fn);
+  // in a busy room the server sends a turn's events to a screen or console as one message,
+  // [[event, data], ...] (facilitator/realtime/batch.py): each goes to its handler, in order
+  socket.on("batch", (items) => {
+    for (const [name, data] of Array.isArray(items) ? items : []) {
+      if (Object.prototype.hasOwnProperty.call(handlers, name)) handlers[name].call(socket, data);
+    }
+  });
   let retry = null;
   let delay = 10000;
   socket.on("connect", () => { delay = 10000; onStatus("online"); });

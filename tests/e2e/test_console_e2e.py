@@ -23,6 +23,7 @@ from a11y import assert_axe_clean
 from playwright.sync_api import Page, expect
 
 from facilitator.core.plan import plan_in_language
+from tests.conftest import unbatched
 
 pytestmark = pytest.mark.e2e
 
@@ -45,7 +46,7 @@ class Live:
         self.events: list[tuple[str, Any]] = []
         self.lock = threading.Lock()
         self.sio = socketio.Client(reconnection=False)
-        self.sio.on("*", self._on)
+        self.sio.on("*", unbatched(self._on))
         self.sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
 
     def _on(self, event: str, data: Any = None) -> None:

@@ -221,3 +221,44 @@ def test_unknown_join_code_shows_a_clear_page(room: Any) -> None:
     # a code typed in lower case, with spaces, is the same code
     r = requests.get(f"{room.server.url}/j/zz%20zzzz", timeout=10)
     assert r.status_code == 404 and "ZZZZZZ" in r.text
+
+
+def test_a_burst_from_sixty_phones_at_once_reaches_the_projector_and_console_whole(
+        room: Any) -> None:
+    """60 phones post at the same moment: the server sends the projector and the console a
+    turn's notes as one `batch` message, which the pages unpack in order."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.live.test_chaos import shut, sioclient
+
+    w, screen, console = started(room)
+    sio = sioclient()
+    batches: list[int] = []
+
+    async def burst() -> None:
+        listener = sio.SioClient("127.0.0.1", room.server.port, lambda *_a: None)
+        await listener.connect({"role": "console", "key": w["console_key"]}, timeout=10)
+        phones = []
+        for i in range(60):
+            phone = sio.SioClient("127.0.0.1", room.server.port, None)
+            await phone.connect({"role": "phone", "code": w["code"]}, timeout=10)
+            assert (await phone.call("join", {"client_id": f"j{i}"}, timeout=10))["ok"]
+            phones.append(phone)
+        calls = [p.call_nowait("post_note", {"client_id": f"b{i}", "text": f"Burst idea {i}"})
+                 for i, p in enumerate(phones)]
+        for fut, _t in calls:
+            ack, _at = await asyncio.wait_for(fut, 30)
+            assert ack["ok"], ack
+        await asyncio.sleep(0.5)
+        batches.append(listener.batches)
+        for c in (listener, *phones):
+            await shut(c)
+
+    with ThreadPoolExecutor(1) as pool:  # (Playwright's loop runs in this thread)
+        pool.submit(asyncio.run, burst()).result(60)
+    assert batches[0] > 0  # the notes came in batches (else this test proves nothing)
+    expect(console.locator("#notes li[data-note-id]")).to_have_count(60)
+    expect(screen.locator("#wall li[data-note-id]")).to_have_count(60)
+    for i in (0, 29, 59):
+        expect(room.cards(console, "#notes", f"Burst idea {i}")).to_have_count(1)

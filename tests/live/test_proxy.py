@@ -19,7 +19,7 @@ import socketio
 
 from facilitator.deploy.nginx import Nginx, ProxySettings, render_config, worker_user
 from facilitator.realtime.limits import client_address
-from tests.conftest import LiveServer, free_port
+from tests.conftest import LiveServer, free_port, unbatched
 
 
 class Echo(BaseHTTPRequestHandler):
@@ -134,7 +134,7 @@ class Recorder:
         self.events: list[tuple[str, object]] = []
         self.got = threading.Condition()
         self.sio = socketio.Client(reconnection=False)
-        self.sio.on("*", self._on)
+        self.sio.on("*", unbatched(self._on))
         self.sio.connect(f"{url}?route={route}", auth=auth, transports=[transport],
                          wait_timeout=10)
         assert self.sio.transport() == transport

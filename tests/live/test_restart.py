@@ -8,6 +8,8 @@ import warnings
 import requests
 import socketio
 
+from tests.conftest import unbatched
+
 
 class Client:
     """A python-socketio client that records what it receives."""
@@ -16,7 +18,7 @@ class Client:
         self.received: dict[str, list] = {}
         self.got = threading.Condition()
         self.sio = socketio.Client(reconnection=False)
-        self.sio.on("*", self._on)
+        self.sio.on("*", unbatched(self._on))
         self.sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
 
     def _on(self, event, data=None):

@@ -16,7 +16,7 @@ import pytest
 import requests
 import socketio
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, unbatched
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,7 @@ class Client:
         self.received: list[tuple[str, Any]] = []
         self.got = threading.Condition()
         self.sio = socketio.Client(reconnection=False)
-        self.sio.on("*", self._on)
+        self.sio.on("*", unbatched(self._on))
         self.sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
 
     def _on(self, event: str, data: Any = None) -> None:
