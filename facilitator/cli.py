@@ -301,6 +301,10 @@ def _serve_eventlet(app, host: str, port: int, max_size: int) -> None:  # type: 
     import eventlet
     import eventlet.wsgi
 
+    from facilitator.realtime.wire import install_unmask
+
+    install_unmask()
+
     family, *_rest, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     listener = eventlet.listen(address, family)
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)

@@ -38,22 +38,24 @@ class EarlierWriteFailed(Exception):
 
 
 class _Submitted:
-    """One ``submit``: what to write, and the event its waiter waits on."""
+    """One ``submit``: what to write, and the event its waiter waits on (one per commit,
+    shared by everything that commit writes)."""
 
     __slots__ = ("workshop_id", "events", "device", "done", "error")
 
     def __init__(self, workshop_id: str, events: list[Event],
-                 device: tuple[str, str] | None) -> None:
+                 device: tuple[str, str] | None, done: threading.Event) -> None:
         self.workshop_id = workshop_id
         self.events = events
         self.device = device
-        self.done = threading.Event()  # a green event once eventlet has patched threading
+        self.done = done
         self.error: BaseException | None = None
 
     def wait(self) -> None:
         self.done.wait()
         if self.error is not None:
             raise self.error
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS workshops (
@@ -126,6 +128,7 @@ class SqliteStore(LogStore):
         # group commit: what was submitted and not yet taken by a commit, whether a commit
         # loop runs, and per workshop the first seq whose write failed (see _refuse)
         self._queue: list[_Submitted] = []
+        self._queued_done = threading.Event()  # set once what is queued now is written
         self._queue_lock = threading.Lock()
         self._committing = False
         self._failed: dict[str, int] = {}
@@ -235,8 +238,9 @@ class SqliteStore(LogStore):
             return saved
         if self.shared:  # (a test's stand-in for a shared log: written inside its lock)
             return super().submit(workshop_id, events, device)
-        item = _Submitted(workshop_id, events, device)
         with self._queue_lock:
+            # (a green event once eventlet has patched threading)
+            item = _Submitted(workshop_id, events, device, self._queued_done)
             self._queue.append(item)
             if self._committing:
                 return item.wait  # the running loop takes it in its next commit
@@ -251,18 +255,17 @@ class SqliteStore(LogStore):
         while True:
             with self._queue_lock:
                 batch, self._queue = self._queue, []
+                done, self._queued_done = self._queued_done, threading.Event()
                 if not batch:
                     self._committing = False
                     return
             try:
                 self._commit_batch(batch)
-            except BaseException as exc:  # never leave a waiter waiting
+            except BaseException as exc:  # noqa: BLE001 - told to every waiter, loop goes on
                 for item in batch:
-                    if not item.done.is_set():
-                        item.error = item.error or exc
+                    item.error = item.error or exc
             finally:
-                for item in batch:
-                    item.done.set()
+                done.set()
 
     def _commit_batch(self, batch: list[_Submitted]) -> None:
         """One transaction for the whole batch; if it fails, each submission alone, so that
