@@ -78,8 +78,9 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         if conn.role != PHONE:
             wait = limits.take(f"{conn.role}:{conn.workshop}", rate["console"])
         elif conn.participant:
-            wait = (limits.take(f"p:{conn.workshop}:{conn.participant}", rate["participant"])
-                    or limits.take(f"a:{conn.address}", rate["address"]))
+            wait = limits.take_first([(f"p:{conn.workshop}:{conn.participant}",
+                                       rate["participant"]),
+                                      (f"a:{conn.address}", rate["address"])])
         elif event == "join":
             token = data.get("token") if isinstance(data, dict) else None
             wait = (limits.take(f"join:{conn.address}", rate["join_address"])

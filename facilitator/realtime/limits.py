@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -35,6 +35,11 @@ class LimitsStore(Protocol):
 
         :returns: 0.0 when taken; otherwise the seconds until it could be (nothing taken).
         """
+        ...
+
+    def take_first(self, buckets: Sequence[tuple[str, Rate]], cost: float = 1.0) -> float:
+        """``take`` from each bucket in turn, stopping at the first that refuses (the ones
+        after it are not touched): 0.0, or that bucket's wait. One round trip in Redis."""
         ...
 
 
@@ -65,6 +70,13 @@ class MemoryLimits:
             self._buckets[key] = (max(0.0, tokens - cost), now, rate)
             return 0.0
 
+    def take_first(self, buckets: Sequence[tuple[str, Rate]], cost: float = 1.0) -> float:
+        for key, rate in buckets:
+            wait = self.take(key, rate, cost)
+            if wait:
+                return wait
+        return 0.0
+
     def __len__(self) -> int:
         return len(self._buckets)
 
@@ -73,41 +85,46 @@ class MemoryLimits:
                          if v[0] + (now - v[1]) * v[2].per_second < v[2].burst}
 
 
-# One bucket, taken from atomically: KEYS[1] is the bucket (a hash: tokens, at);
-# ARGV: burst, per_second, cost, now (seconds). The same arithmetic as MemoryLimits.take; a
-# bucket expires once it would have refilled, since a full bucket is the same as none.
-# Returns "0" when taken, else the seconds to wait, as text (a Lua number would be cut to
-# an integer on its way back).
+# Buckets taken from in turn, atomically, in one round trip: KEYS are the buckets (hashes:
+# tokens, at); ARGV: now (seconds), cost, then burst and per_second for each key. The same
+# arithmetic as MemoryLimits.take; a bucket expires once it would have refilled, since a full
+# bucket is the same as none. The first bucket that refuses stops the script (those after it
+# are not touched). Returns "0" when every bucket gave, else the seconds to wait, as text (a
+# Lua number would be cut to an integer on its way back). All the keys of a call must be on
+# one Redis (one instance, as docs/deploy.md runs it).
 TAKE_SCRIPT = """
-local burst = tonumber(ARGV[1])
-local per = tonumber(ARGV[2])
-local cost = tonumber(ARGV[3])
-local now = tonumber(ARGV[4])
-local found = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(found[1])
-local at = tonumber(found[2])
-if tokens == nil or at == nil then
-  tokens = burst
-  at = now
+local cost = tonumber(ARGV[2])
+for i, key in ipairs(KEYS) do
+  local now = tonumber(ARGV[1])
+  local burst = tonumber(ARGV[1 + 2 * i])
+  local per = tonumber(ARGV[2 + 2 * i])
+  local found = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens = tonumber(found[1])
+  local at = tonumber(found[2])
+  if tokens == nil or at == nil then
+    tokens = burst
+    at = now
+  end
+  if now > at then
+    tokens = math.min(burst, tokens + (now - at) * per)
+  else
+    -- another process's clock is a little ahead: no refill, and keep the later time
+    tokens = math.min(burst, tokens)
+    now = at
+  end
+  local wait = 0
+  if tokens < cost - 1e-9 then
+    if per > 0 then wait = (cost - tokens) / per else wait = 3600 end
+  else
+    tokens = math.max(0, tokens - cost)
+  end
+  redis.call('HSET', key, 'tokens', tostring(tokens), 'at', tostring(now))
+  local full_in = 3600
+  if per > 0 then full_in = (burst - tokens) / per end
+  redis.call('PEXPIRE', key, math.max(1, math.ceil(full_in * 1000)))
+  if wait > 0 then return tostring(wait) end
 end
-if now > at then
-  tokens = math.min(burst, tokens + (now - at) * per)
-else
-  -- another process's clock is a little ahead: no refill, and keep the later time
-  tokens = math.min(burst, tokens)
-  now = at
-end
-local wait = 0
-if tokens < cost - 1e-9 then
-  if per > 0 then wait = (cost - tokens) / per else wait = 3600 end
-else
-  tokens = math.max(0, tokens - cost)
-end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
-local full_in = 3600
-if per > 0 then full_in = (burst - tokens) / per end
-redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil(full_in * 1000)))
-return tostring(wait)
+return "0"
 """
 
 
@@ -125,10 +142,14 @@ class RedisLimits:
         self._take = client.register_script(TAKE_SCRIPT)
 
     def take(self, key: str, rate: Rate, cost: float = 1.0) -> float:
+        return self.take_first([(key, rate)], cost)
+
+    def take_first(self, buckets: Sequence[tuple[str, Rate]], cost: float = 1.0) -> float:
+        args = [repr(float(self.clock())), repr(float(cost))]
+        for _key, rate in buckets:
+            args += [repr(float(rate.burst)), repr(float(rate.per_second))]
         try:
-            wait = self._take(keys=[self.PREFIX + key],
-                              args=[repr(float(rate.burst)), repr(float(rate.per_second)),
-                                    repr(float(cost)), repr(float(self.clock()))])
+            wait = self._take(keys=[self.PREFIX + key for key, _rate in buckets], args=args)
         except Exception as exc:  # Redis away: let the room go on rather than refuse all
             print(f"facilitator: rate limits not checked (Redis: {exc})", flush=True)
             return 0.0

@@ -76,6 +76,19 @@ def test_a_bucket_gives_its_burst_then_its_rate_and_says_how_long_to_wait(bucket
     assert limits.take("other", rate) == 0  # buckets are per key
 
 
+def test_take_first_stops_at_the_first_bucket_that_refuses_and_leaves_the_rest(
+        buckets) -> None:
+    limits, mine, shared = buckets.store, Rate(2, 1.0), Rate(3, 1.0)
+    both = [("mine", mine), ("shared", shared)]
+    assert [limits.take_first(both) for _ in range(2)] == [0, 0]
+    assert limits.take_first(both) == pytest.approx(1.0)  # mine is empty ...
+    assert limits.take("shared", shared) == 0  # ... and the shared one kept its last token
+    assert limits.take("shared", shared) == pytest.approx(1.0)
+    assert limits.take_first([("other", mine), ("shared", shared)]) == pytest.approx(1.0)
+    assert limits.take("other", mine) == 0  # a later refusal does not undo the first take
+    assert limits.take("other", mine) == pytest.approx(1.0)
+
+
 def test_full_buckets_are_forgotten_so_memory_stays_bounded(buckets) -> None:
     for i in range(99):
         buckets.store.take(f"k{i}", Rate(5, 2.0))
