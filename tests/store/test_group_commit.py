@@ -177,3 +177,29 @@ def test_a_failed_write_is_told_and_the_state_replayed_and_the_resend_applied_on
     assert resent.ok and resent.duplicate and resent.seq == sent.seq
     texts = [e.data.get("text") for e in store.events(row.id) if e.type == "note_posted"]
     assert texts == ["lost?"]
+
+
+def test_a_checkpoint_waits_for_a_quiet_moment_or_comes_after_many_commits(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from facilitator.store import sqlite
+
+    monkeypatch.setattr(sqlite, "CHECKPOINT_EVERY", 5)
+    monkeypatch.setattr(sqlite, "CHECKPOINT_QUIET", 0.3)
+    monkeypatch.setattr(sqlite, "CHECKPOINT_AT_LATEST", 40)
+    store = SqliteStore(tmp_path / "c.db")
+    row = workshop(store, 1)
+    made: list[int] = []
+    real = store.checkpoint
+    store.checkpoint = lambda: (made.append(store._commits), real())[1]  # type: ignore[method-assign]
+    for seq in range(2, 12):  # ten commits, no pause: due, not made
+        store.append(row.id, [note(seq)])
+    assert made == []
+    deadline = time.monotonic() + 5
+    while not made and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert made == [store._commits]  # made once the commits paused
+    for seq in range(12, 60):  # a burst that never pauses: made after 40 commits anyway
+        store.append(row.id, [note(seq)])
+    time.sleep(0.1)
+    assert any(at <= made[0] + 41 for at in made[1:]), made  # in the burst, not after it
+    store.close()
