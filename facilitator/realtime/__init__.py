@@ -106,8 +106,11 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
 
     # what goes to projectors and consoles in one turn of the loop goes as one message
     # (realtime/batch.py); their whole-state updates at most every ~100 ms (coalesce.py)
-    batcher = Batcher(lambda event, payload, to: socketio.emit(event, payload, to=to),
-                      next_turn())
+    batcher = Batcher(lambda event, payload, to, local=False: socketio.emit(
+        event, payload, to=to, ignore_queue=local), next_turn())
+    # with Redis's message queue, every emit is published to every process; a command's
+    # emits stay in this process when no other process has a client of its workshop
+    queued = bool(app.config.get("REDIS_URL"))
     app.extensions["facilitator.batcher"] = batcher
     coalescer = Coalescer(batcher.add, float(app.config.get("COALESCE_INTERVAL", 0.1)), spawn)
     app.extensions["facilitator.coalescer"] = coalescer
@@ -163,6 +166,8 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
             return
         langs = workshop_languages(workshop)
         primary, also = langs[0], (langs[1] if len(langs) > 1 else None)
+        # asked now, after the write (presence.RedisPresence.alone says why that is safe)
+        local = queued and presence.alone(workshop)
         reference = next(iter(by_language.values()))
         snapshots: dict[tuple[str, str], dict[str, Any]] = {}
         for i, e in enumerate(reference):
@@ -177,7 +182,8 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
                 coalescer.before((workshop, PHONES))
                 with shared_views():
                     for sid, pid, lang in presence.phones_with_language(workshop):
-                        socketio.emit("snapshot", view(workshop, PHONE, pid, lang), to=sid)
+                        socketio.emit("snapshot", view(workshop, PHONE, pid, lang), to=sid,
+                                      ignore_queue=local)
                 continue
             if e.audience == SCREEN:
                 targets = [(primary, also)]
@@ -200,13 +206,13 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
                         payload["second"] = {"lang": second, "workshop": other.get("workshop")}
                 to, stream = room(workshop, e.audience, lang), (workshop, e.audience)
                 if e.audience not in (SCREEN, CONSOLE):
-                    socketio.emit(e.name, payload, to=to)  # a person's phones
+                    socketio.emit(e.name, payload, to=to, ignore_queue=local)  # phones
                 elif e.name in COALESCED:
                     coalescer.offer(stream, e.name, payload, to)
                 else:
                     if e.name not in ONE_ITEM:
                         coalescer.before(stream)  # held states first: order is kept
-                    batcher.add(e.name, payload, to)
+                    batcher.add(e.name, payload, to, local)
 
     found: dict[tuple[str, str], tuple[float, Any]] = {}  # (column, value) -> (when, row)
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from facilitator.realtime.presence import stream_of
 
-EmitFn = Callable[[str, Any, str], None]  # (event, payload, room)
+EmitFn = Callable[..., None]  # (event, payload, room, local=False)
 BATCH = "batch"
 
 
@@ -35,20 +35,21 @@ class Batcher:
                  defer: Callable[[Callable[[], None]], None] | None = None) -> None:
         self.emit = emit
         self.defer = defer
-        self._held: dict[str, list[tuple[str, str, Any]]] = {}
+        self._held: dict[str, list[tuple[str, str, Any, bool]]] = {}
         self._scheduled = False
         self._lock = threading.RLock()  # held while sending: no two flushes interleave
         self.messages = 0  # messages sent (for tests and benchmarks)
         self.events = 0  # events they carried
 
-    def add(self, event: str, payload: Any, room: str) -> None:
+    def add(self, event: str, payload: Any, room: str, local: bool = False) -> None:
         """Send ``event`` to ``room`` on the loop's next turn, with what else comes (the
-        arguments of an ``EmitFn``, so that a Coalescer can send through a Batcher)."""
+        arguments of an ``EmitFn``, so that a Coalescer can send through a Batcher).
+        ``local``: to this process's sockets only (no other process has any in the room)."""
         if self.defer is None:
-            self._send(room, [(event, payload)])
+            self._send(room, [(event, payload)], local)
             return
         with self._lock:
-            self._held.setdefault(stream_of(room), []).append((room, event, payload))
+            self._held.setdefault(stream_of(room), []).append((room, event, payload, local))
             if self._scheduled:
                 return
             self._scheduled = True
@@ -61,16 +62,17 @@ class Batcher:
             self._scheduled = False
             for items in held.values():
                 run: list[tuple[str, Any]] = []
-                for i, (room, event, payload) in enumerate(items):
+                for i, (room, event, payload, local) in enumerate(items):
                     run.append((event, payload))
-                    if i + 1 == len(items) or items[i + 1][0] != room:
-                        self._send(room, run)
+                    if i + 1 == len(items) or items[i + 1][0] != room \
+                            or items[i + 1][3] != local:
+                        self._send(room, run, local)
                         run = []
 
-    def _send(self, room: str, run: list[tuple[str, Any]]) -> None:
+    def _send(self, room: str, run: list[tuple[str, Any]], local: bool = False) -> None:
         self.messages += 1
         self.events += len(run)
         if len(run) == 1:
-            self.emit(run[0][0], run[0][1], room)
+            self.emit(run[0][0], run[0][1], room, local)
         else:
-            self.emit(BATCH, [[event, payload] for event, payload in run], room)
+            self.emit(BATCH, [[event, payload] for event, payload in run], room, local)

@@ -186,6 +186,10 @@ class MemoryPresence:
         return [(phone_room(workshop, pid or None, lang), pid or None, lang)
                 for pid, lang in sorted(self.readers(workshop))]
 
+    def alone(self, workshop: str) -> bool:
+        """Whether no other process has a client of the workshop now (here: always)."""
+        return True
+
     def online(self, workshop: str) -> int:
         """How many participants have a phone connected now (asked for every view built:
         a count kept up to date, not a count made)."""
@@ -215,6 +219,22 @@ return out
 """
 
 
+# Whether a process is the only live one with clients of a workshop: KEYS[1] is the
+# workshop's set of process ids, ARGV[1] this process's id. Returns 1 if no other process
+# in the set still has its language table (the same liveness test as READ_SCRIPT's).
+ALONE_SCRIPT = """
+for _, p in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if p ~= ARGV[1] then
+    if redis.call('EXISTS', KEYS[1] .. ':' .. p .. ':l') == 1 then
+      return 0
+    end
+    redis.call('SREM', KEYS[1], p)
+  end
+end
+return 1
+"""
+
+
 class RedisPresence(MemoryPresence):
     """Presence shared by every process through Redis (see the module's docstring)."""
 
@@ -231,6 +251,8 @@ class RedisPresence(MemoryPresence):
         self.clock = clock
         self.process_id = process_id or uuid.uuid4().hex[:16]
         self._read = client.register_script(READ_SCRIPT)
+        self._alone = client.register_script(ALONE_SCRIPT)
+        self._shared_until: dict[str, float] = {}  # workshop -> when "not alone" goes stale
         self._online: dict[str, tuple[float, int]] = {}  # workshop -> (read at, count)
         self._publishing = threading.Lock()
         self._stop = threading.Event()
@@ -312,6 +334,25 @@ class RedisPresence(MemoryPresence):
             pid, _bar, lang = field.partition("|")
             out.add((pid, lang))
         return out
+
+    def alone(self, workshop: str) -> bool:
+        """Whether no other process has a client of the workshop now. Asked after a
+        command's write: a client connecting to another process is counted there before its
+        snapshot is read, so if it is not counted yet, its snapshot will hold the write. A
+        "no" is remembered for a second (sending through Redis is never wrong); a "yes" is
+        asked again each time. Redis away: no."""
+        if self.clock() < self._shared_until.get(workshop, 0.0):
+            return False
+        try:
+            alone = bool(self._alone(keys=[self._key(workshop)], args=[self.process_id]))
+        except Exception as exc:  # noqa: BLE001 - Redis away: send through it as before
+            _log(f"could not read presence from Redis: {exc}")
+            return False
+        if not alone:
+            if len(self._shared_until) > 4096:
+                self._shared_until.clear()
+            self._shared_until[workshop] = self.clock() + 1.0
+        return alone
 
     def online(self, workshop: str) -> int:
         now = self.clock()

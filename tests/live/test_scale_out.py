@@ -195,3 +195,43 @@ def test_one_workshop_on_two_processes(cluster) -> None:
                      what="people online 6 after B's three phones left")
     for c in [*on_a, ada_a, ada_b, visitor, late_b, resynced, again, screen, console]:
         c.close()
+
+
+def test_a_workshop_on_one_process_keeps_its_emits_there_until_a_client_comes_to_another(
+        cluster, redis_url) -> None:
+    import redis
+
+    a, b = cluster
+    w = a.create(PLAN)
+    console = Client(a.url, {"role": "console", "key": w["console_key"]})
+    screen = Client(a.url, {"role": "screen", "key": w["screen_key"]})
+    assert console.call("start")["ok"]
+    mine = phone(a, w["code"], "Mo")
+    time.sleep(0.5)  # the joins' people counts (coalesced, through Redis) have gone
+    listener = redis.Redis.from_url(redis_url).pubsub()
+    listener.subscribe("facilitator")
+    listener.get_message(timeout=1)  # the subscription's own confirmation
+    for k in range(5):
+        assert mine.call("post_note", {"text": f"alone {k}"})["ok"]
+    screen.wait_for(lambda: len(screen.events("note")) >= 5, what="5 notes on the screen")
+    published = []
+    while (m := listener.get_message(timeout=0.3)) is not None:
+        published.append(m)
+    assert published == []  # every client of the workshop is on A: nothing went through Redis
+
+    # a phone comes to B: from now on A's emits reach it through Redis
+    there = phone(b, w["code"], "Bea")
+    assert mine.call("post_note", {"text": "after Bea came"})["ok"]
+    assert console.call("next_stage")["ok"]
+    there.wait_for(lambda: any((e.get("workshop") or {}).get("stage_index") == 1
+                               for e in there.events("snapshot") + there.events("stage")),
+                   what="the stage change on B")
+    assert there.call("post_note", {"text": "from B"})["ok"]
+    screen.wait_for(lambda: any(e["note"]["text"] == "after Bea came"
+                                for e in screen.events("note")), what="A's note")
+    console.wait_for(lambda: any(e["note"]["text"] == "from B" for e in console.events("note")),
+                     what="B's note on A's console")
+    assert listener.get_message(timeout=2) is not None  # through Redis now
+    listener.close()
+    for c in (console, screen, mine, there):
+        c.close()

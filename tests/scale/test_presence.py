@@ -176,3 +176,30 @@ def test_presence_answers_from_this_process_when_redis_is_away() -> None:
     lost.add("s1", phone(w, "p1", "cy"))  # the write fails: said in the log, not raised
     assert lost.online(w) == 1 and lost.languages(w) == {"cy"}
     assert lost.phones_with_language(w) == [(room(w, "p1", "cy"), "p1", "cy")]
+
+
+def test_a_process_knows_whether_it_alone_has_a_workshops_clients(client) -> None:
+    clock = [0.0]
+    a, b = processes(client)
+    a.clock = b.clock = lambda: clock[0]
+    w = uuid.uuid4().hex
+    a.add("a1", phone(w, "p1"))
+    a.add("a2", Connection(w, "screen", lang="en"))
+    assert a.alone(w)  # only a has clients: its emits may stay in it
+    b.add("b1", Connection(w, "console", lang="cy"))  # a console on b counts too
+    assert not a.alone(w) and not b.alone(w)
+    b.remove("b1")
+    assert not a.alone(w)  # a "no" is remembered for a second (publishing is never wrong)
+    clock[0] += 1.5
+    assert a.alone(w) and not b.alone(w)
+    assert MemoryPresence().alone(w)  # one process, no queue: always
+
+
+def test_alone_is_no_when_redis_is_away() -> None:
+    from facilitator.localservers import free_port
+    from facilitator.realtime.scale import connect_redis
+
+    lost = RedisPresence(connect_redis(f"redis://127.0.0.1:{free_port()}/0"), cache=0)
+    w = uuid.uuid4().hex
+    lost.add("s1", phone(w, "p1"))
+    assert not lost.alone(w)  # send through the queue, as before

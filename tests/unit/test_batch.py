@@ -20,8 +20,8 @@ class Loop:
         self.sent: list[tuple[str, Any, str]] = []
 
     def batcher(self) -> Batcher:
-        return Batcher(lambda event, payload, to: self.sent.append((event, payload, to)),
-                       self.later.append)
+        return Batcher(lambda event, payload, to, _local=False:
+                       self.sent.append((event, payload, to)), self.later.append)
 
     def turn(self) -> None:
         todo = list(self.later)
@@ -57,7 +57,7 @@ def test_a_turns_notes_go_as_one_message_and_a_lone_note_as_itself() -> None:
 
 def test_without_a_loop_every_event_is_sent_at_once() -> None:
     sent: list[Any] = []
-    b = Batcher(lambda event, payload, to: sent.append((event, to)))
+    b = Batcher(lambda event, payload, to, _local=False: sent.append((event, to)))
     b.add("note", 1, "w:screen")
     b.add("note", 2, "w:screen")
     assert sent == [("note", "w:screen"), ("note", "w:screen")]
