@@ -122,8 +122,18 @@ async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: st
                 await asyncio.sleep(ack["retry_after"])
             else:
                 raise AssertionError(f"phone {i} refused: {event} {ack}")
-        # back in step: what this phone missed while it was away
-        snap = (await client.call("resync", {"since": seen[i].seq}, timeout=10))["snapshot"]
+        # back in step: what this phone missed while it was away (reconnecting first, as a
+        # phone does, if its process was killed just after its last ack)
+        while True:
+            if client is None or client.closed:
+                client = await connect(auth, route, i)
+            try:
+                snap = (await client.call("resync", {"since": seen[i].seq},
+                                          timeout=10))["snapshot"]
+                break
+            except (sio.ConnectError, TimeoutError):
+                await shut(client)
+                client = None
         seen[i].take(snap)
         await shut(client)
 
