@@ -13,7 +13,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +24,7 @@ from facilitator.core.state import FACILITATOR, Event, WorkshopState, apply
 from facilitator.core.views import Emit, changes
 from facilitator.i18n import _
 from facilitator.store import DuplicateClientId, SqliteStore, WorkshopRow
-from facilitator.store.base import saved
+from facilitator.store.base import Conflict, saved
 
 # join codes avoid look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B, U/V)
 CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
@@ -77,6 +76,25 @@ class Live:
     # is acked as a duplicate only once the first one is saved)
     unsaved: dict[str, Callable[[], None]] = field(default_factory=dict)
     forgotten: bool = False  # a write failed: this state is dropped, replayed from the log
+    # with a shared store, the commands waiting to be decided together (Service._combined)
+    queue: list[_Ticket] = field(default_factory=list)
+    draining: bool = False
+    queue_guard: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Ticket:
+    """A command waiting to be decided with others (``Service._combined``)."""
+
+    __slots__ = ("actor", "name", "payload", "client_id", "lang", "done", "leads",
+                 "decided", "failed")
+
+    def __init__(self, actor: Actor, name: str, payload: Any, client_id: str | None) -> None:
+        self.actor, self.name, self.payload, self.client_id = actor, name, payload, client_id
+        self.lang = i18n.current()  # its sentences and emits in its sender's language
+        self.done = threading.Event()
+        self.leads = False
+        self.decided: _Decided | None = None
+        self.failed: BaseException | None = None
 
 
 @dataclass
@@ -131,11 +149,6 @@ class Service:
     def shared(self) -> bool:
         """Whether other processes append to this store too (PostgreSQL)."""
         return bool(getattr(self.store, "shared", False))
-
-    def _serialised(self, workshop_id: str, after: int) -> AbstractContextManager[Any]:
-        """The workshop's cross-process lock, giving the events after ``after`` (the
-        catch-up, read under the lock in the same round trip), or nothing to do."""
-        return self.store.serialised(workshop_id, after) if self.shared else nullcontext()
 
     def live(self, workshop_id: str, fresh: bool = False) -> Live | None:
         """The workshop's live state, replayed from the log on first use. ``fresh``: with a
@@ -230,61 +243,145 @@ class Service:
                 client_id: str | None) -> _Decided | None:
         """Decide, submit and apply under the lock; None if the state was forgotten (a
         write failed) before the lock was had: decide again on the state replayed."""
-        with live.lock, ExitStack() as held:
+        if self.shared:
+            return self._combined(live, _Ticket(actor, name, payload, client_id))
+        with live.lock:
             if live.forgotten:
                 return None
+
+            def submit(events: list[Event], device: tuple[str, str] | None
+                       ) -> Callable[[], None]:
+                return self.store.submit(live.row.id, events, device)
+
+            return self._decide_held(live, actor, name, payload, client_id, submit,
+                                     self.languages_in_use(live.row.id))
+
+    def _combined(self, live: Live, ticket: _Ticket) -> _Decided | None:
+        """With a shared store: the commands that reach this process for a workshop while
+        one is being decided and written are decided together, under one hold of the
+        workshop's cross-process lock (one catch-up, one commit: two round trips for all of
+        them). The first to come leads: it decides and writes what is queued, then hands the
+        lead to the first command queued meanwhile. The others wait for their turn."""
+        with live.queue_guard:
+            live.queue.append(ticket)
+            leading = not live.draining
+            live.draining = True
+        if not leading:
+            ticket.done.wait()
+            if not ticket.leads:
+                if ticket.failed is not None:
+                    raise ticket.failed
+                return ticket.decided
+        with live.queue_guard:
+            batch, live.queue = live.queue, []
+        try:
+            self._decide_together(live, batch)
+        finally:
+            with live.queue_guard:
+                if live.queue:  # came while this batch was on its way: the next one leads
+                    live.queue[0].leads = True
+                    live.queue[0].done.set()
+                else:
+                    live.draining = False
+            for other in batch:
+                if other is not ticket:
+                    other.done.set()
+        if ticket.failed is not None:
+            raise ticket.failed
+        return ticket.decided
+
+    def _decide_together(self, live: Live, batch: list[_Ticket]) -> None:
+        """Decide every ticket of ``batch`` in order, under the workshop's locks, and write
+        all their events in one transaction. A ticket's ``decided`` stays None if the state
+        was forgotten or the write conflicted with the log: it decides again on the state
+        replayed. If the write fails, each is told that it could not be saved."""
+        with live.lock:
+            if live.forgotten:
+                return
+            writes: list[tuple[list[Event], tuple[str, str] | None]] = []
+
+            def submit(events: list[Event], device: tuple[str, str] | None
+                       ) -> Callable[[], None]:
+                writes.append((events, device))
+                return saved
+
             try:
-                missed = held.enter_context(self._serialised(live.row.id, live.state.seq))
-                if self.shared:
+                with self.store.serialised(live.row.id, live.state.seq) as missed:
                     self._catch_up(live, missed)
-            except Exception:  # the database, not the person: say so, change nothing
-                return _Decided(Result(False, error=could_not_save()))
-            if client_id and client_id in live.client_ids:
-                return _Decided(None, live.unsaved.get(client_id, saved),
-                                duplicate_of=live.client_ids[client_id])
-            now = self.clock()
-            try:
-                drafts = decide(live.state, actor, name, payload, now)
-            except DomainError as exc:
-                return _Decided(Result(False, error=exc.message))
-            seq = live.state.seq
-            author = actor.id
-            extra: dict[str, Any] = {}
-            device = None
-            if name == "join" and actor.role == VISITOR:
-                author = drafts[0].data["participant"]
-                token = payload.get("token") or secrets.token_urlsafe(24)
-                device = (hash_token(token), author)
-                extra = {"token": token, "participant": dict(drafts[0].data)}
-            events = [Event(seq + i + 1, d.type, author, now, d.data,
-                            client_id if i == 0 else None) for i, d in enumerate(drafts)]
-            try:
-                written = self.store.submit(live.row.id, events, device)
-            except DuplicateClientId as dup:
-                live.client_ids[client_id] = dup.seq
-                return _Decided(None, duplicate_of=dup.seq)
-            except Exception:  # the disk, not the person: say so, keep the state unchanged
-                return _Decided(Result(False, error=could_not_save()))
-            here = i18n.current()
-            by_language: dict[str, list[Emit]] = {
-                lang: [] for lang in {here, *self.languages_in_use(live.row.id)}}
-            for event in events:
-                apply(live.state, event)
-                for lang, emits in by_language.items():
-                    with i18n.use(lang):
-                        emits.extend(changes(live.state, event))
-            if client_id:
-                live.client_ids[client_id] = events[0].seq
-                if written is not saved:
-                    live.unsaved[client_id] = written
-            cmd = COMMANDS[name]
-            if cmd.ack:
-                extra.update(cmd.ack(events))
-            if actor.role == FACILITATOR:
-                extra["can_undo"] = bool(live.state.undo_stack)
-            return _Decided(Result(True, seq=events[-1].seq, extra=extra,
-                                   emits=by_language[here], emits_by_language=by_language),
-                            written)
+                    languages = self.languages_in_use(live.row.id)
+                    for ticket in batch:
+                        with i18n.use(ticket.lang):
+                            try:
+                                ticket.decided = self._decide_held(
+                                    live, ticket.actor, ticket.name, ticket.payload,
+                                    ticket.client_id, submit, languages)
+                            except Exception as exc:  # a bug, not the input: that one fails
+                                ticket.failed = exc
+                    if writes:
+                        self.store.append_together(live.row.id, writes)
+            except Conflict:  # the log knew a client id the state did not: replay, again
+                self._forget(live)
+                for ticket in batch:
+                    ticket.decided = None
+            except Exception:  # the database, not the person: say so
+                if writes:  # the state holds events that are not in the log
+                    self._forget(live)
+                for ticket in batch:
+                    with i18n.use(ticket.lang):
+                        ticket.decided = _Decided(Result(False, error=could_not_save()))
+
+    def _decide_held(self, live: Live, actor: Actor, name: str, payload: Any,
+                     client_id: str | None,
+                     submit: Callable[[list[Event], tuple[str, str] | None],
+                                      Callable[[], None]],
+                     languages: set[str]) -> _Decided:
+        """Decide one command on the state (holding ``live.lock``), ``submit`` its events,
+        apply them and build its emits in each language read."""
+        if client_id and client_id in live.client_ids:
+            return _Decided(None, live.unsaved.get(client_id, saved),
+                            duplicate_of=live.client_ids[client_id])
+        now = self.clock()
+        try:
+            drafts = decide(live.state, actor, name, payload, now)
+        except DomainError as exc:
+            return _Decided(Result(False, error=exc.message))
+        seq = live.state.seq
+        author = actor.id
+        extra: dict[str, Any] = {}
+        device = None
+        if name == "join" and actor.role == VISITOR:
+            author = drafts[0].data["participant"]
+            token = payload.get("token") or secrets.token_urlsafe(24)
+            device = (hash_token(token), author)
+            extra = {"token": token, "participant": dict(drafts[0].data)}
+        events = [Event(seq + i + 1, d.type, author, now, d.data,
+                        client_id if i == 0 else None) for i, d in enumerate(drafts)]
+        try:
+            written = submit(events, device)
+        except DuplicateClientId as dup:
+            live.client_ids[client_id] = dup.seq
+            return _Decided(None, duplicate_of=dup.seq)
+        except Exception:  # the disk, not the person: say so, keep the state unchanged
+            return _Decided(Result(False, error=could_not_save()))
+        here = i18n.current()
+        by_language: dict[str, list[Emit]] = {lang: [] for lang in {here, *languages}}
+        for event in events:
+            apply(live.state, event)
+            for lang, emits in by_language.items():
+                with i18n.use(lang):
+                    emits.extend(changes(live.state, event))
+        if client_id:
+            live.client_ids[client_id] = events[0].seq
+            if written is not saved:
+                live.unsaved[client_id] = written
+        cmd = COMMANDS[name]
+        if cmd.ack:
+            extra.update(cmd.ack(events))
+        if actor.role == FACILITATOR:
+            extra["can_undo"] = bool(live.state.undo_stack)
+        return _Decided(Result(True, seq=events[-1].seq, extra=extra,
+                               emits=by_language[here], emits_by_language=by_language),
+                        written)
 
     def _settle(self, live: Live, decided: _Decided, name: str, payload: Any,
                 client_id: str | None) -> Result:

@@ -18,7 +18,12 @@ from facilitator.core.state import Event
 WORKSHOP_COLUMNS = "id, code, screen_key, console_key, title, created_at"
 
 
-class DuplicateClientId(Exception):
+class Conflict(Exception):
+    """A write conflicted with the log (a client id already in it): the writer's cached
+    state was behind; replay it and decide again."""
+
+
+class DuplicateClientId(Conflict):
     """The client id was already used in this workshop: the action was applied before."""
 
     def __init__(self, seq: int) -> None:
@@ -59,6 +64,31 @@ class LogStore:
         commits what several commands submitted together (group commit)."""
         self.append(workshop_id, events, device)
         return saved
+
+    def append_together(self, workshop_id: str,
+                        writes: list[tuple[list[Event], tuple[str, str] | None]]) -> None:
+        """Append several commands' events (each with its join's device, if any) in one
+        transaction: all of them or none. On PostgreSQL, inside ``serialised``, this is the
+        block's commit (Service's combined commands).
+
+        :raises Conflict: a client id among them was used before.
+        """
+
+        def txn(conn: Any) -> None:
+            events = [e for evs, _device in writes for e in evs]
+            if events:
+                self._insert(conn, workshop_id, events)
+            for _evs, device in writes:
+                if device:
+                    conn.execute(self._q("INSERT INTO devices (workshop_id, token_hash, "
+                                         "participant) VALUES (?,?,?)"), (workshop_id, *device))
+
+        try:
+            self._write(txn)
+        except self.INTEGRITY_ERRORS as exc:
+            raise Conflict(str(exc)) from None
+
+    INTEGRITY_ERRORS: tuple[type[BaseException], ...] = ()
 
     def _insert(self, conn: Any, workshop_id: str, events: list[Event]) -> None:
         raise NotImplementedError

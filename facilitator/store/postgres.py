@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 
 from facilitator.blocking import _patched
 from facilitator.core.state import Event
-from facilitator.store.base import DuplicateClientId, LogStore, WorkshopRow
+from facilitator.store.base import Conflict, DuplicateClientId, LogStore, WorkshopRow
 
 if _patched() and "psycopg" not in sys.modules:
     os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_selector")
@@ -230,17 +230,37 @@ class PgStore(LogStore):
 
         :raises DuplicateClientId: the first event's client id was used before.
         """
+        try:
+            self.append_together(workshop_id, [(events, device)])
+        except Conflict:
+            client_id = events[0].client_id if events else None
+            seq = self.seq_for_client_id(workshop_id, client_id) if client_id else None
+            if seq is None:
+                raise
+            raise DuplicateClientId(seq) from None
+
+    def append_together(self, workshop_id: str,
+                        writes: list[tuple[list[Event], tuple[str, str] | None]]) -> None:
+        """Append several commands' events (and their joins' devices) in one transaction.
+        Inside ``serialised`` it is the block's commit: the inserts and the COMMIT go in one
+        round trip, and the workshop's lock is let go.
+
+        :raises Conflict: a client id among them was used before.
+        """
+        events = [e for evs, _device in writes for e in evs]
+        devices = [(workshop_id, *device) for _evs, device in writes if device]
 
         def txn(conn: psycopg.Connection[Any]) -> None:
-            _insert(conn, workshop_id, events)
-            if device:
-                conn.execute("INSERT INTO devices (workshop_id, token_hash, participant) "
-                             "VALUES (%s,%s,%s)", (workshop_id, *device))
+            if events:
+                _insert(conn, workshop_id, events)
+            if devices:
+                with conn.cursor() as cur:
+                    cur.executemany("INSERT INTO devices (workshop_id, token_hash, participant) "
+                                    "VALUES (%s,%s,%s)", devices)
 
         try:
             held = getattr(self._local, "conn", None)
             if held is not None and getattr(self._local, "open", False):
-                # in serialised(): the inserts and the COMMIT go in one round trip
                 self._local.open = False  # committed or rolled back below: the lock is let go
                 try:
                     txn(held)
@@ -253,12 +273,8 @@ class PgStore(LogStore):
                     raise
             else:
                 self._write(txn)
-        except errors.IntegrityError:
-            client_id = events[0].client_id if events else None
-            seq = self.seq_for_client_id(workshop_id, client_id) if client_id else None
-            if seq is None:
-                raise
-            raise DuplicateClientId(seq) from None
+        except errors.IntegrityError as exc:
+            raise Conflict(str(exc)) from None
 
     def events(self, workshop_id: str, after: int = 0, limit: int = -1) -> list[Event]:
         """The workshop's events with ``seq`` greater than ``after``, in order."""

@@ -106,6 +106,7 @@ class SqliteStore(LogStore):
 
     # one process owns the file: the service's in-process lock is all the serialising needed
     shared = False
+    INTEGRITY_ERRORS = (sqlite3.IntegrityError,)
 
     def __init__(self, path: str | Path, synchronous: str = "FULL") -> None:
         self.path = str(path)
