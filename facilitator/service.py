@@ -30,6 +30,9 @@ from facilitator.store.base import Conflict, saved
 CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
 CODE_LENGTH = 6
 MAX_CLIENT_ID = 64
+# seconds a workshop is decided under its cross-process lock after another process was seen
+# writing to it (Service._decide_together)
+CONTENDED_FOR = 10.0
 
 
 def normalise_code(code: str) -> str:
@@ -118,6 +121,8 @@ class Service:
         self.clock = clock
         self._live: dict[str, Live] = {}
         self._guard = threading.Lock()
+        # workshop id -> until when (time.monotonic) another process is taken to write to it
+        self._contended_until: dict[str, float] = {}
         # the languages read in a workshop now (the transport knows who is connected)
         self.languages_in_use: Callable[[str], set[str]] = lambda _workshop: set()
         # grows with every command and connection: how the collector tells a quiet room
@@ -159,7 +164,8 @@ class Service:
         if found:
             if fresh and self.shared:
                 with found.lock:
-                    self._catch_up(found)
+                    if self._catch_up(found):  # another process writes to it
+                        self._contended(workshop_id)
             return found
         row = self.store.find(id=workshop_id)
         if row is None:
@@ -173,6 +179,13 @@ class Service:
                 client_ids[event.client_id] = event.seq
         with self._guard:
             return self._live.setdefault(workshop_id, Live(row, state, client_ids))
+
+    def _contended(self, workshop_id: str) -> None:
+        """Another process was seen writing to the workshop: for CONTENDED_FOR seconds, its
+        commands here are decided under its cross-process lock."""
+        if len(self._contended_until) > 4096:
+            self._contended_until.clear()
+        self._contended_until[workshop_id] = time.monotonic() + CONTENDED_FOR
 
     def _catch_up(self, live: Live, events: list[Event] | None = None) -> int:
         """Fold in the events other processes appended since this one last looked (holding
@@ -291,10 +304,17 @@ class Service:
         return ticket.decided
 
     def _decide_together(self, live: Live, batch: list[_Ticket]) -> None:
-        """Decide every ticket of ``batch`` in order, under the workshop's locks, and write
-        all their events in one transaction. A ticket's ``decided`` stays None if the state
-        was forgotten or the write conflicted with the log: it decides again on the state
-        replayed. If the write fails, each is told that it could not be saved."""
+        """Decide every ticket of ``batch`` in order and write all their events in one
+        transaction. A ticket's ``decided`` stays None if the state was forgotten or the
+        write conflicted with the log: it decides again on the state replayed. If the write
+        fails, each is told that it could not be saved.
+
+        While no other process has written to the workshop lately, the batch is decided on
+        the cached state and written in one round trip, without the lock: the log's key
+        (workshop, seq) refuses a write decided on a state that missed another process's
+        event (a Conflict: the state is replayed, and the workshop is taken as contended).
+        A contended workshop's batches are decided under its cross-process lock, after the
+        catch-up read under it."""
         with live.lock:
             if live.forgotten:
                 return
@@ -305,21 +325,32 @@ class Service:
                 writes.append((events, device))
                 return saved
 
+            def decide_all() -> None:
+                languages = self.languages_in_use(live.row.id)
+                for ticket in batch:
+                    with i18n.use(ticket.lang):
+                        try:
+                            ticket.decided = self._decide_held(
+                                live, ticket.actor, ticket.name, ticket.payload,
+                                ticket.client_id, submit, languages)
+                        except Exception as exc:  # a bug, not the input: that one fails
+                            ticket.failed = exc
+                if writes:
+                    self.store.append_together(live.row.id, writes)
+
             try:
-                with self.store.serialised(live.row.id, live.state.seq) as missed:
-                    self._catch_up(live, missed)
-                    languages = self.languages_in_use(live.row.id)
-                    for ticket in batch:
-                        with i18n.use(ticket.lang):
-                            try:
-                                ticket.decided = self._decide_held(
-                                    live, ticket.actor, ticket.name, ticket.payload,
-                                    ticket.client_id, submit, languages)
-                            except Exception as exc:  # a bug, not the input: that one fails
-                                ticket.failed = exc
-                    if writes:
-                        self.store.append_together(live.row.id, writes)
-            except Conflict:  # the log knew a client id the state did not: replay, again
+                if time.monotonic() >= self._contended_until.get(live.row.id, 0.0):
+                    decide_all()
+                    if not writes and any(t.decided is not None and t.decided.duplicate_of
+                                          is None for t in batch):
+                        self._refused_on_fresh_state(live, batch)
+                else:
+                    with self.store.serialised(live.row.id, live.state.seq) as missed:
+                        if self._catch_up(live, missed):
+                            self._contended(live.row.id)
+                        decide_all()
+            except Conflict:  # the log had what the state did not: replay, decide again
+                self._contended(live.row.id)
                 self._forget(live)
                 for ticket in batch:
                     ticket.decided = None
@@ -329,6 +360,18 @@ class Service:
                 for ticket in batch:
                     with i18n.use(ticket.lang):
                         ticket.decided = _Decided(Result(False, error=could_not_save()))
+
+    def _refused_on_fresh_state(self, live: Live, batch: list[_Ticket]) -> None:
+        """A batch decided without the lock that wrote nothing (refusals): a write would
+        have shown a stale state by its conflict, a refusal does not. Read what the log has
+        after the state; if another process wrote meanwhile, fold it in and decide again."""
+        missed = self.store.events(live.row.id, after=live.state.seq)
+        if missed:
+            self._catch_up(live, missed)
+            self._contended(live.row.id)
+            for ticket in batch:
+                if ticket.decided is not None and ticket.decided.duplicate_of is None:
+                    ticket.decided = None
 
     def _decide_held(self, live: Live, actor: Actor, name: str, payload: Any,
                      client_id: str | None,

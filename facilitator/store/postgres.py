@@ -271,8 +271,9 @@ class PgStore(LogStore):
                         held.execute("ROLLBACK")
                         self._local.pipeline.sync()
                     raise
-            else:
-                self._write(txn)
+            else:  # BEGIN, the inserts and the COMMIT in one round trip
+                with self._pool.connection() as conn, conn.pipeline(), conn.transaction():
+                    txn(conn)
         except errors.IntegrityError as exc:
             raise Conflict(str(exc)) from None
 

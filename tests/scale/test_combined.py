@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_serialised import PLAN, SharedSqlite, join
+from test_serialised import PLAN, SharedSqlite, join, two_services
 
 from facilitator import i18n
 from facilitator.core.commands import PARTICIPANT, Actor
@@ -32,7 +32,8 @@ from facilitator.store.base import Conflict
 
 class Counted:
     """Wraps a store's ``append_together`` and ``serialised``: how many transactions, how
-    many commands in each, and a pause on entering the lock (so commands pile up)."""
+    many commands in each, and a pause before each write and on entering the lock (so
+    commands pile up)."""
 
     def __init__(self, store: Any, pause: float = 0.0) -> None:
         self.store, self.pause = store, pause
@@ -43,6 +44,7 @@ class Counted:
 
         def append_together(workshop_id: str, writes: list) -> None:
             self.batches.append(len(writes))
+            time.sleep(self.pause)
             if self.fail and len(writes) > 1:
                 raise self.fail.pop(0)
             real_append(workshop_id, writes)
@@ -182,3 +184,61 @@ def test_a_refusal_in_a_batch_fails_alone(service: Service) -> None:
                                  (people[0], "Also fine", uuid.uuid4().hex)])
     assert [a.ok for a in acks] == [False, True, True]
     assert sorted(n["text"] for n in folded(service, w)["notes"]) == ["Also fine", "Fine"]
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def two(request, tmp_path: Path) -> Iterator[tuple[Service, Service]]:
+    yield from two_services(request, tmp_path)
+
+
+def test_one_writer_takes_no_lock_until_another_process_writes(two, monkeypatch) -> None:
+    a, b = two
+    w, people = started(a, 2)
+    locks = {a: 0, b: 0}
+    for service in (a, b):
+        real = service.store.serialised
+
+        @contextmanager
+        def counting(workshop_id: str, after: int | None = None, _s=service, _real=real):
+            locks[_s] += 1
+            with _real(workshop_id, after) as missed:
+                yield missed
+
+        service.store.serialised = counting
+    # a alone writes: decided on its cached state, written without the lock
+    for i in range(5):
+        assert post_all(a, w, [(people[0], f"A{i}", uuid.uuid4().hex)])[0].ok
+    assert locks[a] == 0
+    b.live(w)  # b loads the workshop, then a writes again: b's state is behind
+    assert post_all(a, w, [(people[0], "A5", uuid.uuid4().hex)])[0].ok
+    late = post_all(b, w, [(people[1], "From b", uuid.uuid4().hex)])[0]
+    assert late.ok and late.seq == len(a.store.events(w))  # refused by the key, decided again
+    assert locks[b] == 1  # ... under the lock, after the catch-up
+    assert post_all(b, w, [(people[1], "From b again", uuid.uuid4().hex)])[0].ok
+    assert locks[b] == 2  # b saw a writing: it stays on the lock for a while
+    # a snapshot on a that catches up what b wrote makes a take the lock too
+    a.live(w, fresh=True)
+    assert post_all(a, w, [(people[0], "A6", uuid.uuid4().hex)])[0].ok and locks[a] == 1
+    # once nobody else wrote for CONTENDED_FOR seconds, no lock again
+    later = time.monotonic() + 11
+    monkeypatch.setattr("facilitator.service.time.monotonic", lambda: later)
+    assert post_all(a, w, [(people[0], "A7", uuid.uuid4().hex)])[0].ok and locks[a] == 1
+    events = a.store.events(w)
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    assert snapshot(b.live(w, fresh=True).state, CONSOLE, None, 0) == folded(a, w) \
+        == snapshot(a.live(w, fresh=True).state, CONSOLE, None, 0)
+
+
+def test_a_refusal_decided_on_a_state_another_process_moved_on_is_decided_again(two) -> None:
+    a, b = two
+    w = a.create_workshop(load_plan(PLAN)).id
+    pid = join(b, w, "Di")  # b holds the workshop before it starts
+    assert a.handle(w, Actor(FACILITATOR), "start", {}).ok  # ... and a starts it
+    # on b's cached state the workshop has not started: a refusal, which no key can refuse;
+    # b reads the log, finds the start and decides again
+    posted = post_all(b, w, [(pid, "Started after all", uuid.uuid4().hex)])[0]
+    assert posted.ok, posted.error
+    assert [n["text"] for n in folded(a, w)["notes"]] == ["Started after all"]
+    # a refusal on a state that is up to date stays a refusal
+    again = post_all(b, w, [(pid, " ", uuid.uuid4().hex)])[0]
+    assert not again.ok

@@ -52,6 +52,10 @@ class SharedSqlite(SqliteStore):
 @pytest.fixture(params=["postgres", "sqlite"])
 def two(request, tmp_path: Path) -> Iterator[tuple[Service, Service]]:
     """Two "processes" on one log."""
+    yield from two_services(request, tmp_path)
+
+
+def two_services(request: Any, tmp_path: Path) -> Iterator[tuple[Service, Service]]:
     if request.param == "postgres":
         from facilitator.store.postgres import PgStore
 
