@@ -73,7 +73,9 @@ def main() -> None:
         answers += 1
         eventlet.sleep(0.02)
     slow.wait()
-    out = {"worst_ms": round(worst, 1), "answers": answers}
+    from psycopg import waiting
+
+    out = {"worst_ms": round(worst, 1), "answers": answers, "wait": waiting.wait.__name__}
     if times:
         out["second_waited"] = times["second_in"] >= times["first_out"] > times["first_in"]
     print(json.dumps(out))

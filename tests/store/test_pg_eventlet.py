@@ -25,6 +25,7 @@ def test_a_slow_query_does_not_stall_the_eventlet_server(postgres_url):
     found = probe(postgres_url, "store")
     assert found["answers"] >= 20  # /healthz kept answering during the 1 s query ...
     assert found["worst_ms"] < 200  # ... promptly (2 ms here)
+    assert found["wait"] == "wait_green"  # (postgres.wait_green: one hub listener a wait)
 
 
 def test_the_probe_sees_the_freeze_of_psycopgs_c_wait_function(postgres_url):
