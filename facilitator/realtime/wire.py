@@ -122,6 +122,21 @@ class SafeJSON:
                           parse_constant=_parse_constant)
 
 
+class QueueJSON:
+    """The ``json`` of the message queue (Redis): its messages come from this server's own
+    processes, so they are decoded without the limits on what phones send, by orjson (the
+    standard decoder for what orjson refuses: an integer beyond 64 bits)."""
+
+    dumps = staticmethod(dumps)
+
+    @staticmethod
+    def loads(text: str | bytes, **_kwargs: Any) -> Any:
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return json.loads(text)
+
+
 class SafePacket(sio_packet.Packet):
     """A Socket.IO packet whose decoding never lets bad input through to a handler."""
 
@@ -171,6 +186,8 @@ def install(server: Any) -> None:
     """Make ``server`` (a python-socketio Server) decode with ``SafePacket`` and close, with
     one logged line, a connection whose message cannot be answered."""
     assert server.packet_class is SafePacket, "pass serializer=SafePacket, json=SafeJSON"
+    if getattr(server.manager, "json", None) is SafeJSON:  # a message queue's manager
+        server.manager.json = QueueJSON
     handle = server._handle_eio_message  # the library's entry point for every message
 
     def guarded(eio_sid: str, data: Any) -> None:
