@@ -325,8 +325,10 @@ class Service:
                 writes.append((events, device))
                 return saved
 
+            # read before the cross-process lock is taken: it is held for as short as can be
+            languages = self.languages_in_use(live.row.id)
+
             def decide_all() -> None:
-                languages = self.languages_in_use(live.row.id)
                 for ticket in batch:
                     with i18n.use(ticket.lang):
                         try:
