@@ -124,17 +124,23 @@ class SafeJSON:
 
 class QueueJSON:
     """The ``json`` of the message queue (Redis): its messages come from this server's own
-    processes, so they are decoded without the limits on what phones send, by orjson (the
-    standard decoder for what orjson refuses: an integer beyond 64 bits)."""
+    processes, so they are decoded without the limits on what phones send, by orjson. What
+    orjson cannot encode exactly (an integer beyond 64 bits) it would not decode exactly
+    either (it reads such an integer as a float): the standard encoder writes it, with a
+    leading space (JSON whitespace) that tells ``loads`` to use the standard decoder."""
 
-    dumps = staticmethod(dumps)
+    @staticmethod
+    def dumps(obj: Any, **_kwargs: Any) -> str:
+        try:
+            return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
+        except (TypeError, ValueError):
+            return " " + json.dumps(obj, separators=(",", ":"))
 
     @staticmethod
     def loads(text: str | bytes, **_kwargs: Any) -> Any:
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
+        if text[:1] in (" ", b" "):
             return json.loads(text)
+        return orjson.loads(text)
 
 
 class SafePacket(sio_packet.Packet):

@@ -17,8 +17,9 @@ def last(client, name):
 
 
 @pytest.fixture
-def room(workshop, connect):
-    """A started workshop with a console, a screen and two joined phones."""
+def room(app, workshop, connect):
+    """A started workshop with a console, a screen and two joined phones (what they were
+    sent meanwhile forgotten: the people count a join holds back for up to 100 ms too)."""
     console = connect({"role": "console", "key": workshop.console_key})
     screen = connect({"role": "screen", "key": workshop.screen_key})
     assert console.emit("start", {"client_id": "start-1"}, callback=True)["ok"]
@@ -29,6 +30,7 @@ def room(workshop, connect):
                                   "token": f"device-token-{i}-0123456789"}, callback=True)
         assert ack["ok"], ack
         phones.append(phone)
+    app.extensions["facilitator.coalescer"].flush_all()
     for c in (console, screen, *phones):
         c.get_received()
     return console, screen, phones

@@ -32,7 +32,8 @@ def test_a_phones_text_arrives_as_written() -> None:
 @given(values)
 def test_the_message_queue_decodes_what_a_process_sent(value: object) -> None:
     # (orjson for speed; the standard decoder for what orjson refuses, integers beyond 64 bits)
-    assert QueueJSON.loads(dumps(value)) == json.loads(json.dumps(value))
+    sent = QueueJSON.dumps(value)
+    assert QueueJSON.loads(sent) == QueueJSON.loads(sent.encode()) == json.loads(json.dumps(value))
 
 
 def test_the_message_queue_has_its_own_decoder_and_phones_keep_the_safe_one(tmp_path) -> None:
