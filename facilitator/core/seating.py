@@ -94,6 +94,22 @@ class Seating:
                     new += frozenset((a, b)) not in before
         return new / total if total else 1.0
 
+    def mixing(self) -> tuple[list[float], int]:
+        """Per round the share of new encounters (``new_encounter_share``) and the repeated
+        pairs (``repeated_pairs``), in one pass over the pairs: the console shows both, and
+        for a room of 1,000 the two, asked round by round, counted every pair again for each
+        round."""
+        met: dict[tuple[str, str], int] = {}
+        shares = []
+        for tables in self.rounds:
+            pairs = [(a, b) if a < b else (b, a)
+                     for table in tables for i, a in enumerate(table) for b in table[i + 1:]]
+            new = sum(1 for pair in pairs if pair not in met)
+            for pair in pairs:
+                met[pair] = met.get(pair, 0) + 1
+            shares.append(new / len(pairs) if pairs else 1.0)
+        return shares, sum(c - 1 for c in met.values() if c > 1)
+
     def keep_apart_breaches(self) -> list[tuple[int, frozenset[str]]]:
         """Each (round, pair) where a keep-apart pair shares a table: no seating avoided it."""
         out = []

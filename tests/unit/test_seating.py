@@ -557,3 +557,19 @@ def test_an_unchanged_plan_has_the_documented_bound(args: dict) -> None:
     hosted = len(args.get("hosts", {})) == seating.tables
     assert seating.lower_bound() == lower_bound_repeats(
         len(args["people"]), seating.tables, 4, args["rounds"], hosted)
+
+
+someone = st.sampled_from(names(12))
+
+
+@given(st.lists(st.lists(st.lists(someone, max_size=4, unique=True), min_size=1, max_size=3),
+                max_size=4))
+def test_mixing_counts_as_the_share_and_the_repeats_asked_one_by_one(rounds: list) -> None:
+    # (seatings by hand: any tables, people missing from a round, a round of lone people)
+    people = [[[p for p in table if all(p not in other for other in tables[:k])]
+               for k, table in enumerate(tables)] for tables in rounds]
+    seating = Seating(tuple(tuple(tuple(t) for t in tables) for tables in people),
+                      tuple(tuple(None for _t in tables) for tables in people))
+    shares, repeats = seating.mixing()
+    assert shares == [seating.new_encounter_share(r) for r in range(len(people))]
+    assert repeats == seating.repeated_pairs()
