@@ -642,6 +642,9 @@ async def run_room(target: str, url: str, pid: int | None, args) -> dict:
         await vote_burst()
 
     if project:
+        # a facilitator introduces the café before the first round: the server, quiet
+        # meanwhile, seats the room then (Service.prepare); --cafe-intro 0 times it cold
+        await asyncio.sleep(args.cafe_intro)
         await timed("café round start (a table each)", "cafe_start_round", {},
                     lambda name, d: name == "snapshot" and
                     ((d or {}).get("cafe") or {}).get("phase") == "round")
@@ -860,6 +863,9 @@ def main(argv: list[str] | None = None) -> int:
                         "and a dot-vote burst; all: both, one server at a time")
     parser.add_argument("--vote-window", type=float, default=1.0,
                         help="seconds within which every phone places a dot (1)")
+    parser.add_argument("--cafe-intro", type=float, default=4.0,
+                        help="seconds between the stage change to the café and its first "
+                             "round, as a facilitator introduces it (4; 0: seated cold)")
     parser.add_argument("--fanout-bytes", type=int, default=1500,
                         help="the baseline's per-phone fan-out message size (1500, about a "
                         "café phone's snapshot)")

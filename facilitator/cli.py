@@ -281,7 +281,8 @@ def serve(args: argparse.Namespace) -> int:
     from facilitator.blocking import run_in_background
     from facilitator.collector import collect_when_quiet
 
-    collect_when_quiet(lambda: service.activity, time.sleep, run_in_background)
+    collect_when_quiet(lambda: service.activity, time.sleep, run_in_background,
+                       prepare=service.prepare)
     if args.async_mode == "eventlet":
         _serve_eventlet(app, args.host, args.port, args.max_connections)
         return 0

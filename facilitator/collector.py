@@ -7,7 +7,9 @@ starts one by itself every few thousand notes, so a burst of notes had a latency
 size (bench/README.md). Here the automatic full collections are turned off (the young
 generations are still collected as usual) and a background task makes one when the server has
 handled nothing for ``quiet`` seconds, or after ``longest`` seconds at the latest, so that
-garbage in reference cycles is still freed in a workshop that never pauses.
+garbage in reference cycles is still freed in a workshop that never pauses. Before a quiet
+collection, what commands will need is worked out ahead (``Service.prepare``: a café's
+seating), since nothing else is waiting then.
 """
 
 from __future__ import annotations
@@ -27,8 +29,10 @@ class Collector:
 
     def __init__(self, activity: Callable[[], int], quiet: float = 2.0,
                  longest: float = 300.0, clock: Callable[[], float] = time.monotonic,
-                 collect: Callable[[], object] = lambda: gc.collect(2)) -> None:
+                 collect: Callable[[], object] = lambda: gc.collect(2),
+                 prepare: Callable[[], object] = lambda: None) -> None:
         self.activity = activity
+        self._prepare = prepare
         self.quiet = quiet
         self.longest = longest
         self.clock = clock
@@ -46,6 +50,8 @@ class Collector:
         idle = now - self._changed_at >= self.quiet
         worked_since = self._changed_at > self._collected_at
         if (idle and worked_since) or now - self._collected_at >= self.longest:
+            if idle:
+                self._prepare()  # work ahead while nothing happens (Service.prepare)
             self._collect()
             self._collected_at = self.clock()
             self.collections += 1
@@ -55,12 +61,14 @@ class Collector:
 
 def collect_when_quiet(activity: Callable[[], int], sleep: Callable[[float], None],
                        start: Callable[[Callable[[], None]], None], every: float = 1.0,
+                       prepare: Callable[[], object] = lambda: None,
                        **kwargs: float) -> Collector:
     """Turn off CPython's own full collections and start the background task that makes
-    them when quiet (``start(fn)`` runs ``fn`` in the background; ``sleep`` waits)."""
+    them when quiet (``start(fn)`` runs ``fn`` in the background; ``sleep`` waits), after
+    ``prepare()``, the work that can be done ahead (Service.prepare)."""
     first, second, _third = gc.get_threshold()
     gc.set_threshold(first, second, NEVER)
-    collector = Collector(activity, **kwargs)
+    collector = Collector(activity, prepare=prepare, **kwargs)
 
     def loop() -> None:
         while True:

@@ -8,6 +8,7 @@ the view changes for the transport to emit. One lock per workshop keeps ``seq`` 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import threading
 import time
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from facilitator import i18n
-from facilitator.core.commands import COMMANDS, VISITOR, Actor, decide
+from facilitator.core.commands import COMMANDS, PREPARERS, VISITOR, Actor, decide
 from facilitator.core.errors import DomainError
 from facilitator.core.plan import Plan
 from facilitator.core.state import FACILITATOR, Event, WorkshopState, apply
@@ -27,6 +28,8 @@ from facilitator.store import DuplicateClientId, SqliteStore, WorkshopRow
 from facilitator.store.base import Conflict, saved
 
 # join codes avoid look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B, U/V)
+log = logging.getLogger(__name__)
+
 CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
 CODE_LENGTH = 6
 MAX_CLIENT_ID = 64
@@ -79,6 +82,7 @@ class Live:
     # is acked as a duplicate only once the first one is saved)
     unsaved: dict[str, Callable[[], None]] = field(default_factory=dict)
     forgotten: bool = False  # a write failed: this state is dropped, replayed from the log
+    prepared: int = -1  # the seq PREPARERS last ran at (Service.prepare)
     # with a shared store, the commands waiting to be decided together (Service._combined)
     queue: list[_Ticket] = field(default_factory=list)
     draining: bool = False
@@ -198,6 +202,26 @@ class Service:
             if event.client_id:
                 live.client_ids[event.client_id] = event.seq
         return len(events)
+
+    def prepare(self) -> int:
+        """Do ahead what commands will need (PREPARERS: a café's seating), for each live
+        workshop that changed since last time; for when the room is quiet (the collector
+        calls it). Returns how many workshops it prepared."""
+        with self._guard:
+            lives = list(self._live.values())
+        done = 0
+        for live in lives:
+            with live.lock:
+                if live.prepared == live.state.seq or live.forgotten:
+                    continue
+                live.prepared = live.state.seq
+                for prepare in PREPARERS:
+                    try:
+                        prepare(live.state)
+                    except Exception:  # noqa: BLE001 - work ahead only: the command redoes it
+                        log.exception("preparing workshop %s failed", live.row.id)
+            done += 1
+        return done
 
     def delete_workshop(self, workshop_id: str) -> None:
         """Delete the workshop and everything in it, from memory and from the store."""

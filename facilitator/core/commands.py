@@ -71,6 +71,18 @@ STAGE_GUARDS: list[Callable[[WorkshopState, int], str | None]] = []
 STAGE_ENTERED: list[Callable[[WorkshopState, int, float], list[Draft]]] = []
 
 
+# Work a command will need that can be done ahead, while the room is quiet (a café's
+# seating for the people there now): each takes the state and fills a pure function's memo,
+# changing nothing; the service runs them when nothing has happened for a moment
+PREPARERS: list[Callable[[WorkshopState], None]] = []
+
+
+def preparer(fn: Callable[[WorkshopState], None]) -> Callable[[WorkshopState], None]:
+    """Register ``fn`` in PREPARERS."""
+    PREPARERS.append(fn)
+    return fn
+
+
 @dataclass(frozen=True)
 class Command:
     name: str

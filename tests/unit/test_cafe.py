@@ -436,3 +436,46 @@ def test_the_report_puts_the_repeats_next_to_the_fewest_possible() -> None:
     import json
     data = json.loads(render("json", row, room.events).body)
     assert data["cafes"][0]["fewest_repeated_pairs"] == 3
+
+
+def test_the_seating_made_ahead_is_the_one_the_round_start_makes() -> None:
+    from facilitator.activities.cafe import _planned, seat_ahead
+
+    cold, _actors = cafe_room(30)
+    cold.do(FAC, "cafe_start_round")  # seated at the round start, nothing made ahead
+    _planned.cache_clear()
+    room, _actors = cafe_room(30)
+    seq = room.state.seq
+    seat_ahead(room.state)  # the room is quiet: seated ahead, nothing in the state changed
+    assert room.state.seq == seq and cafe(room.state, 0).seating is None
+    assert _planned.cache_info().misses == 1
+    room.do(FAC, "cafe_start_round")
+    assert _planned.cache_info().hits == 1  # the round start found it made ...
+    assert cafe(room.state, 0).seating == cafe(cold.state, 0).seating  # ... the same one
+    # someone arrives after it was made: the round start seats the room as it is now
+    late, _actors = cafe_room(30)
+    seat_ahead(late.state)
+    newcomer = late.join("Late")
+    late.do(FAC, "cafe_start_round")
+    seated = {p for t in tables(late, 0) for p in t}
+    assert newcomer.participant in seated and len(seated) == 31
+
+
+def test_nothing_is_made_ahead_outside_a_cafe_before_its_first_round() -> None:
+    from facilitator.activities.cafe import _planned, seat_ahead
+
+    _planned.cache_clear()
+    room = Room([*HARVEST, CAFE])
+    for i in range(6):
+        room.join(f"P{i}")
+    seat_ahead(room.state)  # not started
+    room.do(FAC, "start")
+    seat_ahead(room.state)  # a cluster stage
+    one, _actors = cafe_room(1)
+    seat_ahead(one.state)  # too few people: the round start says so
+    assert _planned.cache_info().misses == 0
+    running, _actors = cafe_room(8)
+    running.do(FAC, "cafe_start_round")
+    misses = _planned.cache_info().misses
+    seat_ahead(running.state)  # seated already
+    assert _planned.cache_info().misses == misses

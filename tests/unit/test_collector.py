@@ -54,3 +54,49 @@ def test_collect_when_quiet_turns_off_only_the_automatic_full_collections() -> N
         assert len(started) == 1 and collector.collections == 0
     finally:
         gc.set_threshold(*before)
+
+
+def test_the_work_ahead_is_done_when_quiet_and_never_in_a_burst() -> None:
+    room = Room()
+    prepared: list[float] = []
+    c = Collector(lambda: room.handled, clock=lambda: room.now,
+                  collect=lambda: room.collected.append(room.now),
+                  prepare=lambda: prepared.append(room.now), quiet=2.0, longest=30.0)
+    for _second in range(40):  # busy past ``longest``: collected, nothing prepared
+        room.now += 1
+        room.handled += 1
+        c.tick()
+    assert room.collected == [30.0] and prepared == []
+    room.now += 2
+    assert c.tick() and prepared == [42.0] == room.collected[1:]
+
+
+def test_the_service_prepares_each_workshop_once_per_change(tmp_path, monkeypatch,
+                                                            caplog) -> None:
+    import uuid
+
+    from facilitator.core import commands
+    from facilitator.core.commands import VISITOR, Actor
+    from facilitator.core.plan import load_plan
+    from facilitator.core.state import FACILITATOR
+    from facilitator.service import Service
+    from facilitator.store import SqliteStore
+
+    seen: list[int] = []
+
+    def broken(state) -> None:
+        raise RuntimeError("a bug in a preparer")
+
+    monkeypatch.setattr(commands, "PREPARERS", [lambda state: seen.append(state.seq)])
+    monkeypatch.setattr("facilitator.service.PREPARERS", [broken, *commands.PREPARERS])
+    service = Service(SqliteStore(tmp_path / "p.db"))
+    w = service.create_workshop(load_plan({"title": "T", "stages": [
+        {"kind": "cafe", "prompt": "Talk", "options": {"rounds": 2}}]})).id
+    assert service.prepare() == 0  # not live yet: nothing to work ahead for
+    assert service.handle(w, Actor(FACILITATOR), "start", {}).ok
+    assert service.prepare() == 1 and service.prepare() == 0  # once per change
+    assert service.handle(w, Actor(VISITOR), "join", {"name": "Ann"}, uuid.uuid4().hex).ok
+    assert service.prepare() == 1
+    assert seen == [2, 3]  # (a broken preparer is logged and the others still run)
+    assert "a bug in a preparer" in caplog.text
+    service.store.close()
