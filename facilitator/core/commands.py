@@ -161,7 +161,8 @@ def decide(state: WorkshopState, actor: Actor, name: str, payload: Any, now: flo
 def clean_text(value: str, limit: int, what: str) -> str:
     """Normalise participant text, refusing empty or over-long text with a clear sentence."""
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
-    value = "".join(ch for ch in value if ch == "\n" or unicodedata.category(ch) != "Cc")
+    if not value.isprintable():  # (printable text has no control character: nothing to drop)
+        value = "".join(ch for ch in value if ch == "\n" or unicodedata.category(ch) != "Cc")
     value = value.strip()
     if not value:
         raise DomainError(_("The %s is empty: write something first.") % what)
