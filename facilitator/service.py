@@ -27,9 +27,9 @@ from facilitator.i18n import _
 from facilitator.store import DuplicateClientId, SqliteStore, WorkshopRow
 from facilitator.store.base import Conflict, saved
 
-# join codes avoid look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B, U/V)
 log = logging.getLogger(__name__)
 
+# join codes avoid look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B, U/V)
 CODE_ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
 CODE_LENGTH = 6
 MAX_CLIENT_ID = 64
