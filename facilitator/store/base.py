@@ -19,8 +19,8 @@ WORKSHOP_COLUMNS = "id, code, screen_key, console_key, title, created_at"
 
 
 class Conflict(Exception):
-    """A write conflicted with the log (a client id already in it): the writer's cached
-    state was behind; replay it and decide again."""
+    """A write conflicted with the log (a seq or a client id already in it): the writer's
+    cached state was behind; replay it and decide again."""
 
 
 class DuplicateClientId(Conflict):
