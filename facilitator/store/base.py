@@ -42,7 +42,7 @@ class WorkshopRow:
 
 
 def saved() -> None:
-    """The waiter of a write that is durable already (see ``LogStore.submit``)."""
+    """The waiter of a write that is durable already (see ``SqliteStore.submit``)."""
 
 
 class LogStore:
@@ -55,15 +55,6 @@ class LogStore:
     _read: Callable[..., list[tuple[Any, ...]]]
     _write: Callable[..., Any]
     append: Callable[..., None]
-
-    def submit(self, workshop_id: str, events: list[Event],
-               device: tuple[str, str] | None = None) -> Callable[[], None]:
-        """Start appending ``events`` (as ``append``) and return a waiter: calling it returns
-        once they are durable, or raises what ``append`` would have raised. Here the append
-        is done before this returns (PostgreSQL's, inside the workshop's lock); SqliteStore
-        commits what several commands submitted together (group commit)."""
-        self.append(workshop_id, events, device)
-        return saved
 
     def append_together(self, workshop_id: str,
                         writes: list[tuple[list[Event], tuple[str, str] | None]]) -> None:
