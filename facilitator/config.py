@@ -43,6 +43,10 @@ DEFAULTS: dict[str, Any] = {
     # ... and into how many routing keys one workshop's sockets are spread (the pages send
     # route=<code>.<k>, k in [0, SPREAD), for a proxy hashing on it; 1: route=<code>)
     "SPREAD": 1,
+    # ... with one process deciding each workshop's commands and the others forwarding theirs
+    # to it through Redis (1; facilitator/realtime/owners.py), or each process deciding its
+    # own phones' commands under the workshop's cross-process lock (0)
+    "OWNERS": 1,
     # FULL: an acked event survives a power cut (an fsync per action); NORMAL: it survives a
     # crash of the server process (WAL), not of the machine, and is faster under load
     "SQLITE_SYNCHRONOUS": "FULL",
@@ -67,6 +71,7 @@ ENV = {
     "FACILITATOR_SESSIONS": "SESSIONS_DIR",
     "FACILITATOR_REDIS": "REDIS_URL",
     "FACILITATOR_SPREAD": "SPREAD",
+    "FACILITATOR_OWNERS": "OWNERS",
     "FACILITATOR_PRESENCE_TTL": "PRESENCE_TTL",
     "FACILITATOR_SQLITE_SYNCHRONOUS": "SQLITE_SYNCHRONOUS",
     "FACILITATOR_TRUSTED_PROXIES": "TRUSTED_PROXIES",
@@ -84,7 +89,8 @@ NUMBERS = {"TRUSTED_PROXIES": int, "RETENTION_DAYS": float, "RATE_BURST": float,
            "JOIN_BURST": float, "JOIN_PER_SECOND": float, "CONNECT_BURST": float,
            "CONNECT_PER_SECOND": float, "CONSOLE_BURST": float, "CONSOLE_PER_SECOND": float,
            "PASSPHRASE_BURST": float, "PASSPHRASE_PER_SECOND": float,
-           "PG_POOL_SIZE": int, "SPREAD": int, "PRESENCE_TTL": float}
+           "PG_POOL_SIZE": int, "SPREAD": int, "PRESENCE_TTL": float,
+           "OWNERS": int}
 
 
 def from_env(environ: dict[str, str] | None = None) -> dict[str, Any]:

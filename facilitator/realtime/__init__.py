@@ -31,7 +31,7 @@ from facilitator.realtime.batch import Batcher
 from facilitator.realtime.coalesce import Coalescer
 from facilitator.realtime.limits import LimitsStore, client_address, rates
 from facilitator.realtime.presence import VISITORS, Connection, MemoryPresence, room
-from facilitator.realtime.scale import limits_store, presence_store
+from facilitator.realtime.scale import limits_store, owners_of, presence_store
 from facilitator.realtime.wire import Malformed, install
 from facilitator.service import Result, Service, hash_token, normalise_code
 from facilitator.web.language import chosen
@@ -148,7 +148,13 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         if live is None:
             return
         def payload() -> dict[str, Any]:  # built when sent: a held count is never stale
-            return {"seq": live.state.seq, **people_view(live.state, presence.online(workshop))}
+            state = live.state
+            if service.shared:  # this process may not have decided the latest joins
+                try:
+                    state = (service.live(workshop, fresh=True) or live).state
+                except Exception:  # noqa: BLE001 - the database away: the count as known
+                    pass
+            return {"seq": state.seq, **people_view(state, presence.online(workshop))}
 
         for audience in audiences:  # a burst of joins: the latest count, every ~100 ms
             coalescer.offer((workshop, audience), "people", payload, room(workshop, audience))
@@ -352,30 +358,71 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         cmd = COMMANDS.get(event)
         if cmd is not None and cmd.upload:
             return {"ok": False, "error": _("Photos are sent with the photo button.")}
-        # RESOLUTION
-        result = service.handle(conn.workshop, actor, event, payload, client_id)
-        if result.ok and event == "join" and conn.participant is None and result.extra:
-            pid = result.extra["participant"]["participant"]
-            socketio.server.enter_room(sid, room(conn.workshop, pid))
-            socketio.server.enter_room(sid, room(conn.workshop, pid, conn.lang))
-            socketio.server.leave_room(sid, room(conn.workshop, VISITORS, conn.lang))
-            presence.identify(sid, pid)
-            if result.duplicate:
-                people(conn.workshop)
-            if service.shared:
-                caught_up(conn, sid, result.seq)
-        # EMIT
-        send(conn.workshop, result)
+        # RESOLUTION, and EMIT
+        joined = None
+        if event == "join" and conn.participant is None:
+            def joined(pid: str, duplicate: bool, seq: int | None) -> None:
+                identified(conn, sid, pid, duplicate, seq)
+        return command(conn.workshop, actor, event, payload, client_id, conn.lang, joined)
+
+    def command(workshop: str, actor: Actor, name: str, payload: Any, client_id: Any,
+                lang: str, joined: Any = None, forward: bool = True) -> dict[str, Any]:
+        """Decide a command and emit its changes; its ack. When the workshop's phones are
+        spread, the process that owns it decides (realtime/owners.py): this one hands its
+        ack on. ``joined(pid, duplicate, seq)``: for a phone's join, once decided, before
+        its emits when decided here (``seq`` None when decided elsewhere: after them)."""
+        owner = owners.owner(workshop) if owners is not None and forward else None
+        if owner is not None:
+            ack = owners.forward(owner, {"workshop": workshop, "role": actor.role,
+                                         "participant": actor.id, "name": name,
+                                         "payload": payload, "client_id": client_id,
+                                         "lang": lang})
+            if ack is not None:  # its emits reached every process through the queue
+                person = ack.get("participant") if ack.get("ok") else None
+                if joined is not None and isinstance(person, dict):
+                    joined(person["participant"], bool(ack.get("duplicate")), None)
+                return ack
+        result = service.handle(workshop, actor, name, payload, client_id)
+        if joined is not None and result.ok and result.extra:
+            joined(result.extra["participant"]["participant"], result.duplicate, result.seq)
+        send(workshop, result)
         return result.ack()
+
+    def identified(conn: Connection, sid: str, pid: str, duplicate: bool,
+                   seq: int | None) -> None:
+        """A phone that joined (as ``pid``, at ``seq``) is its participant from now on."""
+        socketio.server.enter_room(sid, room(conn.workshop, pid))
+        socketio.server.enter_room(sid, room(conn.workshop, pid, conn.lang))
+        socketio.server.leave_room(sid, room(conn.workshop, VISITORS, conn.lang))
+        presence.identify(sid, pid)
+        if duplicate:
+            people(conn.workshop)
+        if service.shared:
+            caught_up(conn, sid, seq)
 
     def caught_up(conn: Connection, sid: str, seq: int | None) -> None:
         """A phone that just joined counts as its participant from now on; if another
-        process appended something between the join and now, its per-phone snapshot went to
-        the room before this phone was in it: send this phone its view now."""
+        process appended something between the join and now (or decided the join: ``seq``
+        None), its per-phone snapshot went to the room before this phone was in it: send
+        this phone its view now."""
         live = service.live(conn.workshop, fresh=True)
-        if live is not None and seq is not None and live.state.seq > seq:
+        if live is not None and (seq is None or live.state.seq > seq):
             socketio.emit("snapshot", view(conn.workshop, PHONE, conn.participant, conn.lang),
                           to=sid, ignore_queue=True)
+
+    def decide_forwarded(command_: dict[str, Any]) -> dict[str, Any]:
+        """A command another process forwarded here (the workshop's owner): decided and
+        emitted as one of this process's own; its ack goes back to be handed on."""
+        lang = command_["lang"] if i18n.is_shipped(command_["lang"]) else i18n.SOURCE
+        with i18n.use(lang):
+            return command(command_["workshop"], Actor(command_["role"],
+                                                       command_["participant"]),
+                           command_["name"], command_["payload"], command_["client_id"],
+                           lang, forward=False)
+
+    owners = owners_of(app, presence, decide_forwarded, socketio.start_background_task)
+    if owners is not None:
+        app.extensions["facilitator.owners"] = owners
 
     def relay_pager(conn: Connection, event: str, data: Any) -> dict[str, Any]:
         """The projector's paging is how one screen shows the room's work, not workshop
@@ -402,5 +449,5 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
                     room(conn.workshop, CONSOLE))
         return {"ok": True}
 
-    app.extensions["facilitator.send"] = send  # for HTTP routes that change a workshop
+    app.extensions["facilitator.command"] = command  # for HTTP routes that change a workshop
     return presence

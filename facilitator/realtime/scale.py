@@ -10,12 +10,15 @@ the app is built.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
 
 from facilitator.blocking import run_in_background
 from facilitator.realtime.limits import LimitsStore, MemoryLimits, RedisLimits
+from facilitator.realtime.owners import Decider, Owners
 from facilitator.realtime.presence import MemoryPresence, RedisPresence
 
 
@@ -66,3 +69,18 @@ def presence_store(app: Flask) -> MemoryPresence | RedisPresence:
                              refresh=float(app.config["PRESENCE_TTL"]) / 3)
     run_in_background(presence.keep_alive)
     return presence
+
+
+def owners_of(app: Flask, presence: MemoryPresence | RedisPresence, decide: Decider,
+              spawn: Callable[[Callable[[], Any]], Any]) -> Owners | None:
+    """With Redis (and the ``OWNERS`` setting on), who decides each workshop's commands:
+    its owner process, the others forwarding theirs to it (realtime/owners.py). None: each
+    process decides its own clients' commands."""
+    client = redis_client(app)
+    if client is None or not int(app.config.get("OWNERS", 1)):
+        return None
+    process_id = getattr(presence, "process_id", None)
+    owners = Owners(client, process_id or uuid.uuid4().hex[:16], decide, spawn)
+    run_in_background(owners.listen)
+    run_in_background(owners.keep_alive)
+    return owners

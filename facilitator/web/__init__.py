@@ -396,13 +396,13 @@ def upload_photo(code: str) -> Any:
     except DomainError as exc:
         return jsonify(ok=False, error=exc.message), 400
     service().store.put_file(row.id, photo.id, "image/jpeg", photo.data)
-    result = service().handle(row.id, Actor(PARTICIPANT, pid), "cafe_photo",
-                              {"photo": photo.id, "width": photo.width,
-                               "height": photo.height},
-                              request.form.get("client_id") or None)
-    if result.emits:
-        current_app.extensions["facilitator.send"](row.id, result)  # each room in its language
-    return jsonify(result.ack()), 200 if result.ok else 400
+    # decided (by the workshop's owner process, if its phones are spread) and emitted to each
+    # room in its language
+    ack = current_app.extensions["facilitator.command"](
+        row.id, Actor(PARTICIPANT, pid), "cafe_photo",
+        {"photo": photo.id, "width": photo.width, "height": photo.height},
+        request.form.get("client_id") or None, i18n.current())
+    return jsonify(ack), 200 if ack["ok"] else 400
 
 
 @bp.get("/photos/<code>/<photo_id>.jpg")
@@ -503,7 +503,13 @@ def delete(key: str) -> Any:
 
 @bp.get("/healthz")
 def healthz() -> Any:
-    return jsonify(ok=True)
+    """For a proxy or a monitor: this process answers. With Redis, also which process it is
+    and how many commands it forwarded to their workshops' owners, or decided for others."""
+    owners = current_app.extensions.get("facilitator.owners")
+    if owners is None:
+        return jsonify(ok=True)
+    return jsonify(ok=True, process=owners.process_id, forwarded=owners.forwarded,
+                   decided_for_others=owners.decided_for_others)
 
 
 @bp.app_errorhandler(404)

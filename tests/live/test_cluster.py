@@ -60,7 +60,30 @@ class Seen:
         return {**{i: texts[0] for i, texts in self.live.items()}, **self.snapshot}
 
 
-async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: str) -> dict:
+def owner_of(cluster: Cluster, w: dict) -> str:
+    """The upstream ("127.0.0.1:port") of the process that holds the workshop's lease."""
+    import psycopg
+    import redis
+
+    from facilitator.realtime.owners import Owners
+
+    with psycopg.connect(str(cluster.db_url)) as db:
+        workshop_id = db.execute("SELECT id FROM workshops WHERE code = %s",
+                                 (w["code"],)).fetchone()[0]
+    client = redis.Redis.from_url(str(cluster.redis_url))
+    try:
+        held = client.get(Owners.key(workshop_id))
+    finally:
+        client.close()
+    for p in cluster.processes:
+        health = requests.get(f"http://127.0.0.1:{p.port}/healthz", timeout=10).json()
+        if held is not None and health["process"] == held.decode():
+            return f"127.0.0.1:{p.port}"
+    return f"nobody ({held!r})"
+
+
+async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: str,
+                   owner_is: str) -> dict:
     sio = sioclient()
     host, port = "127.0.0.1", cluster.port
     rng = random.Random(15)
@@ -72,6 +95,7 @@ async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: st
     killed_at: list[int] = []
     before_kill: set[str] = set()
     killed_when: list[float] = []
+    owner: list[str] = []  # the upstream that owned the workshop when the kill came
 
     async def connect(auth: dict, route: str, who: Any):
         while True:
@@ -86,9 +110,12 @@ async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: st
     screen = await connect({"role": "screen", "key": w["screen_key"]}, routes["survivor"],
                            "screen")
     assert screen.headers["x-facilitator-upstream"] != victim
-    console = await connect({"role": "console", "key": w["console_key"]}, routes["victim"],
+    console = await connect({"role": "console", "key": w["console_key"]}, routes[owner_is],
                             "console")
-    assert console.headers["x-facilitator-upstream"] == victim
+    assert (console.headers["x-facilitator-upstream"] == victim) == (owner_is == "victim")
+    # the workshop's first command comes through that process, which so owns the workshop
+    # (realtime/owners.py): the other forwards its phones' commands to it
+    assert (await console.call("start", {}))["ok"]
 
     async def phone(i: int, started: asyncio.Event) -> None:
         route = routes["victim" if i % 2 else "survivor"]
@@ -143,6 +170,7 @@ async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: st
         killed_at.append(len(acked))
         before_kill.update(acked.values())
         killed_when.append(time.monotonic())
+        owner.append(await asyncio.to_thread(owner_of, cluster, w))
         victim_process = next(p for p in cluster.processes
                               if victim.endswith(f":{p.port}"))
         await asyncio.to_thread(victim_process.kill)
@@ -151,7 +179,6 @@ async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: st
     phones = [asyncio.create_task(phone(i, started)) for i in range(2 * PER_PROCESS)]
     while sum(1 for i in range(2 * PER_PROCESS) if landed[i]) < 2 * PER_PROCESS:
         await asyncio.sleep(0.05)
-    assert (await console.call("start", {}))["ok"]
     started.set()
     await asyncio.wait_for(asyncio.gather(kill_mid_burst(), *phones), 90)
     await shut(console)
@@ -159,14 +186,19 @@ async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: st
     seen["screen"].take(snap)
     await shut(screen)
     return {"acked": acked, "by_phone": by_phone, "landed": landed, "seen": seen,
-            "killed_at": killed_at, "before_kill": before_kill, "killed_when": killed_when}
+            "killed_at": killed_at, "before_kill": before_kill, "killed_when": killed_when,
+            "owner": owner[0]}
 
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::ResourceWarning",
                             "ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.parametrize("owner_is", ["victim", "survivor"])
 def test_two_processes_one_workshop_a_sigkill_mid_burst_loses_and_doubles_nothing(
-        tmp_path: Path, fresh_postgres_url: str, redis_url: str) -> None:
+        tmp_path: Path, fresh_postgres_url: str, redis_url: str, owner_is: str) -> None:
+    """``owner_is``: which process owns the workshop (decides its commands) when the kill
+    comes: the victim (the survivor's forwards find it gone, and the survivor takes over),
+    or the survivor (the victim's phones come over to it)."""
     cluster = Cluster(tmp_path / "cluster", processes=2, port=free_port(), host="127.0.0.1",
                       spread=2, db=fresh_postgres_url, redis=redis_url, say=lambda _s: None)
     cluster.start()
@@ -182,7 +214,11 @@ def test_two_processes_one_workshop_a_sigkill_mid_burst_loses_and_doubles_nothin
             raise AssertionError("every workshop's routes landed on one process")
         victim = where[1]
         routes = {"victim": f"{w['code']}.1", "survivor": f"{w['code']}.0"}
-        result = asyncio.run(run_room(cluster, w, routes, victim))
+        result = asyncio.run(run_room(cluster, w, routes, victim, owner_is))
+        survivor = next(p for p in cluster.processes if not victim.endswith(f":{p.port}"))
+        forwarded = requests.get(f"http://127.0.0.1:{survivor.port}/healthz",
+                                 timeout=10).json()["forwarded"]
+        survivor_upstream = f"127.0.0.1:{survivor.port}"
         # the trial's recovery: the dead process is started again and answers
         assert [p.index for p in cluster.processes if not p.alive()]
         back = cluster.restart_dead()
@@ -231,6 +267,14 @@ def test_two_processes_one_workshop_a_sigkill_mid_burst_loses_and_doubles_nothin
         assert all(len(ts) == 1 for ts in seen[i].live.values()), i
     for log in logs:
         assert "Traceback" not in log, log[-3000:]
+    if owner_is == "victim":
+        # the survivor forwarded its phones' joins and notes to the victim, then, once it
+        # was gone, decided them itself
+        assert result["owner"] == victim
+        assert forwarded >= PER_PROCESS, forwarded
+    else:  # the survivor decided every command; the victim forwarded its phones' to it
+        assert result["owner"] == survivor_upstream
+        assert forwarded == 0
     print(f"cluster: {len(acked)} acked and exported once; killed after {result['killed_at']} "
           f"acks; {len(moved)} phones moved to the survivor; {len(relayed)} notes relayed")
 

@@ -81,6 +81,10 @@ def phone(server: LiveServer, code: str, name: str, token: str | None = None) ->
     if not token_known(c):
         ack = c.call("join", {"name": name, "token": token})
         assert ack["ok"], ack
+        # its own view, joined: from the process that decided the join, or (when another
+        # process owns the workshop) from this one once the phone is in its participant's room
+        c.wait_for(lambda: any(s.get("joined") for s in c.events("snapshot")),
+                   what="its own view after joining")
     return c
 
 
@@ -144,6 +148,12 @@ def test_one_workshop_on_two_processes(cluster) -> None:
         mine = {ack["note_id"] for text, ack in acks.items() if text.startswith(f"p{i + 3} ")}
         c.wait_for(lambda c=c, mine=mine: {e["note"]["id"] for e in c.events("note")} >= mine)
         assert {e["note"]["id"] for e in c.events("note")} == mine
+    # the console on A started the workshop, so A owns it: B forwarded its phones' joins and
+    # notes to A (facilitator/realtime/owners.py), and decided none of A's
+    health_a, health_b = (requests.get(f"{s.url}/healthz", timeout=10).json() for s in (a, b))
+    assert health_b["forwarded"] >= 3 + 12  # B's three joins and their twelve notes
+    assert health_a["decided_for_others"] >= health_b["forwarded"]
+    assert health_a["forwarded"] == 0 and health_b["decided_for_others"] == 0
     log = requests.get(f"{b.url}/console/{w['console_key']}/export.json", timeout=10).json()
     seqs = [e["seq"] for e in log["events"]]
     assert seqs == list(range(1, len(seqs) + 1))
