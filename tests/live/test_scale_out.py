@@ -81,9 +81,10 @@ def phone(server: LiveServer, code: str, name: str, token: str | None = None) ->
     if not token_known(c):
         ack = c.call("join", {"name": name, "token": token})
         assert ack["ok"], ack
-        # its own view, joined: from the process that decided the join, or (when another
-        # process owns the workshop) from this one once the phone is in its participant's room
-        c.wait_for(lambda: any(s.get("joined") for s in c.events("snapshot")),
+        # its own view, joined: its "me" from the process that decided the join, or (when
+        # another process owns the workshop) a snapshot from this one, once the phone is in
+        # its participant's room
+        c.wait_for(lambda: c.events("me") or any(s.get("joined") for s in c.events("snapshot")),
                    what="its own view after joining")
     return c
 
