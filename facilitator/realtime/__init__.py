@@ -31,6 +31,7 @@ from facilitator.realtime.batch import Batcher
 from facilitator.realtime.coalesce import Coalescer
 from facilitator.realtime.limits import LimitsStore, client_address, rates
 from facilitator.realtime.presence import VISITORS, Connection, MemoryPresence, room
+from facilitator.realtime.queue import combine
 from facilitator.realtime.scale import limits_store, owners_of, presence_store
 from facilitator.realtime.wire import Malformed, install
 from facilitator.service import Result, Service, hash_token, normalise_code
@@ -63,6 +64,8 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
     presence = presence_store(app)
     app.extensions["facilitator.presence"] = presence
     install(socketio.server)
+    if app.config.get("REDIS_URL"):  # one message per turn to the other processes
+        combine(socketio.server.manager, next_turn())
     limits: LimitsStore = limits_store(app)
     app.extensions["facilitator.limits"] = limits
     rate = rates(app.config)
@@ -296,6 +299,8 @@ def register_handlers(socketio: SocketIO, service: Service, app: Flask) -> Prese
         # counted first, then the log read: a command another process appends meanwhile
         # reaches this client either in the snapshot or as an emit (realtime/presence.py)
         presence.add(request.sid, conn)  # type: ignore[attr-defined]
+        if role == SCREEN and owners is not None:
+            owners.claim(row.id)  # the room's notes decided where they are shown
         service.live(row.id, fresh=True)
         coalescer.before((row.id, audience))  # nothing older may follow the snapshot
         batcher.flush()

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = "facilitator:owner:"
 CHANNEL = "facilitator:owners:"  # + process id: the commands for it, and its replies
+BROADCAST = "facilitator:owners"  # to every process: a workshop has a new owner (claim)
 
 # the owner's id, after taking the lease when there is none (or renewing its own)
 TAKE_SCRIPT = """
@@ -137,6 +138,22 @@ class Owners:
         self._known[workshop] = (owner, now)
         return owner
 
+    def claim(self, workshop: str) -> None:
+        """Own the workshop from now on, whoever did (a projector connected here: its
+        notes are then decided where they are shown, one hop through Redis fewer), and
+        tell every process. A command the old owner decides meanwhile is safe: the log's key
+        refuses one of the two writes, which is decided again."""
+        now = self.clock()
+        try:
+            self.redis.set(self.key(workshop), self.process_id, px=self.lease_ms)
+            self.redis.publish(BROADCAST, QueueJSON.dumps(
+                {"kind": "owner", "workshop": workshop, "owner": self.process_id}))
+        except Exception as exc:  # noqa: BLE001 - Redis away: every process decides its own
+            log.warning("could not claim workshop %s: %s", workshop, exc)
+            return
+        self.owned[workshop] = now
+        self._known.pop(workshop, None)
+
     def forget(self, workshop: str, owner: str) -> None:
         """``owner`` did not take a command: drop its lease (if it still holds it), so that
         the next command finds a live owner."""
@@ -176,7 +193,8 @@ class Owners:
         return slot[0]
 
     def _received(self, raw: bytes | str) -> None:
-        """One message on this process's channel: a command to decide, or an ack."""
+        """One message on this process's channel (a command to decide, or an ack) or to
+        every process (a workshop's new owner)."""
         try:
             message = QueueJSON.loads(raw)
             kind = message["kind"]
@@ -190,6 +208,9 @@ class Owners:
                 waiting[0].set()
         elif kind == "command":
             self.spawn(lambda: self._decide_for(message))
+        elif kind == "owner" and message["owner"] != self.process_id:
+            self.owned.pop(message["workshop"], None)
+            self._known[message["workshop"]] = (message["owner"], self.clock())
 
     def _decide_for(self, message: dict[str, Any]) -> None:
         command = message["command"]
@@ -217,7 +238,7 @@ class Owners:
         while not self._stop.is_set():
             pubsub = self._pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
-                pubsub.subscribe(CHANNEL + self.process_id)
+                pubsub.subscribe(CHANNEL + self.process_id, BROADCAST)
                 for message in pubsub.listen():  # until unsubscribed (close)
                     if message.get("type") == "message":
                         self._received(message["data"])

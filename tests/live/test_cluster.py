@@ -110,11 +110,16 @@ async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: st
     screen = await connect({"role": "screen", "key": w["screen_key"]}, routes["survivor"],
                            "screen")
     assert screen.headers["x-facilitator-upstream"] != victim
-    console = await connect({"role": "console", "key": w["console_key"]}, routes[owner_is],
+    console = await connect({"role": "console", "key": w["console_key"]}, routes["victim"],
                             "console")
-    assert (console.headers["x-facilitator-upstream"] == victim) == (owner_is == "victim")
-    # the workshop's first command comes through that process, which so owns the workshop
-    # (realtime/owners.py): the other forwards its phones' commands to it
+    assert console.headers["x-facilitator-upstream"] == victim
+    # a projector's process owns the workshop (realtime/owners.py): the survivor's, or that of
+    # a second projector, on the victim, which connects last; the other process forwards its
+    # phones' commands to it
+    second = None
+    if owner_is == "victim":
+        second = await connect({"role": "screen", "key": w["screen_key"]}, routes["victim"],
+                               "second screen")
     assert (await console.call("start", {}))["ok"]
 
     async def phone(i: int, started: asyncio.Event) -> None:
@@ -182,6 +187,8 @@ async def run_room(cluster: Cluster, w: dict, routes: dict[str, str], victim: st
     started.set()
     await asyncio.wait_for(asyncio.gather(kill_mid_burst(), *phones), 90)
     await shut(console)
+    if second is not None:
+        await shut(second)
     snap = (await screen.call("resync", {"since": seen["screen"].seq}, timeout=10))["snapshot"]
     seen["screen"].take(snap)
     await shut(screen)

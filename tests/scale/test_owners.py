@@ -247,3 +247,25 @@ def test_close_lets_go_of_the_leases(two) -> None:
     a.owners.owner(w)
     a.close()
     assert b.owners.owner(w) is None
+
+
+def test_a_claim_moves_the_workshop_to_its_claimer_and_every_process_hears_of_it(
+        client) -> None:
+    """A projector connecting to c makes c the owner: a and b forward to c from the next
+    command on, without waiting for what they remembered to go stale."""
+    a, b, c = (Process(client, n, remember=60.0) for n in "abc")
+    try:
+        w = workshop()
+        assert a.owners.owner(w) is None
+        assert b.owners.owner(w) == a.owners.process_id
+        c.owners.claim(w)
+        wait_until(lambda: b.owners.owner(w) == c.owners.process_id)
+        wait_until(lambda: a.owners.owner(w) == c.owners.process_id)
+        assert w not in a.owners.owned
+        ack = b.owners.forward(c.owners.process_id, note(w))
+        assert ack["by"] == c.owners.process_id
+        a.owners.renew()  # a's lease is gone: nothing to renew, nothing taken back
+        assert client.get(Owners.key(w)).decode() == c.owners.process_id
+    finally:
+        for p in (a, b, c):
+            p.close()
