@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -79,7 +80,7 @@ NO_LIMITS = {f"FACILITATOR_{k}": "1000000" for k in (
 async def worker_main(spec: dict) -> dict:
     port, marker = spec["port"], spec["marker"]
     res: dict = {"errors": Counter(), "connect_ms": [], "join_ms": [], "sent": {}, "ack_ms": {},
-                 "upstreams": Counter()}
+                 "upstreams": Counter(), "upstream_of": {}}
     lag = LagMonitor()
     lag.start()
     sem = asyncio.Semaphore(spec["concurrency"])
@@ -97,6 +98,7 @@ async def worker_main(spec: dict) -> dict:
                 return
             res["connect_ms"].append((time.perf_counter() - t0) * 1000)
             res["upstreams"][c.headers.get("x-facilitator-upstream", "direct")] += 1
+            res["upstream_of"][i] = c.headers.get("x-facilitator-upstream", "direct")
             if spec["join"]:
                 t1 = time.perf_counter()
                 try:
@@ -193,8 +195,16 @@ def start_stack(target: str, args, workdir: Path, pg, redis_url: str):  # noqa: 
             "nginx": [] if master is None else [master, *children(master)]}
 
     def stop() -> None:
+        for p in cluster.processes:  # what each process did (web/healthz), for the table
+            try:
+                with urllib.request.urlopen(p.url + "/healthz", timeout=5) as resp:
+                    stop.health.append(json.loads(resp.read()))
+            except OSError:
+                stop.health.append({})
         cluster.stop()
         pg.drop_database(name)
+
+    stop.health = []
 
     return cluster.url, pids, stop
 
@@ -336,10 +346,17 @@ async def run_target(target: str, phones: int, args, workdir: Path, pg, redis_ur
             if p.poll() is None:
                 p.kill()
         await asyncio.to_thread(stop)
+        res["health"] = getattr(stop, "health", [])
 
     sent = {int(i): t for r in results for i, t in r["sent"].items()}
     acks = {int(i): v for r in results for i, v in r["ack_ms"].items()}
     p2p = [(received[i] - sent[i]) * 1000 for i in received if i in sent]
+    # the phones on the projector's process, and the others (whose notes cross processes)
+    upstream_of = {int(i): u for r in results for i, u in r["upstream_of"].items()}
+    shown_on = set(res.get("projectors_on") or ())
+    split = {where: [(received[i] - sent[i]) * 1000 for i in received
+                     if i in sent and (upstream_of.get(i) in shown_on) == (where == "same")]
+             for where in ("same", "other")}
     worker_lags = [x for r in results for x in r["lag_ms"]]
     for r in results:
         res["errors"].update(r["errors"])
@@ -369,10 +386,14 @@ async def run_target(target: str, phones: int, args, workdir: Path, pg, redis_ur
         "lost": phones - delivered, "duplicates": dupes,
         "p2p_ms": {p: None if not p2p else round(pct(p2p, p), 1) for p in (50, 95, 99)}
         | {"max": round(max(p2p), 1) if p2p else None},
+        "p2p_p99_by_process": {where: round(pct(xs, 99), 1) if xs else None
+                               for where, xs in split.items()},
         "ack_ms": {p: None if not acks else round(pct(list(acks.values()), p), 1)
                    for p in (50, 95, 99)},
         "cpu_connect_s": spent(cpu, cpu_connected),
         "cpu_notes_s": spent(cpu_connected, cpu_end),
+        "cpu_notes_each_s": [round((b or 0) - (a or 0), 1) for a, b in
+                             zip(cpu_connected["serve"], cpu_end["serve"], strict=True)],
         "rss_mb": {k: [round(x or 0) for x in v] for k, v in rss.items()},
         "machine_busy_notes_s": None if busy0 is None or busy1 is None
         else round(busy1 - busy0, 2),
@@ -401,9 +422,17 @@ def print_table(results: list[dict]) -> None:
         ("phone->projector p95 (ms)", lambda r: fmt(r["p2p_ms"][95])),
         ("phone->projector p99 (ms)", lambda r: fmt(r["p2p_ms"][99])),
         ("phone->projector max (ms)", lambda r: fmt(r["p2p_ms"]["max"])),
+        ("p99, phones with/away from proj.", lambda r:
+         f"{fmt(r['p2p_p99_by_process']['same'])} / {fmt(r['p2p_p99_by_process']['other'])}"),
         ("ack p50/p99 (ms)", lambda r: f"{fmt(r['ack_ms'][50])} / {fmt(r['ack_ms'][99])}"),
         ("serve CPU, connecting (s)", lambda r: fmt(r["cpu_connect_s"].get("serve"))),
         ("serve CPU, notes (s)", lambda r: fmt(r["cpu_notes_s"].get("serve"))),
+        ("serve CPU each, notes (s)", lambda r: " ".join(
+            fmt(x) for x in r["cpu_notes_each_s"])),
+        ("batches free/locked/refused", lambda r: " ".join(
+            "/".join(str((h.get("batches") or {}).get(k, "-"))
+                     for k in ("lock_free", "locked", "conflicts"))
+            for h in r.get("health") or [{}])),
         ("nginx CPU, notes (s)", lambda r: fmt(r["cpu_notes_s"].get("nginx"))),
         ("machine busy, notes (s)", lambda r: fmt(r["machine_busy_notes_s"])),
         ("clients' CPU, notes (s)", lambda r: fmt(r["client_cpu_notes_s"])),
@@ -474,7 +503,7 @@ def main(argv: list[str] | None = None) -> int:
                                                "results": results}, indent=2, default=str))
     print(" || ".join(summary(r) for r in results), flush=True)
     failed = any("failed" in r for r in results)
-    if failed:
+    if failed or os.environ.get("BENCH_KEEP"):
         print(f"logs kept in {workdir}")
     else:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -131,6 +131,9 @@ class Service:
         self.languages_in_use: Callable[[str], set[str]] = lambda _workshop: set()
         # grows with every command and connection: how the collector tells a quiet room
         self.activity = 0
+        # with a shared store, batches written without the lock and under it, and writes the
+        # log refused (Service._decide_together): /healthz shows them
+        self.counts = {"lock_free": 0, "locked": 0, "conflicts": 0}
 
     # -- workshops ----------------------------------------------------------------------------
 
@@ -366,16 +369,19 @@ class Service:
 
             try:
                 if time.monotonic() >= self._contended_until.get(live.row.id, 0.0):
+                    self.counts["lock_free"] += 1
                     decide_all()
                     if not writes and any(t.decided is not None and t.decided.duplicate_of
                                           is None for t in batch):
                         self._refused_on_fresh_state(live, batch)
                 else:
+                    self.counts["locked"] += 1
                     with self.store.serialised(live.row.id, live.state.seq) as missed:
                         if self._catch_up(live, missed):
                             self._contended(live.row.id)
                         decide_all()
             except Conflict:  # the log had what the state did not: replay, decide again
+                self.counts["conflicts"] += 1
                 self._contended(live.row.id)
                 self._forget(live)
                 for ticket in batch:

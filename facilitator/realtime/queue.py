@@ -5,7 +5,8 @@ published to Redis as a message of its own, and every process reads and decodes 
 In a room spread over processes a note makes several (the projector's, its author's
 phones'), and each costs every process a PUBLISH or a read through redis-py, whatever it
 holds. Under eventlet, ``combine`` holds what one turn of the hub publishes and sends it at
-the start of the next turn: one message as itself, several as one ``multi`` message, which
+the end of the next turn (with what the projector's and console's Batcher sends at its
+start, realtime/batch.py): one message as itself, several as one ``multi`` message, which
 each process's listener hands to the manager one by one, in order. This process's own
 sockets are not waited for: the manager delivers to them at once, as before.
 
@@ -47,8 +48,8 @@ def combine(manager: Any, later: Callable[[Callable[[], None]], None] | None) ->
 
     def held_publish(data: dict[str, Any]) -> None:
         held.append(data)
-        if len(held) == 1:
-            later(flush)
+        if len(held) == 1:  # after the next turn: what the Batcher sends then goes with it
+            later(lambda: later(flush))
 
     def unpacked() -> Iterator[Any]:
         for message in listen():

@@ -503,13 +503,14 @@ def delete(key: str) -> Any:
 
 @bp.get("/healthz")
 def healthz() -> Any:
-    """For a proxy or a monitor: this process answers. With Redis, also which process it is
-    and how many commands it forwarded to their workshops' owners, or decided for others."""
+    """For a proxy or a monitor: this process answers. With Redis, also which process it is,
+    how many commands it forwarded to their workshops' owners or decided for others, and how
+    many batches it wrote without the lock, under it, or had refused by the log."""
     owners = current_app.extensions.get("facilitator.owners")
     if owners is None:
         return jsonify(ok=True)
     return jsonify(ok=True, process=owners.process_id, forwarded=owners.forwarded,
-                   decided_for_others=owners.decided_for_others)
+                   decided_for_others=owners.decided_for_others, batches=service().counts)
 
 
 @bp.app_errorhandler(404)

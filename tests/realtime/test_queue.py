@@ -49,13 +49,17 @@ def test_what_one_turn_publishes_goes_as_one_message_in_order() -> None:
     combine(manager, turns)
     for n in range(3):
         manager._publish(emit(n))
-    assert manager.published == [] and len(turns.next) == 1  # one flush for the turn
+    assert manager.published == [] and len(turns.next) == 1  # one flush for the turn ...
+    turns.run()
+    manager._publish(emit(3))  # ... after the next turn: what it publishes goes too
+    assert manager.published == []
     turns.run()
     assert manager.published == [{"method": MULTI, "host_id": "a",
-                                  "messages": [emit(0), emit(1), emit(2)]}]
-    manager._publish(emit(3))  # a quiet turn: the one message as itself
+                                  "messages": [emit(0), emit(1), emit(2), emit(3)]}]
+    manager._publish(emit(4))  # a quiet turn: the one message as itself
     turns.run()
-    assert manager.published[-1] == emit(3)
+    turns.run()
+    assert manager.published[-1] == emit(4)
     turns.run()  # nothing held: nothing sent
     assert len(manager.published) == 2
 

@@ -214,6 +214,8 @@ def test_one_writer_takes_no_lock_until_another_process_writes(two, monkeypatch)
     late = post_all(b, w, [(people[1], "From b", uuid.uuid4().hex)])[0]
     assert late.ok and late.seq == len(a.store.events(w))  # refused by the key, decided again
     assert locks[b] == 1  # ... under the lock, after the catch-up
+    assert b.counts == {"lock_free": 1, "locked": 1, "conflicts": 1}  # /healthz shows these
+    assert a.counts["locked"] == a.counts["conflicts"] == 0 and a.counts["lock_free"] >= 6
     assert post_all(b, w, [(people[1], "From b again", uuid.uuid4().hex)])[0].ok
     assert locks[b] == 2  # b saw a writing: it stays on the lock for a while
     # a snapshot on a that catches up what b wrote makes a take the lock too
