@@ -235,18 +235,22 @@ class Owners:
         """Take this process's commands and acks until ``close``; run it in the background.
         (A lease taken before the subscription is made is dropped by the first process that
         forwards to it and finds nobody listening: it is taken again, no command is lost.)"""
+        pause = 0.5
         while not self._stop.is_set():
             pubsub = self._pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             try:
                 pubsub.subscribe(CHANNEL + self.process_id, BROADCAST)
+                pause = 0.5
                 for message in pubsub.listen():  # until unsubscribed (close)
                     if message.get("type") == "message":
                         self._received(message["data"])
             except Exception as exc:  # noqa: BLE001 - Redis away: subscribe again
                 if not self._stop.is_set():
-                    log.warning("lost the subscription to %s: %s", CHANNEL + self.process_id,
-                                exc)
-                    self._stop.wait(0.5)
+                    if pause == 0.5:  # once per outage, not at every try
+                        log.warning("lost the subscription to %s: %s",
+                                    CHANNEL + self.process_id, exc)
+                    self._stop.wait(pause)
+                    pause = min(pause * 2, 5.0)
             finally:
                 pubsub.close()
 

@@ -155,6 +155,19 @@ def test_one_workshop_on_two_processes(cluster) -> None:
     assert health_a["forwarded"] >= 1 + 4 + 16  # the start, four joins and sixteen notes
     assert health_b["decided_for_others"] >= health_a["forwarded"]
     assert health_b["forwarded"] == 0 and health_a["decided_for_others"] == 0
+    # a refusal decided on B for a phone on A comes in the phone's language
+    from facilitator import i18n
+    from facilitator.i18n import _
+
+    token = uuid.uuid4().hex * 2
+    welsh = Client(a.url, {"role": "phone", "code": code, "token": token, "lang": "cy"})
+    assert welsh.call("join", {"name": "Cerys", "token": token})["ok"]
+    refused = welsh.call("post_note", {"text": "   "})
+    with i18n.use("cy"):
+        sentence = _("The %s is empty: write something first.") % _("note")
+    assert sentence != "The note is empty: write something first."
+    assert not refused["ok"] and refused["error"] == sentence, refused
+    welsh.close()
     log = requests.get(f"{b.url}/console/{w['console_key']}/export.json", timeout=10).json()
     seqs = [e["seq"] for e in log["events"]]
     assert seqs == list(range(1, len(seqs) + 1))
